@@ -1,0 +1,18 @@
+namespace SessionGrains;
+
+/// <summary>The result of a write: a status and, when it succeeded, the session's new version and expiry.</summary>
+/// <param name="Status">What happened.</param>
+/// <param name="Version">The session's version after the write; 0 unless <paramref name="Status"/> is <see cref="SessionWriteStatus.Succeeded"/>.</param>
+/// <param name="ExpiresAt">When the session expires unless accessed again; default unless succeeded.</param>
+/// <param name="Error">Why the write was refused, for logs and error responses.</param>
+[GenerateSerializer, Immutable]
+[Alias("SessionGrains.SessionWriteResult")]
+public sealed record SessionWriteResult(
+    [property: Id(0)] SessionWriteStatus Status,
+    [property: Id(1)] long Version = 0,
+    [property: Id(2)] DateTimeOffset ExpiresAt = default,
+    [property: Id(3)] string? Error = null)
+{
+    /// <summary>True when the write was applied.</summary>
+    public bool Succeeded => Status == SessionWriteStatus.Succeeded;
+}

@@ -1,0 +1,489 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Hosting;
+
+namespace SessionGrains.Server;
+
+/// <summary>
+/// One session. Expiry is enforced in three layers: every call checks it first; while the grain is active, a grain
+/// timer deletes the session when it expires; a durable reminder, registered once at creation, activates the grain
+/// of an inactive session to delete it (also after silo restarts). The last access lives in memory and reaches
+/// storage only with data changes, on deactivation, or when the stored value is older than
+/// <see cref="SessionGrainOptions.TouchWriteInterval"/>.
+/// </summary>
+[GrainType(GrainTypeName)]
+public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
+{
+    /// <summary>The pinned grain type name; storage keys and reminder rows are derived from it.</summary>
+    public const string GrainTypeName = "session";
+
+    /// <summary>The name of the state in the storage provider.</summary>
+    public const string StateName = "session";
+
+    /// <summary>The name of the per-session cleanup reminder.</summary>
+    public const string ReminderName = "session-expiry";
+
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long an activation that found no session stays to answer calls queued behind the first one. Deactivating at
+    /// once would bounce those calls from activation to activation until Orleans rejects them.
+    /// </summary>
+    private static readonly TimeSpan EmptyActivationLifetime = TimeSpan.FromSeconds(5);
+
+    private readonly IPersistentState<SessionRecord> _record;
+    private readonly SessionGrainOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _minimumReminderPeriod;
+    private readonly ILogger _logger;
+    private readonly string _logId;
+
+    private DateTimeOffset _lastAccessAt;
+    private bool _servedCaller;
+    private IGrainTimer? _expiryTimer;
+    private Task? _deletion;
+    private Task? _touchWrite;
+
+    /// <summary>Creates the grain; Orleans calls this.</summary>
+    public SessionGrain(
+        IGrainContext grainContext,
+        IPersistentStateFactory stateFactory,
+        IOptions<SessionGrainOptions> options,
+        IOptions<ReminderOptions> reminderOptions,
+        [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock,
+        ILogger<SessionGrain> logger)
+    {
+        _options = options.Value;
+        _record = stateFactory.Create<SessionRecord>(grainContext, new StateConfiguration(StateName, _options.StorageName));
+        _minimumReminderPeriod = reminderOptions.Value.MinimumReminderPeriod;
+        _clock = clock;
+        _logger = logger;
+        var id = grainContext.GrainId.Key.ToString()!;
+        _logId = id.Length <= 6 ? id : id[..6] + "…";
+    }
+
+    private SessionRecord Record => _record.State;
+
+    private DateTimeOffset ExpiresAt => Record.ExpiresAt(_lastAccessAt);
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _lastAccessAt = Record.LastAccessAt;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_record.RecordExists && _lastAccessAt > Record.LastAccessAt && _clock.GetUtcNow() < ExpiresAt)
+        {
+            await WriteTouchAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<SessionWriteResult> CreateAsync(SessionSettings settings, SessionChangeSet? initialChanges)
+    {
+        _servedCaller = true;
+        var now = _clock.GetUtcNow();
+        if (settings.IdleTimeout <= TimeSpan.Zero || settings.AbsoluteTimeout <= TimeSpan.Zero)
+        {
+            return new(SessionWriteStatus.InvalidRequest, Error: "Timeouts must be positive.");
+        }
+
+        if (_record.RecordExists && now < ExpiresAt)
+        {
+            return new(SessionWriteStatus.AlreadyExists, Error: "A live session holds this ID.");
+        }
+
+        var data = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (initialChanges is not null)
+        {
+            var status = SessionChangeSetApplier.TryApply(data, initialChanges, _options, out data, out var error);
+            if (status != SessionWriteStatus.Succeeded)
+            {
+                return Refuse(status, error);
+            }
+        }
+
+        // Reminder first: a crash before the record is written leaves a reminder that finds nothing and removes itself,
+        // never a record without a reminder.
+        await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod(settings), ReminderPeriod(settings));
+
+        var previous = Record;
+        _record.State = new SessionRecord
+        {
+            Data = data,
+            Version = 1,
+            CreatedAt = now,
+            LastAccessAt = now,
+            IdleTimeout = settings.IdleTimeout,
+            AbsoluteExpiresAt = now + settings.AbsoluteTimeout,
+        };
+        try
+        {
+            await _record.WriteStateAsync();
+        }
+        catch (Exception exception)
+        {
+            SessionGrainLog.WriteFailed(_logger, _logId, exception);
+            _record.State = previous;
+            throw;
+        }
+
+        _lastAccessAt = now;
+        _deletion = null;
+        SessionGrainLog.Created(_logger, _logId, settings.IdleTimeout, Record.AbsoluteExpiresAt);
+        _expiryTimer?.Change(TimeUntilExpiry(now), Timeout.InfiniteTimeSpan);
+        EnsureExpiryTimer(now);
+        return Succeeded();
+    }
+
+    /// <inheritdoc />
+    public async Task<SessionSnapshot?> LoadAsync()
+    {
+        var now = await AccessAsync();
+        if (now is null)
+        {
+            return null;
+        }
+
+        await WriteTouchIfDueAsync(now.Value);
+        return new SessionSnapshot
+        {
+            Data = Record.Data,
+            Version = Record.Version,
+            CreatedAt = Record.CreatedAt,
+            LastAccessAt = _lastAccessAt,
+            ExpiresAt = ExpiresAt,
+            Settings = new SessionSettings(Record.IdleTimeout, Record.AbsoluteExpiresAt - Record.CreatedAt),
+        };
+    }
+
+    /// <inheritdoc />
+    public async Task<SessionWriteResult> TouchAsync()
+    {
+        var now = await AccessAsync();
+        if (now is null)
+        {
+            return new(SessionWriteStatus.NoSession);
+        }
+
+        await WriteTouchIfDueAsync(now.Value);
+        return Succeeded();
+    }
+
+    /// <inheritdoc />
+    public async Task<SessionWriteResult> ApplyAsync(SessionChangeSet changes)
+    {
+        var now = await AccessAsync(changes.Touch);
+        if (now is null)
+        {
+            return new(SessionWriteStatus.NoSession);
+        }
+
+        if (!changes.HasDataChanges)
+        {
+            await WriteTouchIfDueAsync(now.Value);
+            return Succeeded();
+        }
+
+        var status = SessionChangeSetApplier.TryApply(Record.Data, changes, _options, out var data, out var error);
+        if (status != SessionWriteStatus.Succeeded)
+        {
+            return Refuse(status, error);
+        }
+
+        await WriteDataAsync(data);
+        return Succeeded();
+    }
+
+    /// <inheritdoc />
+    public async Task<SessionIncrementResult> IncrementAsync(string key, long delta)
+    {
+        var now = await AccessAsync();
+        if (now is null)
+        {
+            return new(SessionWriteStatus.NoSession);
+        }
+
+        long current = 0;
+        if (Record.Data.TryGetValue(key, out var bytes) && !SessionValueFormat.TryParseInt64(bytes, out current))
+        {
+            return new(SessionWriteStatus.InvalidRequest, Error: $"The value of key '{key}' is not an integer.");
+        }
+
+        long next;
+        try
+        {
+            next = checked(current + delta);
+        }
+        catch (OverflowException)
+        {
+            return new(SessionWriteStatus.InvalidRequest, Error: $"Adding {delta} to {current} overflows a 64-bit integer.");
+        }
+
+        var changes = new SessionChangeSet { Sets = new() { [key] = SessionValueFormat.FormatInt64(next) } };
+        var status = SessionChangeSetApplier.TryApply(Record.Data, changes, _options, out var data, out var error);
+        if (status != SessionWriteStatus.Succeeded)
+        {
+            SessionGrainLog.ChangeRefused(_logger, _logId, error);
+            return new(status, Error: error);
+        }
+
+        await WriteDataAsync(data);
+        return new(SessionWriteStatus.Succeeded, next, Record.Version);
+    }
+
+    /// <inheritdoc />
+    public async Task<SessionWriteResult> RegenerateAsync(string newSessionId, SessionSettings settings, SessionChangeSet? changes)
+    {
+        if (string.IsNullOrEmpty(newSessionId) || newSessionId == this.GetPrimaryKeyString())
+        {
+            return new(SessionWriteStatus.InvalidRequest, Error: "The new session ID must differ from the current one.");
+        }
+
+        if (await AccessAsync() is null)
+        {
+            return new(SessionWriteStatus.NoSession);
+        }
+
+        var carried = new SessionChangeSet { Clear = true, Sets = Record.Data };
+        if (changes is not null)
+        {
+            var status = SessionChangeSetApplier.TryApply(Record.Data, changes, _options, out var data, out var error);
+            if (status != SessionWriteStatus.Succeeded)
+            {
+                return Refuse(status, error);
+            }
+
+            carried.Sets = data;
+        }
+
+        // This grain does not interleave, so nothing can change or read it while the new session is created.
+        var created = await GrainFactory.GetGrain<ISessionGrain>(newSessionId).CreateAsync(settings, carried);
+        if (created.Succeeded)
+        {
+            await DeleteAsync();
+            SessionGrainLog.Regenerated(_logger, _logId);
+        }
+
+        return created;
+    }
+
+    /// <inheritdoc />
+    public async Task DestroyAsync()
+    {
+        _servedCaller = true;
+        if (_record.RecordExists)
+        {
+            await DeleteAsync();
+            SessionGrainLog.Destroyed(_logger, _logId);
+        }
+        else
+        {
+            ReleaseEmptyActivation();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ReminderName)
+        {
+            return;
+        }
+
+        if (!_record.RecordExists)
+        {
+            await UnregisterReminderAsync();
+            ReleaseEmptyActivation();
+            return;
+        }
+
+        if (_servedCaller)
+        {
+            return; // Active for callers: the expiry timer is armed and enforces expiry.
+        }
+
+        await DeleteIfExpiredAsync(SessionExpiryLayer.Reminder);
+        DeactivateOnIdle(); // Activated only for this check.
+    }
+
+    /// <summary>Checks expiry first and records the access; the access time, or null when there is no live session.</summary>
+    private async Task<DateTimeOffset?> AccessAsync(bool touch = true)
+    {
+        _servedCaller = true;
+        var now = _clock.GetUtcNow();
+        if (!await DeleteIfExpiredAsync(SessionExpiryLayer.OnAccess) && _record.RecordExists)
+        {
+            if (touch && now > _lastAccessAt)
+            {
+                _lastAccessAt = now;
+            }
+
+            EnsureExpiryTimer(now);
+            return now;
+        }
+
+        ReleaseEmptyActivation();
+        return null;
+    }
+
+    /// <summary>Deletes the session when it has expired; true when it did (or another interleaved call is doing so).</summary>
+    private async Task<bool> DeleteIfExpiredAsync(SessionExpiryLayer layer)
+    {
+        if (_deletion is not null)
+        {
+            await _deletion;
+            return true;
+        }
+
+        var expiresAt = ExpiresAt;
+        if (!_record.RecordExists || _clock.GetUtcNow() < expiresAt)
+        {
+            return false;
+        }
+
+        await DeleteAsync();
+        SessionGrainLog.Expired(_logger, _logId, expiresAt, layer);
+        return true;
+    }
+
+    /// <summary>Deletes the record, then the reminder, then deactivates. Interleaved callers share one deletion.</summary>
+    private async Task DeleteAsync()
+    {
+        _deletion ??= DeleteCoreAsync();
+        try
+        {
+            await _deletion;
+        }
+        catch
+        {
+            _deletion = null;
+            throw;
+        }
+    }
+
+    private async Task DeleteCoreAsync()
+    {
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
+        await _record.ClearStateAsync();
+        _record.State = new SessionRecord();
+        await UnregisterReminderAsync();
+        DeactivateOnIdle();
+    }
+
+    private async Task UnregisterReminderAsync()
+    {
+        try
+        {
+            if (await this.GetReminder(ReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception exception)
+        {
+            // The reminder stays registered; its next tick finds no record and tries again.
+            SessionGrainLog.ReminderUnregisterFailed(_logger, _logId, exception);
+        }
+    }
+
+    private async Task WriteDataAsync(Dictionary<string, byte[]> data)
+    {
+        var previous = (Record.Data, Record.Version, Record.LastAccessAt);
+        Record.Data = data;
+        Record.Version++;
+        Record.LastAccessAt = _lastAccessAt;
+        try
+        {
+            await _record.WriteStateAsync();
+        }
+        catch (Exception exception)
+        {
+            SessionGrainLog.WriteFailed(_logger, _logId, exception);
+            (Record.Data, Record.Version, Record.LastAccessAt) = previous;
+            throw;
+        }
+    }
+
+    /// <summary>Writes the last access when the stored value has grown older than the touch write interval.</summary>
+    private Task WriteTouchIfDueAsync(DateTimeOffset now)
+    {
+        var interval = TimeSpan.FromTicks(Math.Min(_options.TouchWriteInterval.Ticks, Record.IdleTimeout.Ticks / 4));
+        if (now - Record.LastAccessAt < interval)
+        {
+            return Task.CompletedTask;
+        }
+
+        // Interleaved loads share one write.
+        if (_touchWrite is not { IsCompleted: false })
+        {
+            _touchWrite = WriteTouchAsync();
+        }
+
+        return _touchWrite;
+    }
+
+    private async Task WriteTouchAsync()
+    {
+        var previous = Record.LastAccessAt;
+        Record.LastAccessAt = _lastAccessAt;
+        try
+        {
+            await _record.WriteStateAsync();
+        }
+        catch (Exception exception)
+        {
+            Record.LastAccessAt = previous;
+            SessionGrainLog.TouchWriteFailed(_logger, _logId, exception);
+        }
+    }
+
+    /// <summary>No live session here: answer calls already queued, then free the activation (unknown IDs cost no memory).</summary>
+    private void ReleaseEmptyActivation()
+        => _expiryTimer ??= this.RegisterGrainTimer(OnExpiryTimerAsync, new GrainTimerCreationOptions(EmptyActivationLifetime, Timeout.InfiniteTimeSpan));
+
+    private void EnsureExpiryTimer(DateTimeOffset now)
+    {
+        _expiryTimer ??= this.RegisterGrainTimer(OnExpiryTimerAsync, new GrainTimerCreationOptions(TimeUntilExpiry(now), Timeout.InfiniteTimeSpan));
+    }
+
+    private async Task OnExpiryTimerAsync(CancellationToken cancellationToken)
+    {
+        if (!_record.RecordExists)
+        {
+            DeactivateOnIdle();
+        }
+        else if (!await DeleteIfExpiredAsync(SessionExpiryLayer.Timer) && _record.RecordExists)
+        {
+            _expiryTimer?.Change(TimeUntilExpiry(_clock.GetUtcNow()), Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private TimeSpan TimeUntilExpiry(DateTimeOffset now)
+    {
+        var remaining = ExpiresAt - now;
+        return remaining <= TimeSpan.Zero ? TimeSpan.Zero : remaining > MaxTimerDelay ? MaxTimerDelay : remaining;
+    }
+
+    private TimeSpan ReminderPeriod(SessionSettings settings)
+    {
+        var period = _options.ReminderPeriod ?? (settings.IdleTimeout > MaxTimerDelay ? MaxTimerDelay : settings.IdleTimeout);
+        return period < _minimumReminderPeriod ? _minimumReminderPeriod : period;
+    }
+
+    private SessionWriteResult Succeeded() => new(SessionWriteStatus.Succeeded, Record.Version, ExpiresAt);
+
+    private SessionWriteResult Refuse(SessionWriteStatus status, string? error)
+    {
+        SessionGrainLog.ChangeRefused(_logger, _logId, error);
+        return new(status, Error: error);
+    }
+
+    private sealed record StateConfiguration(string StateName, string StorageName) : IPersistentStateConfiguration;
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+
+namespace SessionGrains.Server;
+
+/// <summary>Which expiry layer found a session expired.</summary>
+public enum SessionExpiryLayer
+{
+    /// <summary>A call found the session expired and deleted it before answering.</summary>
+    OnAccess,
+
+    /// <summary>The grain timer of an active session fired at expiry.</summary>
+    Timer,
+
+    /// <summary>The durable reminder activated the grain of an inactive session.</summary>
+    Reminder,
+}
+
+/// <summary>Log messages of the session grain. Event IDs 1000-1099 belong to it.</summary>
+internal static partial class SessionGrainLog
+{
+    [LoggerMessage(1000, LogLevel.Debug, "Session {SessionId} created (idle timeout {IdleTimeout}, absolute expiry {AbsoluteExpiresAt}).")]
+    public static partial void Created(ILogger logger, string sessionId, TimeSpan idleTimeout, DateTimeOffset? absoluteExpiresAt);
+
+    [LoggerMessage(1001, LogLevel.Debug, "Session {SessionId} expired at {ExpiresAt} and was deleted by the {Layer} layer.")]
+    public static partial void Expired(ILogger logger, string sessionId, DateTimeOffset expiresAt, SessionExpiryLayer layer);
+
+    [LoggerMessage(1002, LogLevel.Debug, "Session {SessionId} destroyed.")]
+    public static partial void Destroyed(ILogger logger, string sessionId);
+
+    [LoggerMessage(1003, LogLevel.Debug, "Session {SessionId} regenerated; its data moved to a new session.")]
+    public static partial void Regenerated(ILogger logger, string sessionId);
+
+    [LoggerMessage(1004, LogLevel.Information, "Session {SessionId} refused a change: {Error}")]
+    public static partial void ChangeRefused(ILogger logger, string sessionId, string? error);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Session {SessionId}: writing the last-access time failed; it stays in memory and is retried on a later access.")]
+    public static partial void TouchWriteFailed(ILogger logger, string sessionId, Exception exception);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Session {SessionId}: unregistering the expiry reminder failed; its next tick removes it.")]
+    public static partial void ReminderUnregisterFailed(ILogger logger, string sessionId, Exception exception);
+
+    [LoggerMessage(1007, LogLevel.Error, "Session {SessionId}: writing the session record failed; the change was not applied.")]
+    public static partial void WriteFailed(ILogger logger, string sessionId, Exception exception);
+}

@@ -1,0 +1,45 @@
+namespace SessionGrains.Server;
+
+/// <summary>Silo-side settings of SessionGrains, set through <see cref="SessionGrainsSiloBuilderExtensions.AddSessionGrains"/>.</summary>
+public sealed class SessionGrainOptions
+{
+    /// <summary>The default <see cref="StorageName"/>.</summary>
+    public const string DefaultStorageName = "sessions";
+
+    /// <summary>The name of the Orleans grain storage provider that holds session records. Defaults to "sessions".</summary>
+    public string StorageName { get; set; } = DefaultStorageName;
+
+    /// <summary>
+    /// Largest total size of a session's data: the UTF-8 bytes of every key plus every value. Defaults to 256 KiB, which
+    /// stays under Azure Table storage's ~950 KB entity cap after base64 and JSON encoding.
+    /// </summary>
+    public int MaxSessionBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Largest number of keys in a session. Defaults to 1,024.</summary>
+    public int MaxKeys { get; set; } = 1024;
+
+    /// <summary>Longest key, in characters. Defaults to 256.</summary>
+    public int MaxKeyLength { get; set; } = 256;
+
+    /// <summary>
+    /// How stale the stored last-access time may get before an access writes it. Accesses update the last-access
+    /// time in memory; storage is written when data changes, on graceful deactivation, or when the stored value is
+    /// older than this interval (capped at a quarter of the session's idle timeout). A silo crash can therefore make a
+    /// session expire at most this much early. Defaults to 1 minute.
+    /// </summary>
+    public TimeSpan TouchWriteInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long an idle session activation stays in memory. Defaults to 2 minutes: long enough that a user's next
+    /// page view usually finds the session in memory, short enough that abandoned sessions leave memory quickly
+    /// (Orleans' own default is 15 minutes). Must exceed Orleans' collection quantum (1 minute by default).
+    /// </summary>
+    public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Period of the durable per-session cleanup reminder. Null (the default) uses the session's idle timeout, kept
+    /// between Orleans' minimum reminder period and one day. A session whose grain is not active is then deleted
+    /// from storage at most one period after it expires.
+    /// </summary>
+    public TimeSpan? ReminderPeriod { get; set; }
+}
