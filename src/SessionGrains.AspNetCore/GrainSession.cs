@@ -1,0 +1,467 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace SessionGrains.AspNetCore;
+
+/// <summary>
+/// The session of one request: <see cref="ISession"/> for existing code, plus express-session's richer API. It loads
+/// lazily (no grain call until first use), tracks which keys changed, and sends only that delta to the grain.
+/// </summary>
+public sealed class GrainSession : ISession
+{
+    private static readonly JsonSerializerOptions JsonOptions = JsonSerializerOptions.Web;
+
+    private readonly HttpContext _context;
+    private readonly GrainSessionOptions _options;
+    private readonly GrainSessionStore _store;
+    private readonly SessionCookieWriter _cookieWriter;
+    private readonly SessionSettings _settings;
+    private readonly IReadOnlyList<PresentedSessionId> _presented;
+
+    private Dictionary<string, byte[]> _data = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]?> _pending = new(StringComparer.Ordinal); // null marks a removal
+    private bool _pendingClear;
+    private bool _loaded;
+    private string? _id;                  // null until a new session needs one
+    private string? _loadedId;            // the presented ID whose session was loaded
+    private bool _stored;                 // a live record exists under _id
+    private bool _changed;                // data changed during this request (explicit saves included)
+    private bool _savedExplicitly;
+    private bool _touchRequested;
+    private bool _endedPresentedSession;  // destroy or regenerate ended the session the request presented
+    private bool _resign;                 // the loaded ID was signed with an older secret
+    private bool _committed;
+
+    internal GrainSession(
+        HttpContext context,
+        GrainSessionOptions options,
+        GrainSessionStore store,
+        SessionCookieWriter cookieWriter,
+        TimeProvider clock,
+        IReadOnlyList<PresentedSessionId> presented)
+    {
+        _context = context;
+        _options = options;
+        _store = store;
+        _cookieWriter = cookieWriter;
+        _presented = presented;
+        _settings = new SessionSettings(options.IdleTimeout, options.AbsoluteTimeout);
+        Cookie = new SessionCookie(options.Cookie, clock);
+    }
+
+    /// <summary>The request this session belongs to.</summary>
+    internal HttpContext HttpContext => _context;
+
+    /// <summary>The session ID. Reading it on a new session assigns one (a fresh random ID, never one the client sent).</summary>
+    public string Id
+    {
+        get
+        {
+            EnsureLoaded();
+            return _id ??= NewId();
+        }
+    }
+
+    /// <summary>True when this session was not presented by the request (new, destroyed or regenerated during it).</summary>
+    public bool IsNew
+    {
+        get
+        {
+            EnsureLoaded();
+            return _id is null || _id != _loadedId;
+        }
+    }
+
+    /// <summary>This request's session cookie; changes apply to this response.</summary>
+    public SessionCookie Cookie { get; }
+
+    /// <summary>The stored version last seen: 0 for an unsaved session.</summary>
+    public long Version { get; private set; }
+
+    /// <inheritdoc />
+    public bool IsAvailable
+    {
+        get
+        {
+            try
+            {
+                EnsureLoaded();
+                return true;
+            }
+            catch (SessionUnavailableException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<string> Keys
+    {
+        get
+        {
+            EnsureLoaded();
+            return _data.Keys;
+        }
+    }
+
+    private bool HasPendingChanges => _pendingClear || _pending.Count > 0;
+
+    /// <inheritdoc />
+    public Task LoadAsync(CancellationToken cancellationToken = default) => EnsureLoadedAsync();
+
+    /// <inheritdoc />
+    public Task CommitAsync(CancellationToken cancellationToken = default) => SaveAsync();
+
+    /// <inheritdoc />
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? value)
+    {
+        EnsureLoaded();
+        return _data.TryGetValue(key, out value);
+    }
+
+    /// <inheritdoc />
+    public void Set(string key, byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        EnsureLoaded();
+        if (_data.TryGetValue(key, out var current) && current.AsSpan().SequenceEqual(value))
+        {
+            return; // unchanged, as express-session's hash comparison
+        }
+
+        var copy = value.ToArray();
+        _data[key] = copy;
+        _pending[key] = copy;
+        _changed = true;
+    }
+
+    /// <inheritdoc />
+    public void Remove(string key)
+    {
+        EnsureLoaded();
+        if (_data.Remove(key))
+        {
+            _pending[key] = null;
+            _changed = true;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Clear()
+    {
+        EnsureLoaded();
+        if (_data.Count > 0)
+        {
+            _data.Clear();
+            _pending.Clear();
+            _pendingClear = true;
+            _changed = true;
+        }
+    }
+
+    /// <summary>Reads <paramref name="key"/> as JSON (System.Text.Json, web defaults); default when absent.</summary>
+    public T? Get<T>(string key) => TryGetValue(key, out var bytes) ? JsonSerializer.Deserialize<T>(bytes, JsonOptions) : default;
+
+    /// <summary>Stores <paramref name="value"/> under <paramref name="key"/> as JSON (System.Text.Json, web defaults).</summary>
+    public void Set<T>(string key, T value) => Set(key, JsonSerializer.SerializeToUtf8Bytes(value, JsonOptions));
+
+    /// <summary>Restarts the cookie's expiry from now and slides the stored session's idle expiry.</summary>
+    public void Touch()
+    {
+        Cookie.Touch();
+        _touchRequested = true;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="delta"/> to the integer under <paramref name="key"/> atomically in the grain, so concurrent
+    /// requests lose no update; saves the session first if it is new or has unsaved changes. Returns the new value.
+    /// </summary>
+    public async Task<long> IncrementAsync(string key, long delta = 1)
+    {
+        await EnsureLoadedAsync();
+        if (!_stored || HasPendingChanges)
+        {
+            await FlushAsync();
+        }
+
+        var result = _stored ? await _store.IncrementAsync(_id!, key, delta) : null;
+        if (result is not { Succeeded: true })
+        {
+            EndedDuringRequest();
+            throw new InvalidOperationException("The session ended during the request; nothing was incremented.");
+        }
+
+        _data[key] = SessionValueFormat.FormatInt64(result.Value);
+        _changed = true;
+        Version = result.Version;
+        return result.Value;
+    }
+
+    /// <summary>Saves the session now; the end of the request then saves again only if it changes further.</summary>
+    public async Task SaveAsync()
+    {
+        await EnsureLoadedAsync();
+        await FlushAsync();
+        _savedExplicitly = true;
+    }
+
+    /// <summary>Discards unsaved changes and reads the session again (sees writes of concurrent requests).</summary>
+    public async Task ReloadAsync()
+    {
+        await EnsureLoadedAsync();
+        ClearPending();
+        if (!_stored)
+        {
+            _data = new(StringComparer.Ordinal);
+            return;
+        }
+
+        if (await _store.LoadAsync(_id!) is { } snapshot)
+        {
+            _data = snapshot.Data;
+            Version = snapshot.Version;
+        }
+        else
+        {
+            EndedDuringRequest();
+        }
+    }
+
+    /// <summary>Deletes the stored session now; the response clears the browser's cookie unless a new session is saved.</summary>
+    public async Task DestroyAsync()
+    {
+        await EnsureLoadedAsync();
+        if (_stored)
+        {
+            await _store.DestroyAsync(_id!);
+        }
+
+        StartOver(endedPresented: _loadedId is not null, id: null);
+    }
+
+    /// <summary>
+    /// Gives the session a new ID (do it at login against session fixation). Without <paramref name="keepData"/>, the
+    /// old session is destroyed and an empty one begins (express-session's regenerate). With it, the grain moves the data
+    /// (and unsaved changes) to the new ID and destroys the old one in one step, so the two are never both live.
+    /// </summary>
+    public async Task RegenerateAsync(bool keepData = false)
+    {
+        await EnsureLoadedAsync();
+        var newId = NewId();
+        if (!keepData)
+        {
+            if (_stored)
+            {
+                await _store.DestroyAsync(_id!);
+            }
+
+            StartOver(endedPresented: _loadedId is not null, id: newId);
+            return;
+        }
+
+        if (_stored)
+        {
+            var result = await _store.RegenerateAsync(_id!, newId, _settings, HasPendingChanges ? BuildChangeSet() : null);
+            if (result.Status != SessionWriteStatus.Succeeded)
+            {
+                EndedDuringRequest(); // the old session ended meanwhile (or the new ID was taken): start clean
+                _id = newId;
+                return;
+            }
+
+            Version = result.Version;
+            ClearPending();
+        }
+
+        _id = newId;
+    }
+
+    /// <summary>Commits at the end of the request, by express-session's save and Set-Cookie rules. Runs once.</summary>
+    internal async Task CommitAtEndAsync()
+    {
+        if (_committed)
+        {
+            return;
+        }
+
+        _committed = true;
+        if (!ReferenceEquals(_context.Features.Get<ISessionFeature>()?.Session, this))
+        {
+            await UnsetAsync();
+            return;
+        }
+
+        if (!_loaded)
+        {
+            var presentedNeedsCall = _presented.Count > 0 && (_options.Rolling || _options.Resave || _touchRequested || _presented[0].SecretIndex > 0);
+            if (!presentedNeedsCall && !(_presented.Count == 0 && _options.SaveUninitialized))
+            {
+                return; // the session was never used: no grain call
+            }
+
+            await EnsureLoadedAsync(); // loading touches the stored session
+        }
+
+        if (!_stored && !_changed && !_options.SaveUninitialized)
+        {
+            ClearCookieIfEnded();
+            return; // a new, unmodified session is not saved
+        }
+
+        if (!_stored || HasPendingChanges || (_options.Resave && !_savedExplicitly))
+        {
+            await FlushAsync();
+        }
+
+        if (!_stored)
+        {
+            ClearCookieIfEnded();
+            return;
+        }
+
+        var sendCookie = _id != _loadedId
+            || _options.Rolling
+            || (Cookie.Expires is not null && _changed)
+            || Cookie.IsChanged
+            || _resign;
+        if (sendCookie)
+        {
+            _cookieWriter.Write(_context, Cookie, _id!);
+        }
+    }
+
+    private async Task UnsetAsync()
+    {
+        if (_options.Unset != SessionUnset.Destroy)
+        {
+            return; // Keep: the stored session stays as it was
+        }
+
+        await EnsureLoadedAsync();
+        if (_stored)
+        {
+            await _store.DestroyAsync(_id!);
+            StartOver(endedPresented: _loadedId is not null, id: null);
+        }
+
+        ClearCookieIfEnded();
+    }
+
+    private async Task FlushAsync()
+    {
+        if (!_stored)
+        {
+            _id ??= NewId();
+            var created = await _store.CreateAsync(_id, _settings, new SessionChangeSet { Sets = _data });
+            if (created.Status == SessionWriteStatus.AlreadyExists)
+            {
+                _id = NewId(); // a collision of random IDs: practically never, but never share a session
+                created = await _store.CreateAsync(_id, _settings, new SessionChangeSet { Sets = _data });
+            }
+
+            _stored = created.Succeeded;
+            Version = created.Version;
+        }
+        else
+        {
+            var result = HasPendingChanges ? await _store.ApplyAsync(_id!, BuildChangeSet()) : await _store.TouchAsync(_id!);
+            if (result.Status == SessionWriteStatus.NoSession)
+            {
+                EndedDuringRequest();
+                return;
+            }
+
+            Version = result.Version;
+        }
+
+        ClearPending();
+    }
+
+    private void EnsureLoaded()
+    {
+        if (!_loaded)
+        {
+            // ISession's synchronous members load on first use, as ASP.NET Core's session does; await LoadAsync() to avoid blocking.
+            EnsureLoadedAsync().GetAwaiter().GetResult();
+        }
+    }
+
+    private async Task EnsureLoadedAsync()
+    {
+        if (_loaded)
+        {
+            return;
+        }
+
+        // Several presented IDs (duplicate cookies, header and cookie): the first that names a live session wins.
+        foreach (var presented in _presented)
+        {
+            if (await _store.LoadAsync(presented.Id) is { } snapshot)
+            {
+                _id = _loadedId = presented.Id;
+                _stored = true;
+                _data = snapshot.Data;
+                Version = snapshot.Version;
+                _resign = presented.SecretIndex > 0;
+                break;
+            }
+        }
+
+        _loaded = true;
+    }
+
+    private SessionChangeSet BuildChangeSet()
+    {
+        var changes = new SessionChangeSet { Clear = _pendingClear };
+        foreach (var (key, value) in _pending)
+        {
+            if (value is null)
+            {
+                (changes.Removals ??= []).Add(key);
+            }
+            else
+            {
+                (changes.Sets ??= new(StringComparer.Ordinal))[key] = value;
+            }
+        }
+
+        return changes;
+    }
+
+    private void ClearPending()
+    {
+        _pending.Clear();
+        _pendingClear = false;
+    }
+
+    private void StartOver(bool endedPresented, string? id)
+    {
+        _endedPresentedSession |= endedPresented;
+        _id = id;
+        _stored = false;
+        _data = new(StringComparer.Ordinal);
+        ClearPending();
+        _changed = false;
+        Version = 0;
+    }
+
+    /// <summary>The stored session ended (destroyed elsewhere or expired) mid-request: this request's changes are dropped.</summary>
+    private void EndedDuringRequest()
+    {
+        _store.LogSessionEnded();
+        StartOver(endedPresented: _loadedId is not null, id: null);
+    }
+
+    private void ClearCookieIfEnded()
+    {
+        if (_endedPresentedSession)
+        {
+            _cookieWriter.Clear(_context, Cookie);
+        }
+    }
+
+    private string NewId() => _options.IdGenerator?.Invoke(_context) ?? SessionIdGenerator.NewId();
+}

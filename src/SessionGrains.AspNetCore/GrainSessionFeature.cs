@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace SessionGrains.AspNetCore;
+
+/// <summary>
+/// The request feature behind <c>HttpContext.Session</c>. <see cref="Session"/> may be replaced or cleared by the app
+/// (express-session's unset); <see cref="GrainSession"/> stays the request's grain session.
+/// </summary>
+public sealed class GrainSessionFeature(GrainSession session) : ISessionFeature
+{
+    /// <inheritdoc />
+    public ISession Session { get; set; } = session;
+
+    /// <summary>The request's grain session.</summary>
+    public GrainSession GrainSession { get; } = session;
+}

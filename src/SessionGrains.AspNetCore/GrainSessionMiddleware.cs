@@ -1,0 +1,157 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace SessionGrains.AspNetCore;
+
+/// <summary>
+/// Verifies the signed session cookie, puts a lazy <see cref="GrainSession"/> into <c>HttpContext.Session</c>, and
+/// commits it before the response starts. Requests outside <see cref="GrainSessionCookieOptions.Path"/> pass through.
+/// </summary>
+public sealed class GrainSessionMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly GrainSessionOptions _options;
+    private readonly SessionCookieSigner _signer;
+    private readonly GrainSessionStore _store;
+    private readonly SessionCookieWriter _cookieWriter;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly Func<object, Task> _commitBeforeResponseStarts;
+
+    /// <summary>Creates the middleware; <c>UseGrainSessions</c> calls this.</summary>
+    public GrainSessionMiddleware(
+        RequestDelegate next,
+        IOptions<GrainSessionOptions> options,
+        SessionCookieSigner signer,
+        IGrainFactory grains,
+        TimeProvider clock,
+        ILoggerFactory loggerFactory)
+    {
+        _next = next;
+        _options = options.Value;
+        _signer = signer;
+        _clock = clock;
+        _logger = loggerFactory.CreateLogger<GrainSessionMiddleware>();
+        _store = new GrainSessionStore(grains, loggerFactory.CreateLogger<GrainSessionStore>());
+        _cookieWriter = new SessionCookieWriter(options, signer, loggerFactory.CreateLogger<SessionCookieWriter>());
+        _commitBeforeResponseStarts = CommitBeforeResponseStartsAsync;
+        if (_options.Secrets.Any(s => s.Length < 32))
+        {
+            GrainSessionLog.ShortSecret(_logger);
+        }
+    }
+
+    /// <summary>Handles one request.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!PathMatches(context.Request, _options.Cookie.Path))
+        {
+            await _next(context);
+            return;
+        }
+
+        var session = new GrainSession(context, _options, _store, _cookieWriter, _clock, ReadPresentedIds(context.Request));
+        var feature = new GrainSessionFeature(session);
+        context.Features.Set<ISessionFeature>(feature);
+        context.Features.Set(feature);
+        context.Response.OnStarting(_commitBeforeResponseStarts, session);
+
+        try
+        {
+            await _next(context);
+        }
+        catch (SessionStoreException exception) when (!context.Response.HasStarted)
+        {
+            await WriteFailureAsync(context, exception);
+            return;
+        }
+
+        if (!context.Response.HasStarted)
+        {
+            try
+            {
+                await session.CommitAtEndAsync();
+            }
+            catch (SessionStoreException exception)
+            {
+                await WriteFailureAsync(context, exception);
+            }
+        }
+    }
+
+    /// <summary>RFC 6265 path-match: "/foo" matches "/foo" and "/foo/bar", not "/foobar".</summary>
+    internal static bool PathMatches(HttpRequest request, string cookiePath)
+    {
+        var path = (request.PathBase + request.Path).Value;
+        if (string.IsNullOrEmpty(path))
+        {
+            path = "/";
+        }
+
+        if (!path.StartsWith(cookiePath, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return path.Length == cookiePath.Length || cookiePath.EndsWith('/') || path[cookiePath.Length] == '/';
+    }
+
+    private List<PresentedSessionId> ReadPresentedIds(HttpRequest request)
+    {
+        var presented = new List<PresentedSessionId>(1);
+        if (_options.HeaderName is { } headerName)
+        {
+            foreach (var value in request.Headers[headerName])
+            {
+                AddIfVerified(presented, SessionCookieCodec.Decode(value));
+            }
+        }
+
+        foreach (var value in SessionCookieCodec.ReadAll(request.Headers.Cookie, _options.Name))
+        {
+            AddIfVerified(presented, value);
+        }
+
+        return presented;
+    }
+
+    private void AddIfVerified(List<PresentedSessionId> presented, string value)
+    {
+        if (!_signer.TryUnsign(value, out var id, out var secretIndex))
+        {
+            GrainSessionLog.SignatureRejected(_logger);
+        }
+        else if (!presented.Exists(p => p.Id == id))
+        {
+            presented.Add(new PresentedSessionId(id, secretIndex));
+        }
+    }
+
+    private async Task CommitBeforeResponseStartsAsync(object state)
+    {
+        var session = (GrainSession)state;
+        try
+        {
+            await session.CommitAtEndAsync();
+        }
+        catch (SessionStoreException exception)
+        {
+            // The app is writing its body; the status still tells the client that the session was not saved.
+            GrainSessionLog.CommitFailed(_logger, exception.StatusCode, exception);
+            session.HttpContext.Response.StatusCode = exception.StatusCode;
+        }
+    }
+
+    private async Task WriteFailureAsync(HttpContext context, SessionStoreException exception)
+    {
+        GrainSessionLog.CommitFailed(_logger, exception.StatusCode, exception);
+        context.Response.Clear();
+        context.Response.StatusCode = exception.StatusCode;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(exception is SessionLimitExceededException
+            ? "Session data too large.\n"
+            : "Session store unavailable.\n");
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text;
+
+namespace SessionGrains.AspNetCore;
+
+/// <summary>Cookie header parsing and value encoding compatible with express (jshttp/cookie, JavaScript's encodeURIComponent).</summary>
+internal static class SessionCookieCodec
+{
+    /// <summary>Every value of the cookies named <paramref name="name"/>, in header order, decoded like express.</summary>
+    public static List<string> ReadAll(IEnumerable<string?> cookieHeaders, string name)
+    {
+        var values = new List<string>(1);
+        foreach (var header in cookieHeaders)
+        {
+            if (header is null)
+            {
+                continue;
+            }
+
+            foreach (var range in header.AsSpan().Split(';'))
+            {
+                var pair = header.AsSpan(range);
+                var equals = pair.IndexOf('=');
+                if (equals < 0 || !pair[..equals].Trim().SequenceEqual(name))
+                {
+                    continue;
+                }
+
+                var value = pair[(equals + 1)..].Trim();
+                if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
+                {
+                    value = value[1..^1];
+                }
+
+                values.Add(Decode(value));
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>decodeURIComponent when the value contains '%'; malformed escapes are left as they are.</summary>
+    public static string Decode(ReadOnlySpan<char> value)
+        => value.Contains('%') ? Uri.UnescapeDataString(value.ToString()) : value.ToString();
+
+    /// <summary>JavaScript's encodeURIComponent: everything but A-Z a-z 0-9 - _ . ! ~ * ' ( ) is percent-encoded as UTF-8.</summary>
+    public static string Encode(string value)
+    {
+        var builder = new StringBuilder(value.Length + 16);
+        Span<byte> utf8 = stackalloc byte[4];
+        foreach (var rune in value.EnumerateRunes())
+        {
+            if (rune.IsAscii && IsUnreserved((char)rune.Value))
+            {
+                builder.Append((char)rune.Value);
+                continue;
+            }
+
+            var length = rune.EncodeToUtf8(utf8);
+            foreach (var b in utf8[..length])
+            {
+                builder.Append('%').Append(b.ToString("X2"));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsUnreserved(char c)
+        => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '!' or '~' or '*' or '\'' or '(' or ')';
+}

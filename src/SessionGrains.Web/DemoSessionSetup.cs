@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+using SessionGrains.AspNetCore;
+
+namespace SessionGrains.Web;
+
+/// <summary>Binds the "Session" configuration section and falls back, loudly, to a development secret.</summary>
+public static class DemoSessionSetup
+{
+    /// <summary>The secret used when none is configured. Public in this repository: never use it in production.</summary>
+    internal const string DevelopmentSecret = "sessiongrains-demo-development-secret-do-not-use-in-production";
+
+    public static IServiceCollection AddDemoSessions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddGrainSessions(configuration.GetSection("Session"));
+        services.AddSingleton<IPostConfigureOptions<GrainSessionOptions>, DevelopmentSecretFallback>();
+        return services;
+    }
+
+    private sealed class DevelopmentSecretFallback(ILogger<DevelopmentSecretFallback> logger) : IPostConfigureOptions<GrainSessionOptions>
+    {
+        public void PostConfigure(string? name, GrainSessionOptions options)
+        {
+            if (options.Secrets.Length > 0)
+            {
+                return;
+            }
+
+            logger.LogWarning(
+                "*** No Session:Secrets configured: signing session cookies with the PUBLIC DEVELOPMENT SECRET. " +
+                "Anyone can forge sessions. NEVER use this in production: set Session__Secrets__0 to a long random value. ***");
+            options.Secrets = [DevelopmentSecret];
+        }
+    }
+}
