@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Orleans.Storage;
 
-namespace SessionGrains.Server.Tests;
+namespace SessionGrains.TestSupport;
 
 /// <summary>Counts storage operations per grain, then forwards them to the real storage provider.</summary>
 public sealed class CountingGrainStorage(IGrainStorage inner, StorageOperationCounts counts) : IGrainStorage
@@ -32,9 +32,9 @@ public sealed class StorageOperationCounts
 
     public void Increment(GrainId grainId, string operation) => _counts.AddOrUpdate((grainId, operation), 1, (_, n) => n + 1);
 
-    public int Reads(string sessionId) => _counts.GetValueOrDefault((SessionCluster.GrainIdOf(sessionId), "read"));
+    public int Reads(string sessionId) => _counts.GetValueOrDefault((SessionTestSilo.GrainIdOf(sessionId), "read"));
 
-    public int Writes(string sessionId) => _counts.GetValueOrDefault((SessionCluster.GrainIdOf(sessionId), "write"));
+    public int Writes(string sessionId) => _counts.GetValueOrDefault((SessionTestSilo.GrainIdOf(sessionId), "write"));
 
-    public int Clears(string sessionId) => _counts.GetValueOrDefault((SessionCluster.GrainIdOf(sessionId), "clear"));
+    public int Clears(string sessionId) => _counts.GetValueOrDefault((SessionTestSilo.GrainIdOf(sessionId), "clear"));
 }

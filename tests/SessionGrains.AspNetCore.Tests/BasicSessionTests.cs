@@ -1,0 +1,45 @@
+using System.Net;
+
+namespace SessionGrains.AspNetCore.Tests;
+
+[Collection(FrontEndCollection.Name)]
+public sealed class BasicSessionTests(FrontEndCluster cluster)
+{
+    [Fact]
+    public async Task A_new_modified_session_gets_a_cookie_and_the_cookie_brings_back_the_same_session()
+    {
+        await using var app = await TestApp.StartAsync(cluster.Grains);
+
+        var first = await app.PostAsync("/set?key=color&value=blue");
+        var cookie = TestApp.CookieToSend(first);
+        var id = await first.Content.ReadAsStringAsync();
+        var second = await app.GetAsync("/get?key=color", cookie);
+        var third = await app.GetAsync("/id", cookie);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(id, TestApp.SessionIdOf(cookie));
+        Assert.Equal("blue", await second.Content.ReadAsStringAsync());
+        Assert.Equal(id, await third.Content.ReadAsStringAsync());
+        Assert.Empty(TestApp.SetCookies(second)); // unchanged, not rolling: no Set-Cookie
+        Assert.NotNull(await cluster.ReadStoredRecordAsync(id));
+    }
+
+    [Fact]
+    public async Task Default_cookie_attributes_are_safe_and_cache_is_disabled()
+    {
+        await using var app = await TestApp.StartAsync(cluster.Grains);
+
+        var response = await app.PostAsync("/set?key=a&value=b");
+
+        var cookie = Assert.Single(TestApp.SetCookies(response));
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(Microsoft.Net.Http.Headers.SameSiteMode.Lax, cookie.SameSite);
+        Assert.False(cookie.Secure);
+        Assert.Equal("/", cookie.Path.ToString());
+        Assert.Null(cookie.Expires); // a browser-session cookie
+        Assert.Null(cookie.MaxAge); // express never sends Max-Age
+        Assert.Contains("no-store", response.Headers.CacheControl!.ToString());
+        var id = TestApp.SessionIdOf(TestApp.CookieToSend(response));
+        Assert.Equal(32, id.Length); // 24 random bytes, base64url
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Hosting;
+using Orleans.Storage;
+using SessionGrains.Server;
+using Xunit;
+
+namespace SessionGrains.TestSupport;
+
+/// <summary>
+/// What a test silo shares with its tests: a fake session clock, storage operation counts, a call counter and the
+/// session grain's log records. One instance serves every silo of a cluster.
+/// </summary>
+public sealed class SessionTestSilo
+{
+    public const string InnerStorageName = "sessions-memory";
+    public static readonly TimeSpan ReminderPeriod = TimeSpan.FromSeconds(1);
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public StorageOperationCounts StorageCounts { get; } = new();
+    public SessionGrainCallCounter Calls { get; } = new();
+    public FakeLogCollector Logs { get; } = FakeLogCollector.Create(new FakeLogCollectorOptions
+    {
+        FilteredCategories = { typeof(SessionGrain).FullName! },
+    });
+
+    public static GrainId GrainIdOf(string sessionId) => GrainId.Create(SessionGrain.GrainTypeName, sessionId);
+
+    /// <summary>
+    /// Session grains on memory storage behind a counting decorator, in-memory reminders with a 1-second period, the
+    /// fake session clock, the call counter and debug logs of the session grain.
+    /// </summary>
+    public void Configure(ISiloBuilder silo)
+    {
+        silo.AddSessionGrains(o => o.ReminderPeriod = ReminderPeriod);
+        silo.UseInMemoryReminderService();
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = ReminderPeriod);
+        silo.AddMemoryGrainStorage(InnerStorageName);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(SessionGrainOptions.DefaultStorageName, (sp, _) =>
+            new CountingGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorageName), StorageCounts));
+        silo.Services.AddKeyedSingleton<TimeProvider>(SessionGrainServiceKeys.TimeProvider, Clock);
+        silo.AddIncomingGrainCallFilter(Calls);
+        silo.Services.AddLogging(logging => logging
+            .AddProvider(new FakeLoggerProvider(Logs))
+            .AddFilter(typeof(SessionGrain).FullName, LogLevel.Debug));
+    }
+
+    /// <summary>Reads the stored record straight from the memory storage provider of a silo, bypassing the grain.</summary>
+    public static async Task<SessionRecord?> ReadStoredRecordAsync(IServiceProvider siloServices, string sessionId)
+    {
+        var storage = siloServices.GetRequiredKeyedService<IGrainStorage>(InnerStorageName);
+        var state = new GrainState<SessionRecord>();
+        await storage.ReadStateAsync(SessionGrain.StateName, GrainIdOf(sessionId), state);
+        return state.RecordExists ? state.State : null;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing after <paramref name="timeout"/> (10 s by default).</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}.");
+            await Task.Delay(50);
+        }
+    }
+}
