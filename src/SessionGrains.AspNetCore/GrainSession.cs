@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Http.Features;
 namespace SessionGrains.AspNetCore;
 
 /// <summary>
-/// The session of one request: <see cref="ISession"/> for existing code, plus express-session's richer API. It loads
-/// lazily (no grain call until first use), tracks which keys changed, and sends only that delta to the grain.
+/// The session of one request: <see cref="ISession"/> for existing code, plus express-session's richer API. It sends
+/// the grain only the keys whose values differ from the last saved state, and counts as modified only when its data
+/// differs from what the request loaded (express-session's hash comparison): a change undone within the request is none.
 /// </summary>
 public sealed class GrainSession : ISession
 {
@@ -19,14 +20,16 @@ public sealed class GrainSession : ISession
     private readonly SessionSettings _settings;
     private readonly IReadOnlyList<PresentedSessionId> _presented;
 
+    private static readonly Dictionary<string, byte[]> Empty = new(StringComparer.Ordinal);
+
     private Dictionary<string, byte[]> _data = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, byte[]?> _pending = new(StringComparer.Ordinal); // null marks a removal
-    private bool _pendingClear;
+    private Dictionary<string, byte[]> _loadedData = Empty; // as loaded; never mutated
+    private Dictionary<string, byte[]> _savedData = Empty;  // as last saved or loaded; never mutated
+    private bool _incremented;
     private bool _loaded;
     private string? _id;                  // null until a new session needs one
     private string? _loadedId;            // the presented ID whose session was loaded
     private bool _stored;                 // a live record exists under _id
-    private bool _changed;                // data changed during this request (explicit saves included)
     private bool _savedExplicitly;
     private bool _touchRequested;
     private bool _endedPresentedSession;  // destroy or regenerate ended the session the request presented
@@ -106,7 +109,9 @@ public sealed class GrainSession : ISession
         }
     }
 
-    private bool HasPendingChanges => _pendingClear || _pending.Count > 0;
+    private bool HasUnsavedChanges => !SameData(_data, _savedData);
+
+    private bool IsModified => _incremented || !SameData(_data, _loadedData);
 
     /// <inheritdoc />
     public Task LoadAsync(CancellationToken cancellationToken = default) => EnsureLoadedAsync();
@@ -127,39 +132,21 @@ public sealed class GrainSession : ISession
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
         EnsureLoaded();
-        if (_data.TryGetValue(key, out var current) && current.AsSpan().SequenceEqual(value))
-        {
-            return; // unchanged, as express-session's hash comparison
-        }
-
-        var copy = value.ToArray();
-        _data[key] = copy;
-        _pending[key] = copy;
-        _changed = true;
+        _data[key] = value.ToArray();
     }
 
     /// <inheritdoc />
     public void Remove(string key)
     {
         EnsureLoaded();
-        if (_data.Remove(key))
-        {
-            _pending[key] = null;
-            _changed = true;
-        }
+        _data.Remove(key);
     }
 
     /// <inheritdoc />
     public void Clear()
     {
         EnsureLoaded();
-        if (_data.Count > 0)
-        {
-            _data.Clear();
-            _pending.Clear();
-            _pendingClear = true;
-            _changed = true;
-        }
+        _data.Clear();
     }
 
     /// <summary>Reads <paramref name="key"/> as JSON (System.Text.Json, web defaults); default when absent.</summary>
@@ -182,7 +169,7 @@ public sealed class GrainSession : ISession
     public async Task<long> IncrementAsync(string key, long delta = 1)
     {
         await EnsureLoadedAsync();
-        if (!_stored || HasPendingChanges)
+        if (!_stored || HasUnsavedChanges)
         {
             await FlushAsync();
         }
@@ -194,8 +181,10 @@ public sealed class GrainSession : ISession
             throw new InvalidOperationException("The session ended during the request; nothing was incremented.");
         }
 
-        _data[key] = SessionValueFormat.FormatInt64(result.Value);
-        _changed = true;
+        var value = SessionValueFormat.FormatInt64(result.Value);
+        _data[key] = value;
+        _savedData = new(_savedData, StringComparer.Ordinal) { [key] = value };
+        _incremented = true;
         Version = result.Version;
         return result.Value;
     }
@@ -212,17 +201,15 @@ public sealed class GrainSession : ISession
     public async Task ReloadAsync()
     {
         await EnsureLoadedAsync();
-        ClearPending();
         if (!_stored)
         {
-            _data = new(StringComparer.Ordinal);
+            _data = new(_savedData, StringComparer.Ordinal);
             return;
         }
 
         if (await _store.LoadAsync(_id!) is { } snapshot)
         {
-            _data = snapshot.Data;
-            Version = snapshot.Version;
+            Loaded(snapshot);
         }
         else
         {
@@ -264,7 +251,7 @@ public sealed class GrainSession : ISession
 
         if (_stored)
         {
-            var result = await _store.RegenerateAsync(_id!, newId, _settings, HasPendingChanges ? BuildChangeSet() : null);
+            var result = await _store.RegenerateAsync(_id!, newId, _settings, HasUnsavedChanges ? BuildChangeSet() : null);
             if (result.Status != SessionWriteStatus.Succeeded)
             {
                 EndedDuringRequest(); // the old session ended meanwhile (or the new ID was taken): start clean
@@ -273,10 +260,22 @@ public sealed class GrainSession : ISession
             }
 
             Version = result.Version;
-            ClearPending();
+            _savedData = new(_data, StringComparer.Ordinal);
         }
 
         _id = newId;
+    }
+
+    /// <summary>Loads ahead of the app; a failure is logged and left for the first use of the session to report.</summary>
+    internal async Task TryPreloadAsync()
+    {
+        try
+        {
+            await EnsureLoadedAsync();
+        }
+        catch (SessionUnavailableException)
+        {
+        }
     }
 
     /// <summary>Commits at the end of the request, by express-session's save and Set-Cookie rules. Runs once.</summary>
@@ -296,7 +295,8 @@ public sealed class GrainSession : ISession
 
         if (!_loaded)
         {
-            var presentedNeedsCall = _presented.Count > 0 && (_options.Rolling || _options.Resave || _touchRequested || _presented[0].SecretIndex > 0);
+            var presentedNeedsCall = _presented.Count > 0
+                && (_options.Rolling || _options.Resave || _options.SaveUninitialized || _touchRequested || _presented[0].SecretIndex > 0);
             if (!presentedNeedsCall && !(_presented.Count == 0 && _options.SaveUninitialized))
             {
                 return; // the session was never used: no grain call
@@ -305,13 +305,14 @@ public sealed class GrainSession : ISession
             await EnsureLoadedAsync(); // loading touches the stored session
         }
 
-        if (!_stored && !_changed && !_options.SaveUninitialized)
+        var modified = IsModified;
+        if (!_stored && !modified && !_options.SaveUninitialized)
         {
             ClearCookieIfEnded();
             return; // a new, unmodified session is not saved
         }
 
-        if (!_stored || HasPendingChanges || (_options.Resave && !_savedExplicitly))
+        if (!_stored || HasUnsavedChanges || (_options.Resave && !_savedExplicitly))
         {
             await FlushAsync();
         }
@@ -324,7 +325,7 @@ public sealed class GrainSession : ISession
 
         var sendCookie = _id != _loadedId
             || _options.Rolling
-            || (Cookie.Expires is not null && _changed)
+            || (Cookie.Expires is not null && modified)
             || Cookie.IsChanged
             || _resign;
         if (sendCookie)
@@ -367,7 +368,7 @@ public sealed class GrainSession : ISession
         }
         else
         {
-            var result = HasPendingChanges ? await _store.ApplyAsync(_id!, BuildChangeSet()) : await _store.TouchAsync(_id!);
+            var result = HasUnsavedChanges ? await _store.ApplyAsync(_id!, BuildChangeSet()) : await _store.TouchAsync(_id!);
             if (result.Status == SessionWriteStatus.NoSession)
             {
                 EndedDuringRequest();
@@ -377,7 +378,7 @@ public sealed class GrainSession : ISession
             Version = result.Version;
         }
 
-        ClearPending();
+        _savedData = new(_data, StringComparer.Ordinal);
     }
 
     private void EnsureLoaded()
@@ -403,8 +404,7 @@ public sealed class GrainSession : ISession
             {
                 _id = _loadedId = presented.Id;
                 _stored = true;
-                _data = snapshot.Data;
-                Version = snapshot.Version;
+                Loaded(snapshot);
                 _resign = presented.SecretIndex > 0;
                 break;
             }
@@ -413,16 +413,28 @@ public sealed class GrainSession : ISession
         _loaded = true;
     }
 
+    private void Loaded(SessionSnapshot snapshot)
+    {
+        _loadedData = _savedData = snapshot.Data;
+        _data = new(snapshot.Data, StringComparer.Ordinal);
+        Version = snapshot.Version;
+    }
+
+    /// <summary>The delta from the last saved state: removed keys and keys whose value differs.</summary>
     private SessionChangeSet BuildChangeSet()
     {
-        var changes = new SessionChangeSet { Clear = _pendingClear };
-        foreach (var (key, value) in _pending)
+        var changes = new SessionChangeSet();
+        foreach (var key in _savedData.Keys)
         {
-            if (value is null)
+            if (!_data.ContainsKey(key))
             {
                 (changes.Removals ??= []).Add(key);
             }
-            else
+        }
+
+        foreach (var (key, value) in _data)
+        {
+            if (!_savedData.TryGetValue(key, out var saved) || !SameBytes(saved, value))
             {
                 (changes.Sets ??= new(StringComparer.Ordinal))[key] = value;
             }
@@ -431,11 +443,25 @@ public sealed class GrainSession : ISession
         return changes;
     }
 
-    private void ClearPending()
+    private static bool SameData(Dictionary<string, byte[]> a, Dictionary<string, byte[]> b)
     {
-        _pending.Clear();
-        _pendingClear = false;
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in a)
+        {
+            if (!b.TryGetValue(key, out var other) || !SameBytes(value, other))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
+
+    private static bool SameBytes(byte[] a, byte[] b) => ReferenceEquals(a, b) || a.AsSpan().SequenceEqual(b);
 
     private void StartOver(bool endedPresented, string? id)
     {
@@ -443,8 +469,8 @@ public sealed class GrainSession : ISession
         _id = id;
         _stored = false;
         _data = new(StringComparer.Ordinal);
-        ClearPending();
-        _changed = false;
+        _loadedData = _savedData = Empty;
+        _incremented = false;
         Version = 0;
     }
 

@@ -52,7 +52,8 @@ public sealed class GrainSessionMiddleware
             return;
         }
 
-        var session = new GrainSession(context, _options, _store, _cookieWriter, _clock, ReadPresentedIds(context.Request));
+        var presented = ReadPresentedIds(context.Request);
+        var session = new GrainSession(context, _options, _store, _cookieWriter, _clock, presented);
         var feature = new GrainSessionFeature(session);
         context.Features.Set<ISessionFeature>(feature);
         context.Features.Set(feature);
@@ -60,6 +61,11 @@ public sealed class GrainSessionMiddleware
 
         try
         {
+            if (_options.Preload && presented.Count > 0)
+            {
+                await session.TryPreloadAsync();
+            }
+
             await _next(context);
         }
         catch (SessionStoreException exception) when (!context.Response.HasStarted)

@@ -49,6 +49,16 @@ public sealed class GrainSessionOptions
     public TimeSpan? AbsoluteTimeout { get; set; }
 
     /// <summary>
+    /// Load the session before the app runs when the request presents a validly signed session ID. Defaults to true, so
+    /// that ISession's synchronous members (GetString, SetInt32, ...) never block a thread on a cluster call: blocking
+    /// thread-pool threads on async I/O starves the pool under load. It also slides the session's idle expiry on every
+    /// request that presents it, as express-session does. Set false when every endpoint awaits
+    /// <c>HttpContext.Session.LoadAsync()</c> (or uses GrainSession's async members) before synchronous access: requests
+    /// that never touch the session then make no grain call. Requests without a valid cookie never make one either way.
+    /// </summary>
+    public bool Preload { get; set; } = true;
+
+    /// <summary>
     /// Opt-in header that carries the signed session ID for API clients without cookies (e.g. "X-Session-Id"). It is read
     /// before cookies, and set on responses whenever the cookie is. Null (default) disables it.
     /// </summary>

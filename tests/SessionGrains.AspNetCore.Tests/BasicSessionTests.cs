@@ -42,4 +42,34 @@ public sealed class BasicSessionTests(FrontEndCluster cluster)
         var id = TestApp.SessionIdOf(TestApp.CookieToSend(response));
         Assert.Equal(32, id.Length); // 24 random bytes, base64url
     }
+
+    [Fact]
+    public async Task Without_preload_a_request_that_never_touches_the_session_makes_no_grain_call()
+    {
+        await using var app = await TestApp.StartAsync(cluster.Grains, o => o.Preload = false);
+        var cookie = TestApp.CookieToSend(await app.PostAsync("/set?key=a&value=b"));
+
+        var before = cluster.Silo.Calls.Calls;
+        var untouched = await app.GetAsync("/noop", cookie);
+        var callsForUntouched = cluster.Silo.Calls.Calls - before;
+        var read = await app.GetAsync("/get?key=a", cookie);
+
+        Assert.Equal(HttpStatusCode.OK, untouched.StatusCode);
+        Assert.Equal(0, callsForUntouched);
+        Assert.Equal("b", await read.Content.ReadAsStringAsync());
+        Assert.Equal(1, cluster.Silo.Calls.Calls - before); // the read: one load, no separate touch
+    }
+
+    [Fact]
+    public async Task With_preload_a_presented_session_is_loaded_once_and_touched_by_that_load()
+    {
+        await using var app = await TestApp.StartAsync(cluster.Grains);
+        var cookie = TestApp.CookieToSend(await app.PostAsync("/set?key=a&value=b"));
+
+        var before = cluster.Silo.Calls.Calls;
+        await app.GetAsync("/noop", cookie);
+        await app.GetAsync("/get?key=a", cookie);
+
+        Assert.Equal(2, cluster.Silo.Calls.Calls - before);
+    }
 }
