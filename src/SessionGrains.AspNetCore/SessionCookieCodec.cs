@@ -38,9 +38,24 @@ internal static class SessionCookieCodec
         return values;
     }
 
-    /// <summary>decodeURIComponent when the value contains '%'; malformed escapes are left as they are.</summary>
+    /// <summary>decodeURIComponent when the value contains '%'; a malformed escape leaves the whole value raw, as express does.</summary>
     public static string Decode(ReadOnlySpan<char> value)
-        => value.Contains('%') ? Uri.UnescapeDataString(value.ToString()) : value.ToString();
+    {
+        if (!value.Contains('%'))
+        {
+            return value.ToString();
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] == '%' && (i + 2 >= value.Length || !char.IsAsciiHexDigit(value[i + 1]) || !char.IsAsciiHexDigit(value[i + 2])))
+            {
+                return value.ToString();
+            }
+        }
+
+        return Uri.UnescapeDataString(value.ToString());
+    }
 
     /// <summary>JavaScript's encodeURIComponent: everything but A-Z a-z 0-9 - _ . ! ~ * ' ( ) is percent-encoded as UTF-8.</summary>
     public static string Encode(string value)

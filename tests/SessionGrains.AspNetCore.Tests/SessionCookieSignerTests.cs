@@ -237,6 +237,8 @@ public sealed class SessionCookieSignerTests
     [InlineData("%C3%A9t%C3%A9", "été")]
     [InlineData("100%25", "100%")]
     [InlineData("%zz", "%zz")] // a malformed escape is left as it is (express: tryDecode returns the raw value)
+    [InlineData("%zz%41", "%zz%41")] // one malformed escape leaves the whole value raw
+    [InlineData("%4", "%4")]
     public void Values_are_percent_decoded_only_when_they_contain_a_percent_sign(string raw, string expected)
     {
         Assert.Equal([expected], SessionCookieCodec.ReadAll([$"connect.sid={raw}"], "connect.sid"));
