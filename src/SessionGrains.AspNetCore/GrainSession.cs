@@ -9,7 +9,7 @@ namespace SessionGrains.AspNetCore;
 /// the grain only the keys whose values differ from the last saved state, and counts as modified only when its data
 /// differs from what the request loaded (express-session's hash comparison): a change undone within the request is none.
 /// </summary>
-public sealed class GrainSession : ISession
+public sealed partial class GrainSession : ISession
 {
     private static readonly JsonSerializerOptions JsonOptions = JsonSerializerOptions.Web;
 
@@ -278,109 +278,6 @@ public sealed class GrainSession : ISession
         }
     }
 
-    /// <summary>Commits at the end of the request, by express-session's save and Set-Cookie rules. Runs once.</summary>
-    internal async Task CommitAtEndAsync()
-    {
-        if (_committed)
-        {
-            return;
-        }
-
-        _committed = true;
-        if (!ReferenceEquals(_context.Features.Get<ISessionFeature>()?.Session, this))
-        {
-            await UnsetAsync();
-            return;
-        }
-
-        if (!_loaded)
-        {
-            var presentedNeedsCall = _presented.Count > 0
-                && (_options.Rolling || _options.Resave || _options.SaveUninitialized || _touchRequested || _presented[0].SecretIndex > 0);
-            if (!presentedNeedsCall && !(_presented.Count == 0 && _options.SaveUninitialized))
-            {
-                return; // the session was never used: no grain call
-            }
-
-            await EnsureLoadedAsync(); // loading touches the stored session
-        }
-
-        var modified = IsModified;
-        if (!_stored && !modified && !_options.SaveUninitialized)
-        {
-            ClearCookieIfEnded();
-            return; // a new, unmodified session is not saved
-        }
-
-        if (!_stored || HasUnsavedChanges || (_options.Resave && !_savedExplicitly))
-        {
-            await FlushAsync();
-        }
-
-        if (!_stored)
-        {
-            ClearCookieIfEnded();
-            return;
-        }
-
-        var sendCookie = _id != _loadedId
-            || _options.Rolling
-            || (Cookie.Expires is not null && modified)
-            || Cookie.IsChanged
-            || _resign;
-        if (sendCookie)
-        {
-            _cookieWriter.Write(_context, Cookie, _id!);
-        }
-    }
-
-    private async Task UnsetAsync()
-    {
-        if (_options.Unset != SessionUnset.Destroy)
-        {
-            return; // Keep: the stored session stays as it was
-        }
-
-        await EnsureLoadedAsync();
-        if (_stored)
-        {
-            await _store.DestroyAsync(_id!);
-            StartOver(endedPresented: _loadedId is not null, id: null);
-        }
-
-        ClearCookieIfEnded();
-    }
-
-    private async Task FlushAsync()
-    {
-        if (!_stored)
-        {
-            _id ??= NewId();
-            var created = await _store.CreateAsync(_id, _settings, new SessionChangeSet { Sets = _data });
-            if (created.Status == SessionWriteStatus.AlreadyExists)
-            {
-                _id = NewId(); // a collision of random IDs: practically never, but never share a session
-                created = await _store.CreateAsync(_id, _settings, new SessionChangeSet { Sets = _data });
-            }
-
-            _stored = created.Succeeded;
-            Version = created.Version;
-        }
-        else
-        {
-            var result = HasUnsavedChanges ? await _store.ApplyAsync(_id!, BuildChangeSet()) : await _store.TouchAsync(_id!);
-            if (result.Status == SessionWriteStatus.NoSession)
-            {
-                EndedDuringRequest();
-                return;
-            }
-
-            Version = result.Version;
-        }
-
-        _savedData = new(_data, StringComparer.Ordinal);
-    }
-
     private void EnsureLoaded()
     {
         if (!_loaded)
@@ -479,14 +376,6 @@ public sealed class GrainSession : ISession
     {
         _store.LogSessionEnded();
         StartOver(endedPresented: _loadedId is not null, id: null);
-    }
-
-    private void ClearCookieIfEnded()
-    {
-        if (_endedPresentedSession)
-        {
-            _cookieWriter.Clear(_context, Cookie);
-        }
     }
 
     private string NewId() => _options.IdGenerator?.Invoke(_context) ?? SessionIdGenerator.NewId();
