@@ -1,18 +1,25 @@
-using SessionGrains.AspNetCore;
-using SessionGrains.Server;
+using SessionGrains.Hosting;
 using SessionGrains.Web;
 
+// The demo. Cluster:Mode = CoHosted (default: a silo in this process; localhost clustering, memory storage) or Client
+// (a front end of a separate silo cluster). Section "Cluster" chooses the providers, section "Session" the middleware.
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
 {
     builder.WebHost.UseUrls("http://127.0.0.1:5000");
 }
 
-builder.UseOrleans(silo => silo
-    .UseLocalhostClustering()
-    .AddMemoryGrainStorage(SessionGrainOptions.DefaultStorageName)
-    .UseInMemoryReminderService()
-    .AddSessionGrains());
+var cluster = builder.Configuration.GetSection(SessionClusterSettings.SectionName).Get<SessionClusterSettings>() ?? new();
+if (builder.Configuration.GetValue("Cluster:Mode", FrontEndMode.CoHosted) == FrontEndMode.Client)
+{
+    builder.UseOrleansClient(client => client.UseSessionCluster(cluster));
+    builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true); // serve /healthz while connecting
+}
+else
+{
+    builder.UseOrleans(silo => silo.UseSessionCluster(cluster, builder.Configuration.GetSection("SessionGrains")));
+}
+
 builder.Services.AddDemoSessions(builder.Configuration);
 
 var app = builder.Build();

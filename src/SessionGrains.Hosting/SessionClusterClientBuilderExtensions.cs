@@ -1,0 +1,47 @@
+using System.Net;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace SessionGrains.Hosting;
+
+/// <summary>Configures a cluster client (a web front end) from <see cref="SessionClusterSettings"/>.</summary>
+public static class SessionClusterClientBuilderExtensions
+{
+    /// <summary>
+    /// Gateway discovery as <paramref name="settings"/> says, and a connection that keeps retrying while the cluster
+    /// starts (the client stays unavailable, and session requests answer 503, until it connects).
+    /// </summary>
+    public static IClientBuilder UseSessionCluster(this IClientBuilder client, SessionClusterSettings settings)
+    {
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+
+        if (settings.Clustering == ClusteringProvider.Localhost)
+        {
+            var address = IPAddress.Parse(settings.AdvertisedAddress);
+            client.UseStaticClustering(settings.GatewayPorts.Select(port => new IPEndPoint(address, port)).ToArray());
+        }
+        else
+        {
+            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.StorageConnectionString));
+        }
+
+        client.Services.AddSingleton<IClientConnectionRetryFilter, RetryUntilConnected>();
+        return client;
+    }
+
+    private sealed class RetryUntilConnected(ILogger<RetryUntilConnected> logger) : IClientConnectionRetryFilter
+    {
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            logger.LogWarning("The session cluster is not reachable yet ({Message}); retrying in 1 s.", exception.Message);
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return !cancellationToken.IsCancellationRequested;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+namespace SessionGrains.Hosting;
+
+/// <summary>
+/// Which Orleans providers and endpoints a SessionGrains silo or client uses; bound from the configuration section
+/// "Cluster" (e.g. <c>Cluster__Clustering=AzureStorage</c>, <c>Cluster__StorageConnectionString=UseDevelopmentStorage=true</c>).
+/// </summary>
+public sealed class SessionClusterSettings
+{
+    /// <summary>The configuration section these settings bind from.</summary>
+    public const string SectionName = "Cluster";
+
+    /// <summary>How silos find each other and clients find gateways. Defaults to Localhost (a single machine).</summary>
+    public ClusteringProvider Clustering { get; set; } = ClusteringProvider.Localhost;
+
+    /// <summary>Where session records are stored. Defaults to Memory (lost when the silo stops).</summary>
+    public GrainStorageProvider GrainStorage { get; set; } = GrainStorageProvider.Memory;
+
+    /// <summary>Where the durable cleanup reminders are kept. Defaults to Memory.</summary>
+    public ReminderProvider Reminders { get; set; } = ReminderProvider.Memory;
+
+    /// <summary>The Azure Storage connection string for every Azure provider; "UseDevelopmentStorage=true" is Azurite's default endpoints.</summary>
+    public string StorageConnectionString { get; set; } = "UseDevelopmentStorage=true";
+
+    /// <summary>The Orleans cluster ID: silos and clients with the same ID form one cluster.</summary>
+    public string ClusterId { get; set; } = "sessiongrains";
+
+    /// <summary>The Orleans service ID. Part of every storage key: keep it fixed across deployments or stored sessions are lost.</summary>
+    public string ServiceId { get; set; } = "sessiongrains";
+
+    /// <summary>The silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The port clients connect to.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Localhost clustering only: the silo port of the primary silo (the first one started).</summary>
+    public int PrimarySiloPort { get; set; } = 11111;
+
+    /// <summary>Localhost clustering only: the gateway ports a client may connect to.</summary>
+    public int[] GatewayPorts { get; set; } = [30000];
+
+    /// <summary>The address silos advertise to each other and to clients. Defaults to 127.0.0.1.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+}
+
+/// <summary>Clustering providers.</summary>
+public enum ClusteringProvider
+{
+    /// <summary>Development clustering on one machine: a primary silo at a known port.</summary>
+    Localhost,
+
+    /// <summary>Membership table in Azure Table storage.</summary>
+    AzureStorage,
+}
+
+/// <summary>Grain storage providers for session records.</summary>
+public enum GrainStorageProvider
+{
+    /// <summary>In the silos' memory: lost with them.</summary>
+    Memory,
+
+    /// <summary>Azure Table storage: one row per session (at most 256 KiB of session data).</summary>
+    AzureTable,
+
+    /// <summary>Azure Blob storage: one blob per session, for larger sessions.</summary>
+    AzureBlob,
+}
+
+/// <summary>Reminder table providers.</summary>
+public enum ReminderProvider
+{
+    /// <summary>In memory: lost when the silo holding the table stops.</summary>
+    Memory,
+
+    /// <summary>Azure Table storage: survives silo and cluster restarts.</summary>
+    AzureTable,
+}
