@@ -39,6 +39,15 @@ public static class SessionClusterSiloBuilderExtensions
             silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
         }
 
+        return silo.AddSessionProviders(settings, sessionGrains);
+    }
+
+    /// <summary>
+    /// The "sessions" grain storage, the reminder service and the session grain, as <paramref name="settings"/> says,
+    /// without clustering: for silos whose clustering is set up elsewhere (e.g. Orleans' TestingHost).
+    /// </summary>
+    public static ISiloBuilder AddSessionProviders(this ISiloBuilder silo, SessionClusterSettings settings, IConfiguration? sessionGrains = null)
+    {
         switch (settings.GrainStorage)
         {
             case GrainStorageProvider.AzureTable:

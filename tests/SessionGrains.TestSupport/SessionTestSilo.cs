@@ -34,12 +34,22 @@ public sealed class SessionTestSilo
     /// </summary>
     public void Configure(ISiloBuilder silo)
     {
-        silo.AddSessionGrains(o => o.ReminderPeriod = ReminderPeriod);
+        silo.AddSessionGrains();
         silo.UseInMemoryReminderService();
-        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = ReminderPeriod);
         silo.AddMemoryGrainStorage(InnerStorageName);
         silo.Services.AddKeyedSingleton<IGrainStorage>(SessionGrainOptions.DefaultStorageName, (sp, _) =>
             new CountingGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorageName), StorageCounts));
+        ConfigureTestHooks(silo);
+    }
+
+    /// <summary>
+    /// For silos whose storage and reminders are set up elsewhere: 1-second reminders, the fake session clock, the call
+    /// counter and the session grain's debug logs.
+    /// </summary>
+    public void ConfigureTestHooks(ISiloBuilder silo)
+    {
+        silo.Services.Configure<SessionGrainOptions>(o => o.ReminderPeriod = ReminderPeriod);
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = ReminderPeriod);
         silo.Services.AddKeyedSingleton<TimeProvider>(SessionGrainServiceKeys.TimeProvider, Clock);
         silo.AddIncomingGrainCallFilter(Calls);
         silo.Services.AddLogging(logging => logging
