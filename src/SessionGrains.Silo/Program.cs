@@ -4,7 +4,7 @@ using SessionGrains.Silo;
 // A standalone silo. Configuration: section "Cluster" (SessionClusterSettings: providers, connection string, ports,
 // ClusterId/ServiceId), section "SessionGrains" (SessionGrainOptions: limits, intervals), --urls for /healthz.
 var builder = WebApplication.CreateBuilder(args);
-if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+if (new[] { WebHostDefaults.ServerUrlsKey, WebHostDefaults.HttpPortsKey, WebHostDefaults.HttpsPortsKey }.All(key => string.IsNullOrEmpty(builder.Configuration[key])))
 {
     builder.WebHost.UseUrls("http://127.0.0.1:8081");
 }

@@ -4,7 +4,7 @@ using SessionGrains.Web;
 // The demo. Cluster:Mode = CoHosted (default: a silo in this process; localhost clustering, memory storage) or Client
 // (a front end of a separate silo cluster). Section "Cluster" chooses the providers, section "Session" the middleware.
 var builder = WebApplication.CreateBuilder(args);
-if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+if (new[] { WebHostDefaults.ServerUrlsKey, WebHostDefaults.HttpPortsKey, WebHostDefaults.HttpsPortsKey }.All(key => string.IsNullOrEmpty(builder.Configuration[key])))
 {
     builder.WebHost.UseUrls("http://127.0.0.1:5000");
 }
@@ -25,4 +25,11 @@ builder.Services.AddDemoSessions(builder.Configuration);
 var app = builder.Build();
 app.UseGrainSessions();
 app.MapDemoEndpoints();
-app.Run();
+try
+{
+    app.Run();
+}
+catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+{
+    // Stopped (SIGTERM) while the cluster client was still connecting: a normal shutdown.
+}

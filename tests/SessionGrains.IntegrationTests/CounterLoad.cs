@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+
+namespace SessionGrains.IntegrationTests;
+
+/// <summary>
+/// A bounded write load: each worker owns some sessions and POSTs /counter/atomic on them in turn, recording every
+/// acknowledged value and every failure with its time.
+/// </summary>
+public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies)
+{
+    /// <summary>Acknowledged increments per session cookie, counting the one that created the session.</summary>
+    public ConcurrentDictionary<string, int> Acknowledged { get; } = new(cookies.Select(c => KeyValuePair.Create(c, 1)));
+    public ConcurrentDictionary<string, int> Failed { get; } = new();
+    /// <summary>Failed requests: when each was sent, how long it took to fail, and how (status code or exception).</summary>
+    public ConcurrentBag<(TimeSpan At, TimeSpan Took, string What)> Errors { get; } = new();
+    public int Successes => Acknowledged.Values.Sum() - cookies.Count;
+
+    /// <summary>Creates <paramref name="count"/> sessions through <paramref name="client"/> and returns their cookies.</summary>
+    public static async Task<string[]> CreateSessionsAsync(HttpClient client, int count)
+    {
+        var cookies = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            using var response = await client.PostAsync("/counter/atomic", null);
+            response.EnsureSuccessStatusCode();
+            var setCookie = response.Headers.GetValues("Set-Cookie").Single();
+            cookies[i] = setCookie[..setCookie.IndexOf(';')];
+        }
+
+        return cookies;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="workers"/> workers for at least <paramref name="duration"/> and until <paramref name="during"/>
+    /// (started at <paramref name="actionAt"/>) has completed, plus 2 s.
+    /// </summary>
+    public async Task RunAsync(int workers, TimeSpan duration, TimeSpan actionAt, Func<Task> during)
+    {
+        var clock = Stopwatch.StartNew();
+        using var stop = new CancellationTokenSource();
+        var load = Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkAsync(w, workers, clock, stop.Token))).ToArray();
+        await Task.Delay(actionAt);
+        await during();
+        var minimum = duration - clock.Elapsed;
+        await Task.Delay(minimum > TimeSpan.FromSeconds(2) ? minimum : TimeSpan.FromSeconds(2));
+        stop.Cancel();
+        await Task.WhenAll(load);
+    }
+
+    private async Task WorkAsync(int worker, int workers, Stopwatch clock, CancellationToken stop)
+    {
+        var mine = cookies.Where((_, i) => i % workers == worker).ToArray();
+        for (var turn = 0; !stop.IsCancellationRequested; turn++)
+        {
+            var cookie = mine[turn % mine.Length];
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/counter/atomic");
+            request.Headers.Add("Cookie", cookie);
+            var sentAt = clock.Elapsed;
+            try
+            {
+                using var response = await client.SendAsync(request);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    Acknowledged.AddOrUpdate(cookie, 1, (_, n) => n + 1);
+                    continue;
+                }
+
+                Errors.Add((sentAt, clock.Elapsed - sentAt, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)));
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                Errors.Add((sentAt, clock.Elapsed - sentAt, exception.GetType().Name));
+            }
+
+            Failed.AddOrUpdate(cookie, 1, (_, n) => n + 1);
+        }
+    }
+}

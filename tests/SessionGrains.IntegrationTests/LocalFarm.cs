@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Azure.Data.Tables;
+
+namespace SessionGrains.IntegrationTests;
+
+/// <summary>
+/// The real multi-process farm of deploy/local/farm.sh (Azurite, 3 silos, 2 client-mode front ends, nginx), on ports
+/// 100 above the defaults and with its own state folder, so a developer's farm is left alone.
+/// </summary>
+public sealed class LocalFarm : IAsyncLifetime
+{
+    private const int AzuritePort = 10100;
+    private readonly string _state = Path.Combine(Path.GetTempPath(), "sessiongrains-farm-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public Uri Nginx { get; } = new("http://127.0.0.1:8180");
+
+    public Uri FrontEnd(int n) => new($"http://127.0.0.1:{5100 + n}");
+
+    public async Task InitializeAsync() => await RunAsync("up", TimeSpan.FromMinutes(8));
+
+    public async Task DisposeAsync()
+    {
+        await RunAsync("down", TimeSpan.FromMinutes(2));
+        try
+        {
+            Directory.Delete(_state, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>Runs <c>farm.sh</c> with <paramref name="arguments"/>; fails with its output unless it exits 0.</summary>
+    public async Task<string> RunAsync(string arguments, TimeSpan timeout)
+    {
+        var script = Path.Combine(AzuriteServer.RepositoryRoot(), "deploy", "local", "farm.sh");
+        var start = new ProcessStartInfo("bash", $"\"{script}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["FARM_STATE"] = _state;
+        start.Environment["FARM_AZURITE_PORT"] = AzuritePort.ToString();
+        start.Environment["FARM_SILO_PORT"] = "11211";
+        start.Environment["FARM_GATEWAY_PORT"] = "30101";
+        start.Environment["FARM_SILO_HEALTH_PORT"] = "8181";
+        start.Environment["FARM_WEB_PORT"] = "5101";
+        start.Environment["FARM_NGINX_PORT"] = "8180";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
+        var text = await output + await errors;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"farm.sh {arguments} exited {process.ExitCode}:\n{text}");
+        }
+
+        return text;
+    }
+
+    /// <summary>The farm's status and the tails of the front ends' and nginx's logs, for failure messages.</summary>
+    public async Task<string> DiagnoseAsync()
+    {
+        var report = new System.Text.StringBuilder();
+        foreach (var command in new[] { "status", "logs nginx 20", "logs web1 40", "logs web2 40" })
+        {
+            try
+            {
+                report.AppendLine($"== farm.sh {command}").AppendLine(await RunAsync(command, TimeSpan.FromSeconds(30)));
+            }
+            catch (InvalidOperationException exception)
+            {
+                report.AppendLine(exception.Message);
+            }
+        }
+
+        return report.ToString();
+    }
+
+    /// <summary>Every row in the farm's grain-state table.</summary>
+    public async Task<int> CountStoredSessionsAsync()
+    {
+        var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==" +
+            $";TableEndpoint=http://127.0.0.1:{AzuritePort + 2}/devstoreaccount1;";
+        var count = 0;
+        await foreach (var _ in new TableServiceClient(connection).GetTableClient("OrleansGrainState").QueryAsync<TableEntity>(select: ["PartitionKey"]))
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LocalFarmCollection : ICollectionFixture<LocalFarm>
+{
+    public const string Name = "local farm";
+}
