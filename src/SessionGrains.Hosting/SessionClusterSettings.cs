@@ -39,6 +39,12 @@ public sealed class SessionClusterSettings
     /// <summary>Localhost clustering only: the gateway ports a client may connect to.</summary>
     public int[] GatewayPorts { get; set; } = [30000];
 
+    /// <summary>
+    /// Silos only: run under Orleans' Kubernetes hosting (POD_NAME, POD_NAMESPACE, POD_IP from the downward API; the pod's
+    /// orleans/serviceId and orleans/clusterId labels; pods of dead silos are deleted). Defaults to false.
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>The address silos advertise to each other and to clients. Defaults to 127.0.0.1.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 }

@@ -39,6 +39,11 @@ public static class SessionClusterSiloBuilderExtensions
             silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
         }
 
+        if (settings.Kubernetes)
+        {
+            silo.UseKubernetesHosting();
+        }
+
         return silo.AddSessionProviders(settings, sessionGrains);
     }
 

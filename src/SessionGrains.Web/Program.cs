@@ -29,7 +29,7 @@ try
 {
     app.Run();
 }
-catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+catch (OperationCanceledException)
 {
-    // Stopped (SIGTERM) while the cluster client was still connecting: a normal shutdown.
+    // Start-up was cancelled: stopped (SIGTERM) while the cluster client was still connecting. A normal shutdown.
 }
