@@ -10,6 +10,9 @@ namespace SessionGrains.IntegrationTests;
 public sealed class LocalFarm : IAsyncLifetime
 {
     private const int AzuritePort = 10100;
+
+    /// <summary>Silo N listens on FirstSiloPort + N - 1.</summary>
+    public const int FirstSiloPort = 11211;
     private readonly string _state = Path.Combine(Path.GetTempPath(), "sessiongrains-farm-" + Guid.NewGuid().ToString("N")[..8]);
 
     public Uri Nginx { get; } = new("http://127.0.0.1:8180");
@@ -37,7 +40,7 @@ public sealed class LocalFarm : IAsyncLifetime
         var start = new ProcessStartInfo("bash", $"\"{script}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["FARM_STATE"] = _state;
         start.Environment["FARM_AZURITE_PORT"] = AzuritePort.ToString();
-        start.Environment["FARM_SILO_PORT"] = "11211";
+        start.Environment["FARM_SILO_PORT"] = FirstSiloPort.ToString();
         start.Environment["FARM_GATEWAY_PORT"] = "30101";
         start.Environment["FARM_SILO_HEALTH_PORT"] = "8181";
         start.Environment["FARM_WEB_PORT"] = "5101";
