@@ -16,6 +16,9 @@ public static class DemoEndpoints
     {
         app.MapGet("/", DemoPage.RenderAsync);
 
+        // Never touches the session: the load harness's no-session route.
+        app.MapGet("/ping", () => "pong");
+
         // Reads never modify the session; without a session cookie they make no grain call.
         app.MapGet("/counter", async (HttpContext context) =>
         {

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Side-by-side load comparison on loopback: every system serves GET /counter (read), POST /counter (read-modify-write)
+# and GET /ping (no session); wrk drives each with the same shape, rotating ~1,000 pre-created session cookies.
+#
+#   tests/load/run.sh [--quick] [--systems 1,3,6] [--duration S] [--connections N] [--repeat N]
+#
+# Systems: 1 kestrel (no session) | 2 aspnet-memory | 3 aspnet-redis | 4 express-memory | 5 express-redis |
+#          6 sessiongrains (co-hosted silo, memory) | 7 sessiongrains-client (front end + silo process, memory) |
+#          8 sessiongrains-azurite (front end + silo on Azure Table storage in Azurite)
+# Output: tests/load/results/results.md and chart.png (committed), raw wrk output in tests/load/.out/.
+set -euo pipefail
+
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
+LOAD=$ROOT/tests/load
+OUT=$LOAD/.out
+RESULTS=$LOAD/results
+SYSTEMS="1,2,3,4,5,6,7,8"
+DURATION=10 WARMUP=3 CONNECTIONS=32 THREADS=2 SESSIONS=1000 REPEAT=1 QUICK=0
+while (($#)); do
+  case $1 in
+    --quick) QUICK=1; DURATION=2; WARMUP=1; SESSIONS=200; shift ;;
+    --systems) SYSTEMS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    --repeat) REPEAT=$2; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+PORT=5600 SILO_PORT=11611 GATEWAY_PORT=30611 SILO_HTTP=8611 REDIS_PORT=6391 AZURITE_PORT=10600
+SECRET="load-test-secret-$(date +%s)-0123456789abcdef"
+AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((AZURITE_PORT + 2))/devstoreaccount1;"
+NAMES=(- kestrel aspnet-memory aspnet-redis express-memory express-redis sessiongrains sessiongrains-client sessiongrains-azurite)
+PIDS=()
+
+log() { printf '%s load: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+install_tools() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+build() {
+  mkdir -p "$OUT/bin" "$OUT/logs"
+  log "publishing the apps (Release)"
+  dotnet publish "$ROOT/src/SessionGrains.Web" -c Release -o "$OUT/bin/web" --nologo -v q >/dev/null
+  dotnet publish "$ROOT/src/SessionGrains.Silo" -c Release -o "$OUT/bin/silo" --nologo -v q >/dev/null
+  if [[ ,$SYSTEMS, =~ ,[123], ]]; then
+    dotnet publish "$LOAD/anchors/AspNetSession" -c Release -o "$OUT/bin/aspnet" --nologo -v q >/dev/null
+  fi
+  if [[ ,$SYSTEMS, =~ ,[45], && ! -d $LOAD/anchors/express/node_modules ]]; then
+    (cd "$LOAD/anchors/express" && npm ci --no-audit --no-fund >/dev/null)
+  fi
+  if [[ ,$SYSTEMS, =~ ,8, && ! -x $ROOT/deploy/local/node_modules/.bin/azurite ]]; then
+    (cd "$ROOT/deploy/local" && npm ci --no-audit --no-fund >/dev/null)
+  fi
+}
+
+start() { # NAME COMMAND...: runs in the background with quiet logging, remembers the pid
+  local name=$1; shift
+  Logging__LogLevel__Default=Warning "$@" >"$OUT/logs/$name.log" 2>&1 &
+  PIDS+=($!)
+}
+
+stop_all() {
+  ((${#PIDS[@]})) || return 0
+  kill -TERM "${PIDS[@]}" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    local alive=0
+    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.2
+  done
+  kill -KILL "${PIDS[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  PIDS=()
+}
+trap stop_all EXIT
+
+wait_for() { # URL: until it answers 200 (60 s at most)
+  for _ in $(seq 1 300); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "$1" || true) == 200 ]] && return 0
+    sleep 0.2
+  done
+  log "not ready: $1"; tail -20 "$OUT"/logs/*.log >&2; return 1
+}
+
+web_env() { # the SessionGrains front end's settings; $1 = CoHosted or Client
+  env Session__Secrets__0="$SECRET" Cluster__Mode="$1" Cluster__SiloPort=$SILO_PORT Cluster__PrimarySiloPort=$SILO_PORT \
+    Cluster__GatewayPort=$GATEWAY_PORT Cluster__GatewayPorts__0=$GATEWAY_PORT "${@:2}"
+}
+
+start_system() {
+  local url=http://127.0.0.1:$PORT
+  case $1 in
+    1) start kestrel dotnet "$OUT/bin/aspnet/AspNetSession.dll" --mode none --urls "$url" ;;
+    2) start aspnet dotnet "$OUT/bin/aspnet/AspNetSession.dll" --mode memory --urls "$url" ;;
+    3) start redis redis-server --port $REDIS_PORT --bind 127.0.0.1 --save "" --appendonly no
+       start aspnet dotnet "$OUT/bin/aspnet/AspNetSession.dll" --mode redis --redis "127.0.0.1:$REDIS_PORT" --urls "$url" ;;
+    4) start express node "$LOAD/anchors/express/server.js" --store memory --port $PORT ;;
+    5) start redis redis-server --port $REDIS_PORT --bind 127.0.0.1 --save "" --appendonly no
+       start express node "$LOAD/anchors/express/server.js" --store redis --redis-url "redis://127.0.0.1:$REDIS_PORT" --port $PORT ;;
+    6) start web web_env CoHosted dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
+    7|8)
+      local storage=()
+      if [[ $1 == 8 ]]; then
+        rm -rf "$OUT/azurite" && mkdir -p "$OUT/azurite"
+        start azurite "$ROOT/deploy/local/node_modules/.bin/azurite" --silent --disableTelemetry --location "$OUT/azurite" \
+          --blobHost 127.0.0.1 --blobPort $AZURITE_PORT --queueHost 127.0.0.1 --queuePort $((AZURITE_PORT + 1)) \
+          --tableHost 127.0.0.1 --tablePort $((AZURITE_PORT + 2)) --skipApiVersionCheck --loose
+        storage=(Cluster__GrainStorage=AzureTable Cluster__Reminders=AzureTable "Cluster__StorageConnectionString=$AZURITE_CONNECTION")
+      fi
+      start silo env Cluster__SiloPort=$SILO_PORT Cluster__PrimarySiloPort=$SILO_PORT Cluster__GatewayPort=$GATEWAY_PORT \
+        "${storage[@]}" dotnet "$OUT/bin/silo/SessionGrains.Silo.dll" --urls "http://127.0.0.1:$SILO_HTTP"
+      wait_for "http://127.0.0.1:$SILO_HTTP/healthz"
+      start web web_env Client dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
+  esac
+  if (($1 >= 6)); then wait_for "$url/healthz"; else wait_for "$url/ping"; fi
+}
+
+create_sessions() { # N sessions through POST /counter; one "name=value" cookie per line
+  seq 1 "$SESSIONS" | xargs -P 8 -I{} sh -c \
+    "curl -s -o /dev/null -D - -X POST http://127.0.0.1:$PORT/counter | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p'" \
+    >"$OUT/cookies.txt"
+  local created; created=$(wc -l <"$OUT/cookies.txt")
+  ((created == SESSIONS)) || { log "created $created of $SESSIONS sessions"; return 1; }
+}
+
+to_ms() { # wrk latency (e.g. 850.00us, 1.20ms, 1.05s) in milliseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.3f", n }'
+}
+
+measure() { # SYSTEM ROUTE_NAME METHOD PATH COOKIES: appends "system|route|rps|p50|p99|errors|requests"
+  local raw=$OUT/wrk-$1-$2.txt url=http://127.0.0.1:$PORT
+  wrk -t$THREADS -c$CONNECTIONS -d${WARMUP}s -s "$LOAD/rotate-cookies.lua" "$url" -- "$3" "$4" "$5" >/dev/null
+  wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency -s "$LOAD/rotate-cookies.lua" "$url" -- "$3" "$4" "$5" >"$raw"
+  local rps p50 p99 non2xx socket requests
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$raw")
+  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$raw")")
+  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$raw")")
+  requests=$(awk '/requests in/ { print $1 }' "$raw")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $5 }' "$raw"); non2xx=${non2xx:-0}
+  socket=$(awk -F'[ ,]+' '/Socket errors:/ { print $4 + $6 + $8 + $10 }' "$raw"); socket=${socket:-0}
+  echo "$1|$2|$rps|$p50|$p99|$((non2xx + socket))|$requests" >>"$OUT/measurements.txt"
+  log "$(printf '%-22s %-6s %10s req/s  p50 %8s ms  p99 %8s ms  errors %s' "${NAMES[$1]}" "$2" "$rps" "$p50" "$p99" "$((non2xx + socket))")"
+}
+
+report() {
+  local date machine
+  date=$(date -u +%Y-%m-%d)
+  machine="$(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB, $(uname -m), $(dotnet --version) SDK, node $(node --version)"
+  python3 - "$OUT/measurements.txt" "$RESULTS" "$date" "$machine" "$*" "$DURATION" "$CONNECTIONS" "$SESSIONS" "$REPEAT" <<'PY'
+import statistics, sys, collections
+path, results, date, machine, command, duration, connections, sessions, repeat = sys.argv[1:]
+names = {1: "kestrel (no session)", 2: "ASP.NET Session + memory", 3: "ASP.NET Session + Redis", 4: "express-session + MemoryStore",
+         5: "express-session + connect-redis", 6: "SessionGrains co-hosted (memory)", 7: "SessionGrains front end + silo (memory)",
+         8: "SessionGrains front end + silo (Azurite table)"}
+runs = collections.defaultdict(list)
+for line in open(path):
+    s, route, rps, p50, p99, errors, requests = line.strip().split("|")
+    runs[(int(s), route)].append((float(rps), float(p50), float(p99), int(errors), int(requests)))
+def med(key, i): return statistics.median(r[i] for r in runs[key]) if key in runs else None
+routes = ["read", "write", "ping"]
+lines = [f"# Load comparison, {date}", "",
+         f"Machine: {machine}. Command: `tests/load/run.sh {command}`. wrk: 2 threads, {connections} connections, "
+         f"{duration} s per route after a warm-up, rotating {sessions} session cookies created beforehand; {repeat} run(s), medians shown. "
+         "Every system serves GET /counter (read), POST /counter (read-modify-write), GET /ping (no session), on 127.0.0.1.", "",
+         "| system | route | req/s | p50 ms | p99 ms | errors | vs ASP.NET+Redis | vs no session |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+for s in sorted({k[0] for k in runs}):
+    for route in routes:
+        key = (s, route)
+        if key not in runs: continue
+        rps = med(key, 0)
+        redis = med((3, route), 0); limit = med((1, route), 0)
+        spread = ""
+        if len(runs[key]) > 1:
+            values = [r[0] for r in runs[key]]
+            spread = f" (±{(max(values) - min(values)) / 2 / rps * 100:.0f}%)"
+        lines.append(f"| {s}. {names[s]} | {route} | {rps:,.0f}{spread} | {med(key, 1):.2f} | {med(key, 2):.2f} | {sum(r[3] for r in runs[key])} | "
+                     f"{(f'{rps / redis:.2f}x' if redis else '-')} | {(f'{rps / limit:.2f}x' if limit else '-')} |")
+open(f"{results}/results.md", "w").write("\n".join(lines) + "\n")
+with open(f"{results}/chart.dat", "w") as data:
+    data.write("system read write ping\n")
+    for s in sorted({k[0] for k in runs}):
+        data.write(f"\"{s}. {names[s]}\" " + " ".join(f"{med((s, r), 0) or 0:.0f}" for r in routes) + "\n")
+PY
+  gnuplot <<GP
+set terminal pngcairo size 1400,700 font ",10"
+set output "$RESULTS/chart.png"
+set title "Requests/s by system and route (wrk, $CONNECTIONS connections, loopback, $date)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set ylabel "requests/s (median)"
+set xtics rotate by -25 scale 0 font ",9"
+set key top right
+set grid ytics
+plot "$RESULTS/chart.dat" using 2:xtic(1) title "GET /counter (read)", '' using 3 title "POST /counter (write)", '' using 4 title "GET /ping (no session)"
+GP
+  rm -f "$RESULTS/chart.dat"
+  log "results in $RESULTS/results.md and chart.png"
+}
+
+main() {
+  install_tools
+  build
+  mkdir -p "$RESULTS"
+  : >"$OUT/measurements.txt"
+  for ((run = 1; run <= REPEAT; run++)); do
+    for system in ${SYSTEMS//,/ }; do
+      log "system $system: ${NAMES[$system]} (run $run of $REPEAT)"
+      start_system "$system"
+      create_sessions
+      measure "$system" read GET /counter "$OUT/cookies.txt"
+      measure "$system" write POST /counter "$OUT/cookies.txt"
+      measure "$system" ping GET /ping /dev/null
+      stop_all
+    done
+  done
+  local args=""; ((QUICK)) && args="--quick"
+  [[ $SYSTEMS == "1,2,3,4,5,6,7,8" ]] || args="$args --systems $SYSTEMS"
+  ((REPEAT > 1)) && args="$args --repeat $REPEAT"
+  report "$args"
+}
+
+main
