@@ -91,8 +91,8 @@ wait_for() { # URL: until it answers 200 (60 s at most)
   log "not ready: $1"; tail -20 "$OUT"/logs/*.log >&2; return 1
 }
 
-web_env() { # the SessionGrains front end's settings; $1 = CoHosted or Client
-  env Session__Secrets__0="$SECRET" Cluster__Mode="$1" Cluster__SiloPort=$SILO_PORT Cluster__PrimarySiloPort=$SILO_PORT \
+web_env() { # the SessionGrains front end's settings; $1 = CoHosted or Client (exec: the recorded pid is the app's)
+  exec env Session__Secrets__0="$SECRET" Cluster__Mode="$1" Cluster__SiloPort=$SILO_PORT Cluster__PrimarySiloPort=$SILO_PORT \
     Cluster__GatewayPort=$GATEWAY_PORT Cluster__GatewayPorts__0=$GATEWAY_PORT "${@:2}"
 }
 
