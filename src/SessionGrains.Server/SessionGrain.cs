@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Hosting;
 
 namespace SessionGrains.Server;
@@ -36,6 +37,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     private readonly SessionGrainOptions _options;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _minimumReminderPeriod;
+    private readonly TimeSpan _timerHorizon; // an idle activation lives about this long
     private readonly ILogger _logger;
     private readonly string _logId;
 
@@ -51,12 +53,14 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         IPersistentStateFactory stateFactory,
         IOptions<SessionGrainOptions> options,
         IOptions<ReminderOptions> reminderOptions,
+        IOptions<GrainCollectionOptions> collectionOptions,
         [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock,
         ILogger<SessionGrain> logger)
     {
         _options = options.Value;
         _record = stateFactory.Create<SessionRecord>(grainContext, new StateConfiguration(StateName, _options.StorageName));
         _minimumReminderPeriod = reminderOptions.Value.MinimumReminderPeriod;
+        _timerHorizon = _options.CollectionAge + collectionOptions.Value.CollectionQuantum;
         _clock = clock;
         _logger = logger;
         var id = grainContext.GrainId.Key.ToString()!;
@@ -136,7 +140,8 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         _lastAccessAt = now;
         _deletion = null;
         SessionGrainLog.Created(_logger, _logId, settings.IdleTimeout, Record.AbsoluteExpiresAt);
-        _expiryTimer?.Change(TimeUntilExpiry(now), Timeout.InfiniteTimeSpan);
+        _expiryTimer?.Dispose();
+        _expiryTimer = null;
         EnsureExpiryTimer(now);
         return Succeeded();
     }
@@ -303,13 +308,16 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return;
         }
 
-        if (_servedCaller)
+        if (_expiryTimer is not null)
         {
-            return; // Active for callers: the expiry timer is armed and enforces expiry.
+            return; // The armed expiry timer enforces expiry while the grain is active.
         }
 
         await DeleteIfExpiredAsync(SessionExpiryLayer.Reminder);
-        DeactivateOnIdle(); // Activated only for this check.
+        if (!_servedCaller)
+        {
+            DeactivateOnIdle(); // Activated only for this check.
+        }
     }
 
     /// <summary>Checks expiry first and records the access; the access time, or null when there is no live session.</summary>
@@ -448,9 +456,17 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     private void ReleaseEmptyActivation()
         => _expiryTimer ??= this.RegisterGrainTimer(OnExpiryTimerAsync, new GrainTimerCreationOptions(EmptyActivationLifetime, Timeout.InfiniteTimeSpan));
 
+    /// <summary>
+    /// Arms the expiry timer when the session would expire before an idle activation is collected; otherwise the
+    /// activation goes first (and the reminder covers the session), so an idle session carries no timer.
+    /// </summary>
     private void EnsureExpiryTimer(DateTimeOffset now)
     {
-        _expiryTimer ??= this.RegisterGrainTimer(OnExpiryTimerAsync, new GrainTimerCreationOptions(TimeUntilExpiry(now), Timeout.InfiniteTimeSpan));
+        var due = TimeUntilExpiry(now);
+        if (_expiryTimer is null && due <= _timerHorizon)
+        {
+            _expiryTimer = this.RegisterGrainTimer(OnExpiryTimerAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
+        }
     }
 
     private async Task OnExpiryTimerAsync(CancellationToken cancellationToken)
@@ -461,7 +477,16 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         }
         else if (!await DeleteIfExpiredAsync(SessionExpiryLayer.Timer) && _record.RecordExists)
         {
-            _expiryTimer?.Change(TimeUntilExpiry(_clock.GetUtcNow()), Timeout.InfiniteTimeSpan);
+            var due = TimeUntilExpiry(_clock.GetUtcNow());
+            if (due <= _timerHorizon)
+            {
+                _expiryTimer?.Change(due, Timeout.InfiniteTimeSpan);
+            }
+            else
+            {
+                _expiryTimer?.Dispose(); // touched meanwhile: expiry is now beyond the activation's lifetime
+                _expiryTimer = null;
+            }
         }
     }
 

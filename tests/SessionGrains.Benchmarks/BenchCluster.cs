@@ -1,0 +1,56 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.TestingHost;
+using SessionGrains.Server;
+
+namespace SessionGrains.Benchmarks;
+
+/// <summary>
+/// A one-silo in-process cluster shaped like production: AddSessionGrains on memory storage named "sessions" and
+/// in-memory reminders. Unlike SessionTestSilo (TestSupport) it adds no counting storage decorator, no call filter,
+/// no fake clock and no debug log collector, whose costs would be measured too.
+/// </summary>
+public static class BenchCluster
+{
+    public static readonly SessionSettings TwentyMinutes = new(TimeSpan.FromMinutes(20));
+
+    public static InProcessTestCluster Build(Action<SessionGrainOptions>? configure = null)
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddSessionGrains(configure);
+            silo.UseInMemoryReminderService();
+            silo.AddMemoryGrainStorage(SessionGrainOptions.DefaultStorageName);
+            silo.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        });
+        builder.ConfigureClient(client => client.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)));
+        return builder.Build();
+    }
+
+    /// <summary>The silo's own grain factory: calls from it are hosted calls (no gateway, no socket).</summary>
+    public static IGrainFactory HostedGrainFactory(InProcessTestCluster cluster)
+        => cluster.Silos[0].SiloHost.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>A random 32-character base64url ID, like SessionIdGenerator.NewId.</summary>
+    public static string NewSessionId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>A one-key change set: "user" set to 8 bytes.</summary>
+    public static SessionChangeSet OneKey(byte fill = (byte)'a')
+        => new() { Sets = new(StringComparer.Ordinal) { ["user"] = Enumerable.Repeat(fill, 8).ToArray() } };
+
+    public static async Task<string> CreateSessionAsync(IGrainFactory grains)
+    {
+        var id = NewSessionId();
+        var result = await grains.GetGrain<ISessionGrain>(id).CreateAsync(TwentyMinutes, OneKey());
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Creating a session failed: {result.Status} {result.Error}");
+        }
+
+        return id;
+    }
+}

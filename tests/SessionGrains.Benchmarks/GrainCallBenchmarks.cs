@@ -1,0 +1,97 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orleans.TestingHost;
+using SessionGrains.AspNetCore;
+
+namespace SessionGrains.Benchmarks;
+
+/// <summary>
+/// One grain call's round trip on a one-silo in-process cluster (memory storage "sessions", in-memory reminders),
+/// awaited one at a time: latency, not throughput. "Hosted" calls come from the silo's own grain factory (a co-hosted
+/// front end); "Client" calls from the cluster client over TCP to the silo's gateway on loopback (a client-mode
+/// front end). Allocations are the whole process's: caller and silo together. Every method resolves the grain
+/// reference per call, as GrainSessionStore does.
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn]
+[WarmupCount(3)]
+[IterationCount(10)]
+[IterationTime(400)]
+public class GrainCallBenchmarks
+{
+    private InProcessTestCluster _cluster = null!;
+    private IGrainFactory _hosted = null!;
+    private IGrainFactory _client = null!;
+    private string _loadId = null!;
+    private string _hostedWriteId = null!;
+    private string _clientWriteId = null!;
+    private SessionChangeSet _delta = null!;
+    private GrainSessionMiddleware _middleware = null!;
+    private string _cookieHeader = null!;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _cluster = BenchCluster.Build();
+        await _cluster.DeployAsync();
+        _hosted = BenchCluster.HostedGrainFactory(_cluster);
+        _client = _cluster.Client;
+        _loadId = await BenchCluster.CreateSessionAsync(_hosted);
+        _hostedWriteId = await BenchCluster.CreateSessionAsync(_hosted);
+        _clientWriteId = await BenchCluster.CreateSessionAsync(_hosted);
+        _delta = BenchCluster.OneKey((byte)'b');
+
+        // The whole request path of a co-hosted front end: cookie verified, session preloaded (one LoadAsync), read.
+        var options = new GrainSessionOptions { Secrets = ["benchmark-secret-current-0123456789abcdef"] };
+        var signer = new SessionCookieSigner(options.Secrets);
+        _middleware = new GrainSessionMiddleware(
+            static context => context.Session.TryGetValue("user", out _) ? Task.CompletedTask : throw new InvalidOperationException("Session not loaded."),
+            Options.Create(options), signer, _hosted, TimeProvider.System, NullLoggerFactory.Instance);
+        _cookieHeader = $"connect.sid={Uri.EscapeDataString(signer.Sign(_loadId))}";
+
+        // Fail now rather than measure "no session" answers.
+        if (await LoadHosted() is null || await LoadClient() is null || !(await ApplyDeltaHosted()).Succeeded
+            || !(await IncrementClient()).Succeeded)
+        {
+            throw new InvalidOperationException("The benchmark sessions are not live.");
+        }
+    }
+
+    [GlobalCleanup]
+    public async Task CleanupAsync() => await _cluster.DisposeAsync();
+
+    [Benchmark]
+    public Task<SessionSnapshot?> LoadHosted() => _hosted.GetGrain<ISessionGrain>(_loadId).LoadAsync();
+
+    [Benchmark]
+    public Task<SessionSnapshot?> LoadClient() => _client.GetGrain<ISessionGrain>(_loadId).LoadAsync();
+
+    /// <summary>A write call that writes no storage (the stored last access is fresh): Apply minus this is the storage write.</summary>
+    [Benchmark]
+    public Task<SessionWriteResult> TouchHosted() => _hosted.GetGrain<ISessionGrain>(_hostedWriteId).TouchAsync();
+
+    /// <summary>The delta commit: one key changed; the grain applies it and writes its record to storage.</summary>
+    [Benchmark]
+    public Task<SessionWriteResult> ApplyDeltaHosted() => _hosted.GetGrain<ISessionGrain>(_hostedWriteId).ApplyAsync(_delta);
+
+    [Benchmark]
+    public Task<SessionWriteResult> ApplyDeltaClient() => _client.GetGrain<ISessionGrain>(_clientWriteId).ApplyAsync(_delta);
+
+    [Benchmark]
+    public Task<SessionIncrementResult> IncrementHosted() => _hosted.GetGrain<ISessionGrain>(_hostedWriteId).IncrementAsync("n", 1);
+
+    [Benchmark]
+    public Task<SessionIncrementResult> IncrementClient() => _client.GetGrain<ISessionGrain>(_clientWriteId).IncrementAsync("n", 1);
+
+    /// <summary>A request through GrainSessionMiddleware (fresh DefaultHttpContext) that loads the session and reads a key.</summary>
+    [Benchmark]
+    public Task MiddlewareRequestHosted()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Path = "/cart";
+        context.Request.Headers.Cookie = _cookieHeader;
+        return _middleware.InvokeAsync(context);
+    }
+}
