@@ -15,7 +15,7 @@ LOAD=$ROOT/tests/load
 OUT=$LOAD/.out
 RESULTS=$LOAD/results
 SYSTEMS="1,2,3,4,5,6,7,8"
-DURATION=10 WARMUP=3 CONNECTIONS=32 THREADS=2 SESSIONS=1000 REPEAT=1 QUICK=0
+DURATION=10 WARMUP=3 CONNECTIONS=32 THREADS=2 SESSIONS=1000 REPEAT=1 QUICK=0 REPORT_ONLY=0
 while (($#)); do
   case $1 in
     --quick) QUICK=1; DURATION=2; WARMUP=1; SESSIONS=200; shift ;;
@@ -23,6 +23,7 @@ while (($#)); do
     --duration) DURATION=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
+    --report-only) REPORT_ONLY=1; shift ;;  # redo results.md and chart.png from the last run's measurements
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -125,6 +126,10 @@ start_system() {
 }
 
 create_sessions() { # N sessions through POST /counter; one "name=value" cookie per line
+  if [[ $1 == 1 ]]; then # no session at all: cookies of the usual size, which the server ignores
+    for ((i = 0; i < SESSIONS; i++)); do echo "connect.sid=s%3A$(head -c 24 /dev/urandom | base64 | tr '+/' '-_').unsigned-for-size-only-0123456789abcdef"; done >"$OUT/cookies.txt"
+    return 0
+  fi
   seq 1 "$SESSIONS" | xargs -P 8 -I{} sh -c \
     "curl -s -o /dev/null -D - -X POST http://127.0.0.1:$PORT/counter | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p'" \
     >"$OUT/cookies.txt"
@@ -186,7 +191,6 @@ for s in sorted({k[0] for k in runs}):
                      f"{(f'{rps / redis:.2f}x' if redis else '-')} | {(f'{rps / limit:.2f}x' if limit else '-')} |")
 open(f"{results}/results.md", "w").write("\n".join(lines) + "\n")
 with open(f"{results}/chart.dat", "w") as data:
-    data.write("system read write ping\n")
     for s in sorted({k[0] for k in runs}):
         data.write(f"\"{s}. {names[s]}\" " + " ".join(f"{med((s, r), 0) or 0:.0f}" for r in routes) + "\n")
 PY
@@ -208,6 +212,10 @@ GP
 }
 
 main() {
+  if ((REPORT_ONLY)); then
+    report "${REPORT_ARGS:---repeat 2}"
+    return
+  fi
   install_tools
   build
   mkdir -p "$RESULTS"
@@ -216,7 +224,7 @@ main() {
     for system in ${SYSTEMS//,/ }; do
       log "system $system: ${NAMES[$system]} (run $run of $REPEAT)"
       start_system "$system"
-      create_sessions
+      create_sessions "$system"
       measure "$system" read GET /counter "$OUT/cookies.txt"
       measure "$system" write POST /counter "$OUT/cookies.txt"
       measure "$system" ping GET /ping /dev/null
