@@ -129,10 +129,23 @@ public sealed class GrainSessionMiddleware
         {
             GrainSessionLog.SignatureRejected(_logger);
         }
-        else if (!presented.Exists(p => p.Id == id))
+        else if (!IsPresented(presented, id))
         {
             presented.Add(new PresentedSessionId(id, secretIndex));
         }
+    }
+
+    private static bool IsPresented(List<PresentedSessionId> presented, string id)
+    {
+        foreach (var p in presented)
+        {
+            if (p.Id == id)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task CommitBeforeResponseStartsAsync(object state)

@@ -20,7 +20,7 @@ internal sealed class SessionCookieWriter(IOptions<GrainSessionOptions> options,
     public void Clear(HttpContext context, SessionCookie cookie) => Append(context, cookie, string.Empty, DateTimeOffset.UnixEpoch);
 
     /// <summary>Whether the request came over HTTPS, by the <see cref="GrainSessionOptions.Proxy"/> rule.</summary>
-    public bool IsSecure(HttpContext context)
+    private bool IsSecure(HttpContext context)
     {
         var directTls = context.Features.Get<ITlsConnectionFeature>() is not null;
         return _options.Proxy switch

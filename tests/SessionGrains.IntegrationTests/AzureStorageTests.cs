@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
 using System.Text;
 using SessionGrains.Hosting;
 using SessionGrains.TestSupport;
@@ -12,7 +10,7 @@ public sealed class AzureStorageTests(AzuriteServer azurite)
 {
     private static readonly SessionSettings TwentyMinutes = new(TimeSpan.FromMinutes(20));
 
-    private static string NewId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
+    private static string NewId() => SessionTestSilo.NewSessionId();
 
     private static string NewServiceId() => "it-" + Guid.NewGuid().ToString("N")[..12];
 

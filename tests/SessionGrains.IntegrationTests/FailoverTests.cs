@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
 using SessionGrains.Hosting;
 using SessionGrains.TestSupport;
 
@@ -11,7 +9,7 @@ public sealed class FailoverTests(AzuriteServer azurite)
 {
     private static readonly SessionSettings TwentyMinutes = new(TimeSpan.FromMinutes(20));
 
-    private static string NewId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
+    private static string NewId() => SessionTestSilo.NewSessionId();
 
     [Fact]
     public async Task The_reminder_survives_a_whole_cluster_restart_and_still_deletes_the_idle_session()

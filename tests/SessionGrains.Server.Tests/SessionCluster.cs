@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -27,7 +25,7 @@ public sealed class SessionCluster : IAsyncLifetime
     public FakeLogCollector Logs => _silo.Logs;
     public IGrainFactory Grains => Cluster.Client;
 
-    public static string NewSessionId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
+    public static string NewSessionId() => SessionTestSilo.NewSessionId();
 
     public static GrainId GrainIdOf(string sessionId) => SessionTestSilo.GrainIdOf(sessionId);
 

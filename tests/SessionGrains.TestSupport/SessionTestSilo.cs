@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -25,6 +27,9 @@ public sealed class SessionTestSilo
     {
         FilteredCategories = { typeof(SessionGrain).FullName! },
     });
+
+    /// <summary>A session ID as front ends make them: 24 bytes from a CSPRNG, base64url.</summary>
+    public static string NewSessionId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
 
     public static GrainId GrainIdOf(string sessionId) => GrainId.Create(SessionGrain.GrainTypeName, sessionId);
 
