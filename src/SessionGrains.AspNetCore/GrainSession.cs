@@ -120,10 +120,18 @@ public sealed partial class GrainSession : ISession
     public Task CommitAsync(CancellationToken cancellationToken = default) => SaveAsync();
 
     /// <inheritdoc />
+    /// <remarks>The value is a copy: stored arrays may be shared with the grain and other requests, and are never exposed.</remarks>
     public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? value)
     {
         EnsureLoaded();
-        return _data.TryGetValue(key, out value);
+        if (_data.TryGetValue(key, out var stored))
+        {
+            value = stored.Length == 0 ? stored : stored.ToArray();
+            return true;
+        }
+
+        value = null;
+        return false;
     }
 
     /// <inheritdoc />

@@ -27,14 +27,15 @@ public sealed class GrainSessionMiddleware
         SessionCookieSigner signer,
         IGrainFactory grains,
         TimeProvider clock,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        ILocalSessionReader? localSessions = null)
     {
         _next = next;
         _options = options.Value;
         _signer = signer;
         _clock = clock;
         _logger = loggerFactory.CreateLogger<GrainSessionMiddleware>();
-        _store = new GrainSessionStore(grains, loggerFactory.CreateLogger<GrainSessionStore>());
+        _store = new GrainSessionStore(grains, loggerFactory.CreateLogger<GrainSessionStore>(), localSessions);
         _cookieWriter = new SessionCookieWriter(options, signer, loggerFactory.CreateLogger<SessionCookieWriter>());
         _commitBeforeResponseStarts = CommitBeforeResponseStartsAsync;
         if (_options.Secrets.Any(s => s.Length < 32))

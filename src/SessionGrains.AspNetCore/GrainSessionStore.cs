@@ -5,10 +5,12 @@ namespace SessionGrains.AspNetCore;
 /// <summary>
 /// The front end's calls to session grains: cluster failures become <see cref="SessionUnavailableException"/>, refused
 /// limits <see cref="SessionLimitExceededException"/>; "no session" and "already exists" are returned to the caller.
+/// Loads of sessions active in a co-hosted silo are read locally (<see cref="ILocalSessionReader"/>), without a call.
 /// </summary>
-internal sealed class GrainSessionStore(IGrainFactory grains, ILogger<GrainSessionStore> logger)
+internal sealed class GrainSessionStore(IGrainFactory grains, ILogger<GrainSessionStore> logger, ILocalSessionReader? localSessions = null)
 {
-    public Task<SessionSnapshot?> LoadAsync(string id) => CallAsync(id, static g => g.LoadAsync());
+    public Task<SessionSnapshot?> LoadAsync(string id)
+        => localSessions?.TryLoad(id) is { } local ? Task.FromResult<SessionSnapshot?>(local) : CallAsync(id, static g => g.LoadAsync());
 
     public Task<SessionWriteResult> CreateAsync(string id, SessionSettings settings, SessionChangeSet? data)
         => WriteAsync(id, g => g.CreateAsync(settings, data));

@@ -11,7 +11,8 @@ namespace SessionGrains.Server;
 /// timer deletes the session when it expires; a durable reminder, registered once at creation, activates the grain
 /// of an inactive session to delete it (also after silo restarts). The last access lives in memory and reaches
 /// storage only with data changes, on deactivation, or when the stored value is older than
-/// <see cref="SessionGrainOptions.TouchWriteInterval"/>.
+/// <see cref="SessionGrainOptions.TouchWriteInterval"/>. Each stored record is published to the silo's
+/// <see cref="LocalSessionDirectory"/>, so co-hosted front ends read it without a call.
 /// </summary>
 [GrainType(GrainTypeName)]
 public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
@@ -39,9 +40,10 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     private readonly TimeSpan _minimumReminderPeriod;
     private readonly TimeSpan _timerHorizon; // an idle activation lives about this long
     private readonly ILogger _logger;
-    private readonly string _logId;
+    private readonly string _id;
+    private readonly LocalSessionDirectory _localSessions;
+    private readonly LocalSessionEntry _local = new(); // the published record and the live last access
 
-    private DateTimeOffset _lastAccessAt;
     private bool _servedCaller;
     private IGrainTimer? _expiryTimer;
     private Task? _deletion;
@@ -55,6 +57,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         IOptions<ReminderOptions> reminderOptions,
         IOptions<GrainCollectionOptions> collectionOptions,
         [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock,
+        LocalSessionDirectory localSessions,
         ILogger<SessionGrain> logger)
     {
         _options = options.Value;
@@ -63,25 +66,35 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         _timerHorizon = _options.CollectionAge + collectionOptions.Value.CollectionQuantum;
         _clock = clock;
         _logger = logger;
-        var id = grainContext.GrainId.Key.ToString()!;
-        _logId = id.Length <= 6 ? id : id[..6] + "…";
+        _localSessions = localSessions;
+        _id = grainContext.GrainId.Key.ToString()!;
     }
 
     private SessionRecord Record => _record.State;
 
-    private DateTimeOffset ExpiresAt => Record.ExpiresAt(_lastAccessAt);
+    private string LogId => _id.Length <= 6 ? _id : _id[..6] + "…";
+
+    private DateTimeOffset LastAccessAt => _local.LastAccessAt;
+
+    private DateTimeOffset ExpiresAt => Record.ExpiresAt(LastAccessAt);
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _lastAccessAt = Record.LastAccessAt;
+        _local.RecordAccess(Record.LastAccessAt);
+        if (_record.RecordExists)
+        {
+            Publish();
+        }
+
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_record.RecordExists && _lastAccessAt > Record.LastAccessAt && _clock.GetUtcNow() < ExpiresAt)
+        Withdraw(); // first, so that no local read's access comes after the write below
+        if (_record.RecordExists && LastAccessAt > Record.LastAccessAt && _clock.GetUtcNow() < ExpiresAt)
         {
             await WriteTouchAsync();
         }
@@ -116,8 +129,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         // never a record without a reminder.
         await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod(settings), ReminderPeriod(settings));
 
-        var previous = Record;
-        _record.State = new SessionRecord
+        await WriteRecordAsync(new SessionRecord
         {
             Data = data,
             Version = 1,
@@ -125,21 +137,9 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             LastAccessAt = now,
             IdleTimeout = settings.IdleTimeout,
             AbsoluteExpiresAt = now + settings.AbsoluteTimeout,
-        };
-        try
-        {
-            await _record.WriteStateAsync();
-        }
-        catch (Exception exception)
-        {
-            SessionGrainLog.WriteFailed(_logger, _logId, exception);
-            _record.State = previous;
-            throw;
-        }
-
-        _lastAccessAt = now;
+        });
         _deletion = null;
-        SessionGrainLog.Created(_logger, _logId, settings.IdleTimeout, Record.AbsoluteExpiresAt);
+        SessionGrainLog.Created(_logger, LogId, settings.IdleTimeout, Record.AbsoluteExpiresAt);
         _expiryTimer?.Dispose();
         _expiryTimer = null;
         EnsureExpiryTimer(now);
@@ -156,15 +156,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         }
 
         await WriteTouchIfDueAsync(now.Value);
-        return new SessionSnapshot
-        {
-            Data = Record.Data,
-            Version = Record.Version,
-            CreatedAt = Record.CreatedAt,
-            LastAccessAt = _lastAccessAt,
-            ExpiresAt = ExpiresAt,
-            Settings = new SessionSettings(Record.IdleTimeout, Record.AbsoluteExpiresAt - Record.CreatedAt),
-        };
+        return Record.ToSnapshot(LastAccessAt);
     }
 
     /// <inheritdoc />
@@ -234,7 +226,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         var status = SessionChangeSetApplier.TryApply(Record.Data, changes, _options, out var data, out var error);
         if (status != SessionWriteStatus.Succeeded)
         {
-            SessionGrainLog.ChangeRefused(_logger, _logId, error);
+            SessionGrainLog.ChangeRefused(_logger, LogId, error);
             return new(status, Error: error);
         }
 
@@ -255,6 +247,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return new(SessionWriteStatus.NoSession);
         }
 
+        Withdraw(); // local reads wait for the outcome at the grain
         var carried = new SessionChangeSet { Clear = true, Sets = Record.Data };
         if (changes is not null)
         {
@@ -272,7 +265,11 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         if (created.Succeeded)
         {
             await DeleteAsync();
-            SessionGrainLog.Regenerated(_logger, _logId);
+            SessionGrainLog.Regenerated(_logger, LogId);
+        }
+        else
+        {
+            Publish();
         }
 
         return created;
@@ -285,7 +282,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         if (_record.RecordExists)
         {
             await DeleteAsync();
-            SessionGrainLog.Destroyed(_logger, _logId);
+            SessionGrainLog.Destroyed(_logger, LogId);
         }
         else
         {
@@ -327,9 +324,9 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         var now = _clock.GetUtcNow();
         if (!await DeleteIfExpiredAsync(SessionExpiryLayer.OnAccess) && _record.RecordExists)
         {
-            if (touch && now > _lastAccessAt)
+            if (touch)
             {
-                _lastAccessAt = now;
+                _local.RecordAccess(now);
             }
 
             EnsureExpiryTimer(now);
@@ -356,7 +353,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         }
 
         await DeleteAsync();
-        SessionGrainLog.Expired(_logger, _logId, expiresAt, layer);
+        SessionGrainLog.Expired(_logger, LogId, expiresAt, layer);
         return true;
     }
 
@@ -377,6 +374,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
 
     private async Task DeleteCoreAsync()
     {
+        Withdraw();
         _expiryTimer?.Dispose();
         _expiryTimer = null;
         await _record.ClearStateAsync();
@@ -397,33 +395,43 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         catch (Exception exception)
         {
             // The reminder stays registered; its next tick finds no record and tries again.
-            SessionGrainLog.ReminderUnregisterFailed(_logger, _logId, exception);
+            SessionGrainLog.ReminderUnregisterFailed(_logger, LogId, exception);
         }
     }
 
     private async Task WriteDataAsync(Dictionary<string, byte[]> data)
     {
-        var previous = (Record.Data, Record.Version, Record.LastAccessAt);
-        Record.Data = data;
-        Record.Version++;
-        Record.LastAccessAt = _lastAccessAt;
+        var next = Record.Copy();
+        next.Data = data;
+        next.Version++;
+        next.LastAccessAt = LastAccessAt;
+        await WriteRecordAsync(next);
+    }
+
+    /// <summary>Stores <paramref name="next"/> in place of the current record and publishes it; on failure keeps the current one.</summary>
+    private async Task WriteRecordAsync(SessionRecord next)
+    {
+        var previous = Record;
+        _record.State = next;
         try
         {
             await _record.WriteStateAsync();
         }
         catch (Exception exception)
         {
-            SessionGrainLog.WriteFailed(_logger, _logId, exception);
-            (Record.Data, Record.Version, Record.LastAccessAt) = previous;
+            SessionGrainLog.WriteFailed(_logger, LogId, exception);
+            _record.State = previous;
             throw;
         }
+
+        _local.RecordAccess(next.LastAccessAt); // a new session's first access
+        Publish();
     }
 
     /// <summary>Writes the last access when the stored value has grown older than the touch write interval.</summary>
     private Task WriteTouchIfDueAsync(DateTimeOffset now)
     {
-        var interval = TimeSpan.FromTicks(Math.Min(_options.TouchWriteInterval.Ticks, Record.IdleTimeout.Ticks / 4));
-        if (now - Record.LastAccessAt < interval)
+        if (!_options.IsTouchWriteDue(Record, now))
         {
             return Task.CompletedTask;
         }
@@ -439,18 +447,29 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
 
     private async Task WriteTouchAsync()
     {
-        var previous = Record.LastAccessAt;
-        Record.LastAccessAt = _lastAccessAt;
+        var next = Record.Copy();
+        next.LastAccessAt = LastAccessAt;
+        var previous = Record;
+        _record.State = next;
         try
         {
             await _record.WriteStateAsync();
         }
         catch (Exception exception)
         {
-            Record.LastAccessAt = previous;
-            SessionGrainLog.TouchWriteFailed(_logger, _logId, exception);
+            _record.State = previous;
+            SessionGrainLog.TouchWriteFailed(_logger, LogId, exception);
+        }
+
+        if (_local.Record is not null)
+        {
+            Publish(); // not while withdrawn (deactivating)
         }
     }
+
+    private void Publish() => _localSessions.Publish(_id, _local, Record);
+
+    private void Withdraw() => _localSessions.Withdraw(_id, _local);
 
     /// <summary>No live session here: answer calls already queued, then free the activation (unknown IDs cost no memory).</summary>
     private void ReleaseEmptyActivation()
@@ -506,7 +525,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
 
     private SessionWriteResult Refuse(SessionWriteStatus status, string? error)
     {
-        SessionGrainLog.ChangeRefused(_logger, _logId, error);
+        SessionGrainLog.ChangeRefused(_logger, LogId, error);
         return new(status, Error: error);
     }
 

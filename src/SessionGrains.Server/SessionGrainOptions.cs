@@ -42,4 +42,14 @@ public sealed class SessionGrainOptions
     /// from storage at most one period after it expires.
     /// </summary>
     public TimeSpan? ReminderPeriod { get; set; }
+
+    /// <summary>
+    /// Whether front ends co-hosted with this silo read active sessions without a grain call (see
+    /// <see cref="ILocalSessionReader"/>). Writes always go through the grain. Defaults to true.
+    /// </summary>
+    public bool LocalReads { get; set; } = true;
+
+    /// <summary>True when an access at <paramref name="now"/> must write the last access (see <see cref="TouchWriteInterval"/>).</summary>
+    internal bool IsTouchWriteDue(SessionRecord stored, DateTimeOffset now)
+        => now - stored.LastAccessAt >= TimeSpan.FromTicks(Math.Min(TouchWriteInterval.Ticks, stored.IdleTimeout.Ticks / 4));
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
 namespace SessionGrains.Server;
@@ -23,6 +24,10 @@ public static class SessionGrainsSiloBuilderExtensions
             .Validate(o => o.TouchWriteInterval >= TimeSpan.Zero, "SessionGrainOptions.TouchWriteInterval must not be negative.")
             .ValidateOnStart();
 
+        builder.Services.TryAddKeyedSingleton(SessionGrainServiceKeys.TimeProvider,
+            (services, _) => services.GetService<TimeProvider>() ?? TimeProvider.System);
+        builder.Services.AddSingleton<LocalSessionDirectory>();
+        builder.Services.AddSingleton<ILocalSessionReader>(sp => sp.GetRequiredService<LocalSessionDirectory>());
         builder.Services.AddOptions<GrainCollectionOptions>()
             .Configure<Microsoft.Extensions.Options.IOptions<SessionGrainOptions>>((collection, sessions) =>
                 collection.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!] = sessions.Value.CollectionAge);

@@ -1,6 +1,9 @@
 namespace SessionGrains.Server;
 
-/// <summary>The stored form of a session. Property names and ids are part of the storage format: add, never rename.</summary>
+/// <summary>
+/// The stored form of a session. Property names and ids are part of the storage format: add, never rename. The grain
+/// never changes a record it has stored: each write stores a modified copy, so local readers can share it.
+/// </summary>
 [GenerateSerializer]
 [Alias("SessionGrains.SessionRecord")]
 public sealed class SessionRecord
@@ -35,4 +38,18 @@ public sealed class SessionRecord
         var idleExpiry = lastAccessAt + IdleTimeout;
         return AbsoluteExpiresAt is { } absolute && absolute < idleExpiry ? absolute : idleExpiry;
     }
+
+    /// <summary>A copy to modify before it is stored (the data dictionary is shared; replace it, never mutate it).</summary>
+    public SessionRecord Copy() => (SessionRecord)MemberwiseClone();
+
+    /// <summary>The session as loaded, with its last access at <paramref name="lastAccessAt"/>.</summary>
+    public SessionSnapshot ToSnapshot(DateTimeOffset lastAccessAt) => new()
+    {
+        Data = Data,
+        Version = Version,
+        CreatedAt = CreatedAt,
+        LastAccessAt = lastAccessAt,
+        ExpiresAt = ExpiresAt(lastAccessAt),
+        Settings = new SessionSettings(IdleTimeout, AbsoluteExpiresAt - CreatedAt),
+    };
 }

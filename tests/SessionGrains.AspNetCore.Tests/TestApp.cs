@@ -36,7 +36,8 @@ public sealed class TestApp : IAsyncDisposable
         IGrainFactory grains,
         Action<GrainSessionOptions>? configure = null,
         Action<IEndpointRouteBuilder>? endpoints = null,
-        Action<IApplicationBuilder>? beforeSessions = null)
+        Action<IApplicationBuilder>? beforeSessions = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -49,6 +50,7 @@ public sealed class TestApp : IAsyncDisposable
             configure?.Invoke(options);
         });
         builder.Services.AddRouting();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         beforeSessions?.Invoke(app);
         app.UseGrainSessions();

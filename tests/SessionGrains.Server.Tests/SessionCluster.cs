@@ -23,6 +23,9 @@ public sealed class SessionCluster : IAsyncLifetime
     public FakeTimeProvider Clock => _silo.Clock;
     public StorageOperationCounts StorageCounts => _silo.StorageCounts;
     public FakeLogCollector Logs => _silo.Logs;
+
+    /// <summary>Calls that reached session grains on any silo so far.</summary>
+    public int GrainCalls => _silo.Calls.Calls;
     public IGrainFactory Grains => Cluster.Client;
 
     public static string NewSessionId() => SessionTestSilo.NewSessionId();
@@ -43,6 +46,14 @@ public sealed class SessionCluster : IAsyncLifetime
         var table = Cluster.Silos[0].SiloHost.Services.GetRequiredService<IReminderTable>();
         return (await table.ReadRows(GrainIdOf(sessionId))).Reminders.Count;
     }
+
+    /// <summary>The local session directories of the silos, in silo order.</summary>
+    public IReadOnlyList<LocalSessionDirectory> LocalDirectories
+        => Cluster.Silos.Select(s => s.SiloHost.Services.GetRequiredService<LocalSessionDirectory>()).ToList();
+
+    /// <summary>The directory of the silo that hosts the session's grain; fails when no silo publishes it.</summary>
+    public LocalSessionDirectory HostDirectoryOf(string sessionId)
+        => Assert.Single(LocalDirectories, d => d.IsPublished(sessionId));
 
     public bool IsActive(string sessionId) => Cluster.TryGetGrainContext(GrainIdOf(sessionId), out _);
 

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace SessionGrains.Server;
+
+/// <summary>
+/// The sessions whose grains are active in this silo, for front ends co-hosted with it: a load finds the published
+/// record here and skips the grain call (see <see cref="SessionGrainOptions.LocalReads"/>).
+/// </summary>
+public sealed class LocalSessionDirectory(
+    IOptions<SessionGrainOptions> options,
+    [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock) : ILocalSessionReader
+{
+    private readonly ConcurrentDictionary<string, LocalSessionEntry> _entries = new(StringComparer.Ordinal);
+    private readonly SessionGrainOptions _options = options.Value;
+
+    /// <summary>The number of sessions published here.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>Whether the session's grain is active here and has published it.</summary>
+    public bool IsPublished(string sessionId) => _entries.TryGetValue(sessionId, out var entry) && entry.Record is not null;
+
+    /// <summary>Publishes the grain's current record (the grain calls this after each successful write).</summary>
+    internal void Publish(string sessionId, LocalSessionEntry entry, SessionRecord record)
+    {
+        if (_options.LocalReads && entry.Publish(record))
+        {
+            _entries[sessionId] = entry;
+        }
+    }
+
+    /// <summary>Withdraws the grain's record: loads go to the grain until it publishes again.</summary>
+    internal void Withdraw(string sessionId, LocalSessionEntry entry)
+    {
+        if (entry.Withdraw())
+        {
+            _entries.TryRemove(new KeyValuePair<string, LocalSessionEntry>(sessionId, entry));
+        }
+    }
+
+    /// <inheritdoc />
+    public SessionSnapshot? TryLoad(string sessionId)
+    {
+        if (!_entries.TryGetValue(sessionId, out var entry) || entry.Record is not { } record)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        if (now >= record.ExpiresAt(entry.LastAccessAt) || _options.IsTouchWriteDue(record, now))
+        {
+            return null; // the grain deletes the session, or writes the access
+        }
+
+        // Still published after the access is recorded: the grain has not withdrawn it for a final write or deletion. A
+        // record published meanwhile is a later version of the same live session.
+        entry.RecordAccess(now);
+        return entry.Record is { } current ? current.ToSnapshot(entry.LastAccessAt) : null;
+    }
+}
