@@ -70,7 +70,7 @@ public static class SessionClusterSiloBuilderExtensions
                 });
                 break;
             default:
-                silo.AddMemoryGrainStorage(SessionGrainOptions.DefaultStorageName);
+                silo.AddSessionMemoryStorage();
                 break;
         }
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace SessionGrains.Server;
 
@@ -33,4 +35,14 @@ public static class SessionGrainsSiloBuilderExtensions
                 collection.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!] = sessions.Value.CollectionAge);
         return builder;
     }
+
+    /// <summary>
+    /// Adds Orleans' memory grain storage as <paramref name="name"/> ("sessions" by default), storing records in Orleans'
+    /// binary format instead of the default JSON: nothing else reads them, and a one-key write then takes about two thirds
+    /// of the time and less than half the allocations (StorageFormatBenchmarks). Not durable: for development, tests
+    /// and single-process deployments that accept losing sessions on restart.
+    /// </summary>
+    public static ISiloBuilder AddSessionMemoryStorage(this ISiloBuilder builder, string name = SessionGrainOptions.DefaultStorageName)
+        => builder.AddMemoryGrainStorage(name, options => options.Configure<Serializer>(
+            (storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
 }

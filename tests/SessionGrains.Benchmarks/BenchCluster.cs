@@ -16,7 +16,9 @@ public static class BenchCluster
 {
     public static readonly SessionSettings TwentyMinutes = new(TimeSpan.FromMinutes(20));
 
-    public static InProcessTestCluster Build(Action<SessionGrainOptions>? configure = null)
+    /// <param name="configure">Session grain options.</param>
+    /// <param name="jsonStorage">Memory storage in Orleans' default JSON format instead of AddSessionMemoryStorage's binary one.</param>
+    public static InProcessTestCluster Build(Action<SessionGrainOptions>? configure = null, bool jsonStorage = false)
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
@@ -24,7 +26,15 @@ public static class BenchCluster
         {
             silo.AddSessionGrains(configure);
             silo.UseInMemoryReminderService();
-            silo.AddMemoryGrainStorage(SessionGrainOptions.DefaultStorageName);
+            if (jsonStorage)
+            {
+                silo.AddMemoryGrainStorage(SessionGrainOptions.DefaultStorageName);
+            }
+            else
+            {
+                silo.AddSessionMemoryStorage();
+            }
+
             silo.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         });
         builder.ConfigureClient(client => client.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)));

@@ -41,7 +41,7 @@ public sealed class SessionTestSilo
     {
         silo.AddSessionGrains();
         silo.UseInMemoryReminderService();
-        silo.AddMemoryGrainStorage(InnerStorageName);
+        silo.AddSessionMemoryStorage(InnerStorageName);
         silo.Services.AddKeyedSingleton<IGrainStorage>(SessionGrainOptions.DefaultStorageName, (sp, _) =>
             new CountingGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorageName), StorageCounts));
         ConfigureTestHooks(silo);

@@ -6,7 +6,8 @@
 #
 # Systems: 1 kestrel (no session) | 2 aspnet-memory | 3 aspnet-redis | 4 express-memory | 5 express-redis |
 #          6 sessiongrains (co-hosted silo, memory) | 7 sessiongrains-client (front end + silo process, memory) |
-#          8 sessiongrains-azurite (front end + silo on Azure Table storage in Azurite)
+#          8 sessiongrains-azurite (front end + silo on Azure Table storage in Azurite) |
+#          9 sessiongrains-no-local-reads (6 with SessionGrains:LocalReads=false: every load is a grain call; not in the default set)
 # Output: tests/load/results/results.md and chart.png (committed), raw wrk output in tests/load/.out/.
 set -euo pipefail
 
@@ -31,7 +32,7 @@ done
 PORT=5600 SILO_PORT=11611 GATEWAY_PORT=30611 SILO_HTTP=8611 REDIS_PORT=6391 AZURITE_PORT=10600
 SECRET="load-test-secret-$(date +%s)-0123456789abcdef"
 AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((AZURITE_PORT + 2))/devstoreaccount1;"
-NAMES=(- kestrel aspnet-memory aspnet-redis express-memory express-redis sessiongrains sessiongrains-client sessiongrains-azurite)
+NAMES=(- kestrel aspnet-memory aspnet-redis express-memory express-redis sessiongrains sessiongrains-client sessiongrains-azurite sessiongrains-no-local-reads)
 PIDS=()
 
 log() { printf '%s load: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -108,6 +109,7 @@ start_system() {
     5) start redis redis-server --port $REDIS_PORT --bind 127.0.0.1 --save "" --appendonly no
        start express node "$LOAD/anchors/express/server.js" --store redis --redis-url "redis://127.0.0.1:$REDIS_PORT" --port $PORT ;;
     6) start web web_env CoHosted dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
+    9) start web web_env CoHosted SessionGrains__LocalReads=false dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
     7|8)
       local storage=()
       if [[ $1 == 8 ]]; then
@@ -165,7 +167,7 @@ import statistics, sys, collections
 path, results, date, machine, command, duration, connections, sessions, repeat = sys.argv[1:]
 names = {1: "kestrel (no session)", 2: "ASP.NET Session + memory", 3: "ASP.NET Session + Redis", 4: "express-session + MemoryStore",
          5: "express-session + connect-redis", 6: "SessionGrains co-hosted (memory)", 7: "SessionGrains front end + silo (memory)",
-         8: "SessionGrains front end + silo (Azurite table)"}
+         8: "SessionGrains front end + silo (Azurite table)", 9: "SessionGrains co-hosted, local reads off (memory)"}
 runs = collections.defaultdict(list)
 for line in open(path):
     s, route, rps, p50, p99, errors, requests = line.strip().split("|")
@@ -174,7 +176,8 @@ def med(key, i): return statistics.median(r[i] for r in runs[key]) if key in run
 routes = ["read", "write", "ping"]
 lines = [f"# Load comparison, {date}", "",
          f"Machine: {machine}. Command: `tests/load/run.sh {command}`. wrk: 2 threads, {connections} connections, "
-         f"{duration} s per route after a warm-up, rotating {sessions} session cookies created beforehand; {repeat} run(s), medians shown. "
+         f"{duration} s per route after a warm-up, rotating {sessions} session cookies created beforehand; "
+         f"{max(len(r) for r in runs.values())} run(s), medians shown. "
          "Every system serves GET /counter (read), POST /counter (read-modify-write), GET /ping (no session), on 127.0.0.1.", "",
          "| system | route | req/s | p50 ms | p99 ms | errors | vs ASP.NET+Redis | vs no session |", "|---|---|---:|---:|---:|---:|---:|---:|"]
 for s in sorted({k[0] for k in runs}):
