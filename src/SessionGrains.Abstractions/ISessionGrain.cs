@@ -1,3 +1,4 @@
+using Orleans;
 using Orleans.Concurrency;
 
 namespace SessionGrains;
@@ -9,6 +10,8 @@ namespace SessionGrains;
 /// <remarks>
 /// Every call checks expiry first: an expired session is deleted on the spot and answered as "no session".
 /// Calls on one session are serialized, except <see cref="LoadAsync"/>, which interleaves with other loads.
+/// Change sets and snapshots are passed without defensive copies between caller and grain in one process: never
+/// change a change set after sending it, nor a snapshot's data.
 /// </remarks>
 [Alias("SessionGrains.ISessionGrain")]
 public interface ISessionGrain : IGrainWithStringKey
@@ -16,16 +19,17 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>Creates the session with its expiry settings and optional initial data.</summary>
     /// <returns><see cref="SessionWriteStatus.AlreadyExists"/> when a live session holds this ID.</returns>
     [Alias("Create")]
-    Task<SessionWriteResult> CreateAsync(SessionSettings settings, SessionChangeSet? initialChanges);
+    Task<SessionWriteResult> CreateAsync(SessionSettings settings, [Immutable] SessionChangeSet? initialChanges);
 
     /// <summary>Reads the session and records the access (slides the idle expiry); null when there is no live session.</summary>
     [ReadOnly]
     [Alias("Load")]
+    [return: Immutable]
     Task<SessionSnapshot?> LoadAsync();
 
     /// <summary>Applies a change set atomically: all of it or, when the session is gone or a limit would be exceeded, none.</summary>
     [Alias("Apply")]
-    Task<SessionWriteResult> ApplyAsync(SessionChangeSet changes);
+    Task<SessionWriteResult> ApplyAsync([Immutable] SessionChangeSet changes);
 
     /// <summary>Slides the idle expiry without changing data.</summary>
     [Alias("Touch")]
@@ -44,7 +48,7 @@ public interface ISessionGrain : IGrainWithStringKey
     /// answer "no session", so the two never both serve diverging data.
     /// </summary>
     [Alias("Regenerate")]
-    Task<SessionWriteResult> RegenerateAsync(string newSessionId, SessionSettings settings, SessionChangeSet? changes);
+    Task<SessionWriteResult> RegenerateAsync(string newSessionId, SessionSettings settings, [Immutable] SessionChangeSet? changes);
 
     /// <summary>Deletes the stored record and the reminder and deactivates. Safe to call on an unknown ID.</summary>
     [Alias("Destroy")]

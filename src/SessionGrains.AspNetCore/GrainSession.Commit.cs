@@ -83,11 +83,11 @@ public sealed partial class GrainSession
         if (!_stored)
         {
             _id ??= NewId();
-            var created = await _store.CreateAsync(_id, _settings, new SessionChangeSet { Sets = _data });
+            var created = await _store.CreateAsync(_id, _settings, new SessionChangeSet { Sets = new(_data, StringComparer.Ordinal) });
             if (created.Status == SessionWriteStatus.AlreadyExists)
             {
                 _id = NewId(); // a collision of random IDs: practically never, but never share a session
-                created = await _store.CreateAsync(_id, _settings, new SessionChangeSet { Sets = _data });
+                created = await _store.CreateAsync(_id, _settings, new SessionChangeSet { Sets = new(_data, StringComparer.Ordinal) });
             }
 
             _stored = created.Succeeded;

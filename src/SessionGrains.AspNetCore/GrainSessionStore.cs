@@ -9,6 +9,13 @@ namespace SessionGrains.AspNetCore;
 /// </summary>
 internal sealed class GrainSessionStore(IGrainFactory grains, ILogger<GrainSessionStore> logger, ILocalSessionReader? localSessions = null)
 {
+    // GetGrain<ISessionGrain>(id) reads the interface's attributes by reflection on every call; resolve them once.
+    private readonly Lazy<(GrainType Grain, GrainInterfaceType Interface)> _types = new(() =>
+    {
+        var reference = (GrainReference)grains.GetGrain<ISessionGrain>("type-probe");
+        return (reference.GrainId.Type, reference.InterfaceType);
+    });
+
     public Task<SessionSnapshot?> LoadAsync(string id)
         => localSessions?.TryLoad(id) is { } local ? Task.FromResult<SessionSnapshot?>(local) : CallAsync(id, static g => g.LoadAsync());
 
@@ -55,7 +62,8 @@ internal sealed class GrainSessionStore(IGrainFactory grains, ILogger<GrainSessi
     {
         try
         {
-            return await call(grains.GetGrain<ISessionGrain>(id));
+            var (grainType, interfaceType) = _types.Value;
+            return await call((ISessionGrain)grains.GetGrain(GrainId.Create(grainType, id), interfaceType));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

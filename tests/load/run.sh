@@ -3,6 +3,7 @@
 # and GET /ping (no session); wrk drives each with the same shape, rotating ~1,000 pre-created session cookies.
 #
 #   tests/load/run.sh [--quick] [--systems 1,3,6] [--duration S] [--connections N] [--repeat N]
+#   tests/load/run.sh --profile read|write [--systems 6,7]   CPU profile (perf) of the .NET processes under load
 #
 # Systems: 1 kestrel (no session) | 2 aspnet-memory | 3 aspnet-redis | 4 express-memory | 5 express-redis |
 #          6 sessiongrains (co-hosted silo, memory) | 7 sessiongrains-client (front end + silo process, memory) |
@@ -16,7 +17,7 @@ LOAD=$ROOT/tests/load
 OUT=$LOAD/.out
 RESULTS=$LOAD/results
 SYSTEMS="1,2,3,4,5,6,7,8"
-DURATION=10 WARMUP=3 CONNECTIONS=32 THREADS=2 SESSIONS=1000 REPEAT=1 QUICK=0 REPORT_ONLY=0
+DURATION=10 WARMUP=3 CONNECTIONS=32 THREADS=2 SESSIONS=1000 REPEAT=1 QUICK=0 REPORT_ONLY=0 PROFILE=""
 while (($#)); do
   case $1 in
     --quick) QUICK=1; DURATION=2; WARMUP=1; SESSIONS=200; shift ;;
@@ -25,6 +26,7 @@ while (($#)); do
     --connections) CONNECTIONS=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
     --report-only) REPORT_ONLY=1; shift ;;  # redo results.md and chart.png from the last run's measurements
+    --profile) PROFILE=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -34,6 +36,7 @@ SECRET="load-test-secret-$(date +%s)-0123456789abcdef"
 AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((AZURITE_PORT + 2))/devstoreaccount1;"
 NAMES=(- kestrel aspnet-memory aspnet-redis express-memory express-redis sessiongrains sessiongrains-client sessiongrains-azurite sessiongrains-no-local-reads)
 PIDS=()
+declare -A PID_OF=()
 
 log() { printf '%s load: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -68,6 +71,7 @@ start() { # NAME COMMAND...: runs in the background with quiet logging, remember
   local name=$1; shift
   Logging__LogLevel__Default=Warning "$@" >"$OUT/logs/$name.log" 2>&1 &
   PIDS+=($!)
+  PID_OF[$name]=$!
 }
 
 stop_all() {
@@ -82,6 +86,8 @@ stop_all() {
   kill -KILL "${PIDS[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
   PIDS=()
+  PID_OF=()
+declare -A PID_OF=()
 }
 trap stop_all EXIT
 
@@ -214,6 +220,31 @@ GP
   log "results in $RESULTS/results.md and chart.png"
 }
 
+profile() { # SYSTEM ROUTE_NAME: wrk on the route while perf samples CPU in each .NET process; reports in $OUT/profile-*.txt
+  local method=GET path=/counter name pids=()
+  [[ $2 == write ]] && method=POST
+  wrk -t$THREADS -c$CONNECTIONS -d${WARMUP}s -s "$LOAD/rotate-cookies.lua" "http://127.0.0.1:$PORT" -- "$method" "$path" "$OUT/cookies.txt" >/dev/null
+  wrk -t$THREADS -c$CONNECTIONS -d$((DURATION + 1))s -s "$LOAD/rotate-cookies.lua" "http://127.0.0.1:$PORT" -- "$method" "$path" "$OUT/cookies.txt" >"$OUT/wrk-profile.txt" &
+  local wrk_pid=$!
+  for name in "${!PID_OF[@]}"; do
+    [[ $name == web || $name == silo || $name == aspnet ]] || continue
+    perf record -e cpu-clock -F 499 -g -p "${PID_OF[$name]}" -o "$OUT/perf-$1-$2-$name.data" -- sleep "$DURATION" >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  wait "$wrk_pid" "${pids[@]}"
+  log "$(awk '/^Requests\/sec:/ { print "under the profiler: " $2 " req/s" }' "$OUT/wrk-profile.txt")"
+  for name in "${!PID_OF[@]}"; do
+    local data=$OUT/perf-$1-$2-$name.data
+    [[ -f $data ]] || continue
+    { echo "# ${NAMES[$1]}, $2, process $name: self time"
+      perf report -i "$data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60
+      echo "# including callees"
+      perf report -i "$data" --children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -120
+    } >"$OUT/profile-$1-$2-$name.txt"
+    log "profile: $OUT/profile-$1-$2-$name.txt"
+  done
+}
+
 main() {
   if ((REPORT_ONLY)); then
     report "${REPORT_ARGS:---repeat 2}"
@@ -222,6 +253,15 @@ main() {
   install_tools
   build
   mkdir -p "$RESULTS"
+  if [[ -n $PROFILE ]]; then
+    command -v perf >/dev/null || { apt-get update -qq && apt-get install -y -qq linux-perf >/dev/null; }
+    # perf names JIT-compiled methods from /tmp/perf-PID.map, which W^X double mapping would hide
+    export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+    for system in ${SYSTEMS//,/ }; do
+      start_system "$system"; create_sessions "$system"; profile "$system" "$PROFILE"; stop_all
+    done
+    return
+  fi
   : >"$OUT/measurements.txt"
   for ((run = 1; run <= REPEAT; run++)); do
     for system in ${SYSTEMS//,/ }; do
