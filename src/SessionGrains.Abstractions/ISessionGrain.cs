@@ -21,15 +21,23 @@ public interface ISessionGrain : IGrainWithStringKey
     [Alias("Create")]
     Task<SessionWriteResult> CreateAsync(SessionSettings settings, [Immutable] SessionChangeSet? initialChanges);
 
-    /// <summary>Reads the session and records the access (slides the idle expiry); null when there is no live session.</summary>
+    /// <summary>
+    /// Reads the session and records the access (slides the idle expiry); null when there is no live session. With a
+    /// <paramref name="lease"/>, the caller may serve the session from its cache until the lease ends (see
+    /// <see cref="ISessionReadCache"/>).
+    /// </summary>
     [ReadOnly]
     [Alias("Load")]
     [return: Immutable]
-    Task<SessionSnapshot?> LoadAsync();
+    Task<SessionSnapshot?> LoadAsync(SessionReadLease? lease = null);
 
-    /// <summary>Applies a change set atomically: all of it or, when the session is gone or a limit would be exceeded, none.</summary>
+    /// <summary>
+    /// Applies a change set atomically: all of it or, when the session is gone or a limit would be exceeded, none.
+    /// Other read-lease holders are invalidated first; the <paramref name="writer"/>'s own lease stays (it updates its
+    /// cache from the result's version).
+    /// </summary>
     [Alias("Apply")]
-    Task<SessionWriteResult> ApplyAsync([Immutable] SessionChangeSet changes);
+    Task<SessionWriteResult> ApplyAsync([Immutable] SessionChangeSet changes, ISessionReadCache? writer = null);
 
     /// <summary>Slides the idle expiry without changing data.</summary>
     [Alias("Touch")]
@@ -37,10 +45,11 @@ public interface ISessionGrain : IGrainWithStringKey
 
     /// <summary>
     /// Adds <paramref name="delta"/> to the integer stored under <paramref name="key"/> (a missing key counts as 0) and
-    /// returns the new value. Values are stored in <see cref="SessionValueFormat"/>'s integer format.
+    /// returns the new value. Values are stored in <see cref="SessionValueFormat"/>'s integer format. Read leases as
+    /// for <see cref="ApplyAsync"/>.
     /// </summary>
     [Alias("Increment")]
-    Task<SessionIncrementResult> IncrementAsync(string key, long delta);
+    Task<SessionIncrementResult> IncrementAsync(string key, long delta, ISessionReadCache? writer = null);
 
     /// <summary>
     /// Moves this session's data, with <paramref name="changes"/> applied, into a new session under

@@ -22,4 +22,24 @@ public sealed class SessionChangeSet
 
     /// <summary>True when the change set changes data.</summary>
     public bool HasDataChanges => Clear || Removals is { Count: > 0 } || Sets is { Count: > 0 };
+
+    /// <summary>The data that results from applying this change set to <paramref name="data"/>, which stays untouched.</summary>
+    public Dictionary<string, byte[]> ApplyTo(IReadOnlyDictionary<string, byte[]> data)
+    {
+        var result = Clear ? new Dictionary<string, byte[]>(StringComparer.Ordinal) : new Dictionary<string, byte[]>(data, StringComparer.Ordinal);
+        foreach (var key in Removals ?? [])
+        {
+            if (key is not null)
+            {
+                result.Remove(key);
+            }
+        }
+
+        foreach (var (key, value) in Sets ?? [])
+        {
+            result[key] = value;
+        }
+
+        return result;
+    }
 }

@@ -28,14 +28,16 @@ public sealed class GrainSessionMiddleware
         IGrainFactory grains,
         TimeProvider clock,
         ILoggerFactory loggerFactory,
-        ILocalSessionReader? localSessions = null)
+        ILocalSessionReader? localSessions = null,
+        SessionReadCache? readCache = null)
     {
         _next = next;
         _options = options.Value;
         _signer = signer;
         _clock = clock;
         _logger = loggerFactory.CreateLogger<GrainSessionMiddleware>();
-        _store = new GrainSessionStore(grains, loggerFactory.CreateLogger<GrainSessionStore>(), localSessions);
+        _store = new GrainSessionStore(grains, loggerFactory.CreateLogger<GrainSessionStore>(), localSessions,
+            localSessions is null && readCache is { Lease.Ticks: > 0 } ? readCache : null); // co-hosted: local reads instead
         _cookieWriter = new SessionCookieWriter(options, signer, loggerFactory.CreateLogger<SessionCookieWriter>());
         _commitBeforeResponseStarts = CommitBeforeResponseStartsAsync;
         if (_options.Secrets.Any(s => s.Length < 32))

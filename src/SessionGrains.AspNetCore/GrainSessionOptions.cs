@@ -59,6 +59,15 @@ public sealed class GrainSessionOptions
     public bool Preload { get; set; } = true;
 
     /// <summary>
+    /// How long a front end that reaches the cluster as a client serves a session it loaded from its own cache, without
+    /// a grain call: the grain invalidates the cache before it acknowledges a change from anywhere else, and waits out the
+    /// lease when this front end does not answer (at most this long). Within a lease, cached reads do not reach the
+    /// grain, so idle expiry may count from up to this much before the last access. Defaults to 1 second; zero turns
+    /// the cache off; at most 10 seconds. Front ends co-hosted with a silo read its active sessions locally instead.
+    /// </summary>
+    public TimeSpan ReadLease { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Opt-in header that carries the signed session ID for API clients without cookies (e.g. "X-Session-Id"). It is read
     /// before cookies, and set on responses whenever the cookie is. Null (default) disables it.
     /// </summary>

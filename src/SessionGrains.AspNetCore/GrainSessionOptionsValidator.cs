@@ -29,6 +29,11 @@ internal sealed class GrainSessionOptionsValidator : IValidateOptions<GrainSessi
             failures.Add("GrainSessionOptions.IdleTimeout and AbsoluteTimeout must be positive.");
         }
 
+        if (options.ReadLease < TimeSpan.Zero || options.ReadLease > TimeSpan.FromSeconds(10))
+        {
+            failures.Add("GrainSessionOptions.ReadLease must be between 0 (off) and 10 seconds.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -23,6 +23,7 @@ public static class GrainSessionServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrainSessionOptions>, GrainSessionOptionsValidator>());
         services.TryAddSingleton<SessionCookieSigner>();
+        services.TryAddSingleton<SessionReadCache>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -17,42 +17,14 @@ internal static class SessionChangeSetApplier
         out Dictionary<string, byte[]> result,
         out string? error)
     {
-        result = changes.Clear
-            ? new Dictionary<string, byte[]>(StringComparer.Ordinal)
-            : new Dictionary<string, byte[]>(current, StringComparer.Ordinal);
-        error = null;
-
-        if (changes.Removals is { } removals)
+        var status = ValidateSets(changes, limits, out error);
+        if (status != SessionWriteStatus.Succeeded)
         {
-            foreach (var key in removals)
-            {
-                if (key is not null)
-                {
-                    result.Remove(key);
-                }
-            }
+            result = [];
+            return status;
         }
 
-        if (changes.Sets is { } sets)
-        {
-            foreach (var (key, value) in sets)
-            {
-                if (value is null)
-                {
-                    error = $"The value of key '{Truncate(key)}' is null.";
-                    return SessionWriteStatus.InvalidRequest;
-                }
-
-                if (key.Length > limits.MaxKeyLength)
-                {
-                    error = $"Key '{Truncate(key)}' has {key.Length} characters; the limit is {limits.MaxKeyLength}.";
-                    return SessionWriteStatus.LimitExceeded;
-                }
-
-                result[key] = value;
-            }
-        }
-
+        result = changes.ApplyTo(current);
         if (result.Count > limits.MaxKeys)
         {
             error = $"The session would hold {result.Count} keys; the limit is {limits.MaxKeys}.";
@@ -64,6 +36,27 @@ internal static class SessionChangeSetApplier
         {
             error = $"The session would hold {bytes} bytes; the limit is {limits.MaxSessionBytes}.";
             return SessionWriteStatus.LimitExceeded;
+        }
+
+        return SessionWriteStatus.Succeeded;
+    }
+
+    private static SessionWriteStatus ValidateSets(SessionChangeSet changes, SessionGrainOptions limits, out string? error)
+    {
+        error = null;
+        foreach (var (key, value) in changes.Sets ?? [])
+        {
+            if (value is null)
+            {
+                error = $"The value of key '{Truncate(key)}' is null.";
+                return SessionWriteStatus.InvalidRequest;
+            }
+
+            if (key.Length > limits.MaxKeyLength)
+            {
+                error = $"Key '{Truncate(key)}' has {key.Length} characters; the limit is {limits.MaxKeyLength}.";
+                return SessionWriteStatus.LimitExceeded;
+            }
         }
 
         return SessionWriteStatus.Succeeded;

@@ -43,6 +43,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     private readonly string _id;
     private readonly LocalSessionDirectory _localSessions;
     private readonly LocalSessionEntry _local = new(); // the published record and the live last access
+    private SessionReadLeases? _leases;                // front ends that cache this session (client mode)
 
     private bool _servedCaller;
     private IGrainTimer? _expiryTimer;
@@ -94,6 +95,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         Withdraw(); // first, so that no local read's access comes after the write below
+        await RevokeLeasesAsync();
         if (_record.RecordExists && LastAccessAt > Record.LastAccessAt && _clock.GetUtcNow() < ExpiresAt)
         {
             await WriteTouchAsync();
@@ -128,6 +130,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         // Reminder first: a crash before the record is written leaves a reminder that finds nothing and removes itself,
         // never a record without a reminder.
         await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod(settings), ReminderPeriod(settings));
+        await RevokeLeasesAsync(); // holders of an ended session under this ID
 
         await WriteRecordAsync(new SessionRecord
         {
@@ -147,12 +150,17 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     }
 
     /// <inheritdoc />
-    public async Task<SessionSnapshot?> LoadAsync()
+    public async Task<SessionSnapshot?> LoadAsync(SessionReadLease? lease = null)
     {
         var now = await AccessAsync();
         if (now is null)
         {
             return null;
+        }
+
+        if (lease is not null)
+        {
+            (_leases ??= new()).Grant(lease);
         }
 
         await WriteTouchIfDueAsync(now.Value);
@@ -173,7 +181,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     }
 
     /// <inheritdoc />
-    public async Task<SessionWriteResult> ApplyAsync(SessionChangeSet changes)
+    public async Task<SessionWriteResult> ApplyAsync(SessionChangeSet changes, ISessionReadCache? writer = null)
     {
         var now = await AccessAsync(changes.Touch);
         if (now is null)
@@ -193,12 +201,12 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return Refuse(status, error);
         }
 
-        await WriteDataAsync(data);
+        await WriteDataAsync(data, writer);
         return Succeeded();
     }
 
     /// <inheritdoc />
-    public async Task<SessionIncrementResult> IncrementAsync(string key, long delta)
+    public async Task<SessionIncrementResult> IncrementAsync(string key, long delta, ISessionReadCache? writer = null)
     {
         var now = await AccessAsync();
         if (now is null)
@@ -230,7 +238,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return new(status, Error: error);
         }
 
-        await WriteDataAsync(data);
+        await WriteDataAsync(data, writer);
         return new(SessionWriteStatus.Succeeded, next, Record.Version);
     }
 
@@ -248,6 +256,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         }
 
         Withdraw(); // local reads wait for the outcome at the grain
+        await RevokeLeasesAsync();
         var carried = new SessionChangeSet { Clear = true, Sets = Record.Data };
         if (changes is not null)
         {
@@ -375,6 +384,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     private async Task DeleteCoreAsync()
     {
         Withdraw();
+        await RevokeLeasesAsync();
         _expiryTimer?.Dispose();
         _expiryTimer = null;
         await _record.ClearStateAsync();
@@ -399,8 +409,9 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         }
     }
 
-    private async Task WriteDataAsync(Dictionary<string, byte[]> data)
+    private async Task WriteDataAsync(Dictionary<string, byte[]> data, ISessionReadCache? writer)
     {
+        await RevokeLeasesAsync(keep: writer);
         var next = Record.Copy();
         next.Data = data;
         next.Version++;
@@ -466,6 +477,9 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             Publish(); // not while withdrawn (deactivating)
         }
     }
+
+    /// <summary>Front ends holding read leases drop the session (or their leases end) before a change is acknowledged.</summary>
+    private Task RevokeLeasesAsync(ISessionReadCache? keep = null) => _leases?.RevokeAsync(_id, keep) ?? Task.CompletedTask;
 
     private void Publish() => _localSessions.Publish(_id, _local, Record);
 

@@ -61,9 +61,9 @@ public sealed class BasicSessionTests(FrontEndCluster cluster)
     }
 
     [Fact]
-    public async Task With_preload_a_presented_session_is_loaded_once_and_touched_by_that_load()
+    public async Task With_preload_and_no_read_lease_every_request_presenting_the_session_loads_it_once()
     {
-        await using var app = await TestApp.StartAsync(cluster.Grains);
+        await using var app = await TestApp.StartAsync(cluster.Grains, o => o.ReadLease = TimeSpan.Zero);
         var cookie = TestApp.CookieToSend(await app.PostAsync("/set?key=a&value=b"));
 
         var before = cluster.Silo.Calls.Calls;

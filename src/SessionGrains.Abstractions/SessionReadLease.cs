@@ -1,0 +1,14 @@
+namespace SessionGrains;
+
+/// <summary>
+/// Asks <see cref="ISessionGrain.LoadAsync"/> for a read lease: until <paramref name="Duration"/> has passed since the
+/// holder sent the load, it may serve the session from its cache, because the grain invalidates the holder before it
+/// acknowledges any change made by someone else.
+/// </summary>
+/// <param name="Holder">The cache to invalidate.</param>
+/// <param name="Duration">How long the holder serves the session without asking the grain (the grain caps it at 10 s).</param>
+[GenerateSerializer, Immutable]
+[Alias("SessionGrains.SessionReadLease")]
+public sealed record SessionReadLease(
+    [property: Id(0)] ISessionReadCache Holder,
+    [property: Id(1)] TimeSpan Duration);
