@@ -8,7 +8,8 @@
 # Systems: 1 kestrel (no session) | 2 aspnet-memory | 3 aspnet-redis | 4 express-memory | 5 express-redis |
 #          6 sessiongrains (co-hosted silo, memory) | 7 sessiongrains-client (front end + silo process, memory) |
 #          8 sessiongrains-azurite (front end + silo on Azure Table storage in Azurite) |
-#          9 sessiongrains-no-local-reads (6 with SessionGrains:LocalReads=false: every load is a grain call; not in the default set)
+#          9 sessiongrains-no-local-reads (6 with SessionGrains:LocalReads=false: every load is a grain call) |
+#          10 sessiongrains-client-no-lease (7 with Session:ReadLease=0: every load is a grain call)
 # Output: tests/load/results/results.md and chart.png (committed), raw wrk output in tests/load/.out/.
 set -euo pipefail
 
@@ -16,7 +17,7 @@ ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 LOAD=$ROOT/tests/load
 OUT=$LOAD/.out
 RESULTS=$LOAD/results
-SYSTEMS="1,2,3,4,5,6,7,8"
+SYSTEMS="1,2,3,4,5,6,7,8,9,10"
 DURATION=10 WARMUP=3 CONNECTIONS=32 THREADS=2 SESSIONS=1000 REPEAT=1 QUICK=0 REPORT_ONLY=0 PROFILE=""
 while (($#)); do
   case $1 in
@@ -34,7 +35,7 @@ done
 PORT=5600 SILO_PORT=11611 GATEWAY_PORT=30611 SILO_HTTP=8611 REDIS_PORT=6391 AZURITE_PORT=10600
 SECRET="load-test-secret-$(date +%s)-0123456789abcdef"
 AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((AZURITE_PORT + 2))/devstoreaccount1;"
-NAMES=(- kestrel aspnet-memory aspnet-redis express-memory express-redis sessiongrains sessiongrains-client sessiongrains-azurite sessiongrains-no-local-reads)
+NAMES=(- kestrel aspnet-memory aspnet-redis express-memory express-redis sessiongrains sessiongrains-client sessiongrains-azurite sessiongrains-no-local-reads sessiongrains-client-no-lease)
 PIDS=()
 declare -A PID_OF=()
 
@@ -116,8 +117,8 @@ start_system() {
        start express node "$LOAD/anchors/express/server.js" --store redis --redis-url "redis://127.0.0.1:$REDIS_PORT" --port $PORT ;;
     6) start web web_env CoHosted dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
     9) start web web_env CoHosted SessionGrains__LocalReads=false dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
-    7|8)
-      local storage=()
+    7|8|10)
+      local storage=() web=()
       if [[ $1 == 8 ]]; then
         rm -rf "$OUT/azurite" && mkdir -p "$OUT/azurite"
         start azurite "$ROOT/deploy/local/node_modules/.bin/azurite" --silent --disableTelemetry --location "$OUT/azurite" \
@@ -128,7 +129,8 @@ start_system() {
       start silo env Cluster__SiloPort=$SILO_PORT Cluster__PrimarySiloPort=$SILO_PORT Cluster__GatewayPort=$GATEWAY_PORT \
         "${storage[@]}" dotnet "$OUT/bin/silo/SessionGrains.Silo.dll" --urls "http://127.0.0.1:$SILO_HTTP"
       wait_for "http://127.0.0.1:$SILO_HTTP/healthz"
-      start web web_env Client dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
+      [[ $1 == 10 ]] && web=(Session__ReadLease=00:00:00)
+      start web web_env Client "${web[@]}" dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
   esac
   if (($1 >= 6)); then wait_for "$url/healthz"; else wait_for "$url/ping"; fi
 }
@@ -173,7 +175,8 @@ import statistics, sys, collections
 path, results, date, machine, command, duration, connections, sessions, repeat = sys.argv[1:]
 names = {1: "kestrel (no session)", 2: "ASP.NET Session + memory", 3: "ASP.NET Session + Redis", 4: "express-session + MemoryStore",
          5: "express-session + connect-redis", 6: "SessionGrains co-hosted (memory)", 7: "SessionGrains front end + silo (memory)",
-         8: "SessionGrains front end + silo (Azurite table)", 9: "SessionGrains co-hosted, local reads off (memory)"}
+         8: "SessionGrains front end + silo (Azurite table)", 9: "SessionGrains co-hosted, local reads off (memory)",
+         10: "SessionGrains front end + silo, read leases off (memory)"}
 runs = collections.defaultdict(list)
 for line in open(path):
     s, route, rps, p50, p99, errors, requests = line.strip().split("|")
@@ -275,7 +278,7 @@ main() {
     done
   done
   local args=""; ((QUICK)) && args="--quick"
-  [[ $SYSTEMS == "1,2,3,4,5,6,7,8" ]] || args="$args --systems $SYSTEMS"
+  [[ $SYSTEMS == "1,2,3,4,5,6,7,8,9,10" ]] || args="$args --systems $SYSTEMS"
   ((REPEAT > 1)) && args="$args --repeat $REPEAT"
   report "$args"
 }
