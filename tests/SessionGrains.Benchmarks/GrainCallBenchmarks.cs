@@ -14,11 +14,7 @@ namespace SessionGrains.Benchmarks;
 /// front end). Allocations are the whole process's: caller and silo together. Every method resolves the grain
 /// reference per call, as GrainSessionStore does.
 /// </summary>
-[MemoryDiagnoser]
-[MedianColumn]
-[WarmupCount(3)]
-[IterationCount(10)]
-[IterationTime(400)]
+[Config(typeof(ClusterBenchmarkConfig))]
 public class GrainCallBenchmarks
 {
     private InProcessTestCluster _cluster = null!;

@@ -7,11 +7,7 @@ namespace SessionGrains.Benchmarks;
 /// The delta commit (a hosted ApplyAsync of one key, which writes the record) on memory storage in Orleans' default
 /// JSON storage format and in the binary format that AddSessionMemoryStorage sets, side by side.
 /// </summary>
-[MemoryDiagnoser]
-[MedianColumn]
-[WarmupCount(3)]
-[IterationCount(10)]
-[IterationTime(400)]
+[Config(typeof(ClusterBenchmarkConfig))]
 public class StorageFormatBenchmarks
 {
     private InProcessTestCluster _cluster = null!;
