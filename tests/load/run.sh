@@ -280,7 +280,7 @@ main() {
   local args=""; ((QUICK)) && args="--quick"
   [[ $SYSTEMS == "1,2,3,4,5,6,7,8,9,10" ]] || args="$args --systems $SYSTEMS"
   ((REPEAT > 1)) && args="$args --repeat $REPEAT"
-  report "$args"
+  report "${args# }"
 }
 
 main
