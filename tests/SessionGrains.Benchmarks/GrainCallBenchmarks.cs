@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
@@ -25,6 +26,7 @@ public class GrainCallBenchmarks
     private string _clientWriteId = null!;
     private SessionChangeSet _delta = null!;
     private GrainSessionMiddleware _middleware = null!;
+    private GrainSessionMiddleware _localReadMiddleware = null!;
     private string _cookieHeader = null!;
 
     [GlobalSetup]
@@ -42,9 +44,10 @@ public class GrainCallBenchmarks
         // The whole request path of a co-hosted front end: cookie verified, session preloaded (one LoadAsync), read.
         var options = new GrainSessionOptions { Secrets = ["benchmark-secret-current-0123456789abcdef"] };
         var signer = new SessionCookieSigner(options.Secrets);
-        _middleware = new GrainSessionMiddleware(
-            static context => context.Session.TryGetValue("user", out _) ? Task.CompletedTask : throw new InvalidOperationException("Session not loaded."),
-            Options.Create(options), signer, _hosted, TimeProvider.System, NullLoggerFactory.Instance);
+        RequestDelegate app = static context => context.Session.TryGetValue("user", out _) ? Task.CompletedTask : throw new InvalidOperationException("Session not loaded.");
+        _middleware = new GrainSessionMiddleware(app, Options.Create(options), signer, _hosted, TimeProvider.System, NullLoggerFactory.Instance);
+        _localReadMiddleware = new GrainSessionMiddleware(app, Options.Create(options), signer, _hosted, TimeProvider.System, NullLoggerFactory.Instance,
+            _cluster.Silos[0].SiloHost.Services.GetRequiredService<ILocalSessionReader>());
         _cookieHeader = $"connect.sid={Uri.EscapeDataString(signer.Sign(_loadId))}";
 
         // Fail now rather than measure "no session" answers.
@@ -81,13 +84,19 @@ public class GrainCallBenchmarks
     [Benchmark]
     public Task<SessionIncrementResult> IncrementClient() => _client.GetGrain<ISessionGrain>(_clientWriteId).IncrementAsync("n", 1);
 
-    /// <summary>A request through GrainSessionMiddleware (fresh DefaultHttpContext) that loads the session and reads a key.</summary>
+    /// <summary>A request through GrainSessionMiddleware (fresh DefaultHttpContext) that loads the session with a grain call and reads a key.</summary>
     [Benchmark]
-    public Task MiddlewareRequestHosted()
+    public Task MiddlewareRequestHosted() => _middleware.InvokeAsync(NewRequest());
+
+    /// <summary>The same request co-hosted with the silo that has the session active: a local read, no grain call.</summary>
+    [Benchmark]
+    public Task MiddlewareRequestLocalRead() => _localReadMiddleware.InvokeAsync(NewRequest());
+
+    private DefaultHttpContext NewRequest()
     {
         var context = new DefaultHttpContext();
         context.Request.Path = "/cart";
         context.Request.Headers.Cookie = _cookieHeader;
-        return _middleware.InvokeAsync(context);
+        return context;
     }
 }
