@@ -182,13 +182,21 @@ for line in open(path):
     s, route, rps, p50, p99, errors, requests = line.strip().split("|")
     runs[(int(s), route)].append((float(rps), float(p50), float(p99), int(errors), int(requests)))
 def med(key, i): return statistics.median(r[i] for r in runs[key]) if key in runs else None
+def ratio(key, base):  # median ratio, and the range of the ratios within each run (both measured in that run)
+    if base not in runs: return "-"
+    text = f"{med(key, 0) / med(base, 0):.2f}x"
+    per_run = [a[0] / b[0] for a, b in zip(runs[key], runs[base])]
+    return text + (f" ({min(per_run):.2f}-{max(per_run):.2f})" if len(per_run) > 1 else "")
 routes = ["read", "write", "ping"]
 lines = [f"# Load comparison, {date}", "",
          f"Machine: {machine}. Command: `tests/load/run.sh {command}`. wrk: 2 threads, {connections} connections, "
          f"{duration} s per route after a warm-up, rotating {sessions} session cookies created beforehand; "
          f"{max(len(r) for r in runs.values())} run(s), medians shown. "
-         "Every system serves GET /counter (read), POST /counter (read-modify-write), GET /ping (no session), on 127.0.0.1.", "",
-         "| system | route | req/s | p50 ms | p99 ms | errors | vs ASP.NET+Redis | vs no session |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+         "Every system serves GET /counter (read), POST /counter (read-modify-write), GET /ping (no session), on 127.0.0.1. "
+         "With several runs, ± is half the spread of req/s, and the ratio columns give the median ratio and, in brackets, "
+         "the lowest and highest ratio within one run.", "",
+         "| system | route | req/s | p50 ms | p99 ms | errors | vs ASP.NET+Redis | vs ASP.NET+memory | vs no session |",
+         "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
 for s in sorted({k[0] for k in runs}):
     for route in routes:
         key = (s, route)
@@ -200,7 +208,7 @@ for s in sorted({k[0] for k in runs}):
             values = [r[0] for r in runs[key]]
             spread = f" (±{(max(values) - min(values)) / 2 / rps * 100:.0f}%)"
         lines.append(f"| {s}. {names[s]} | {route} | {rps:,.0f}{spread} | {med(key, 1):.2f} | {med(key, 2):.2f} | {sum(r[3] for r in runs[key])} | "
-                     f"{(f'{rps / redis:.2f}x' if redis else '-')} | {(f'{rps / limit:.2f}x' if limit else '-')} |")
+                     f"{ratio(key, (3, route))} | {ratio(key, (2, route))} | {ratio(key, (1, route))} |")
 open(f"{results}/results.md", "w").write("\n".join(lines) + "\n")
 with open(f"{results}/chart.dat", "w") as data:
     for s in sorted({k[0] for k in runs}):
@@ -215,7 +223,7 @@ set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set ylabel "requests/s (median)"
 set xtics rotate by -25 scale 0 font ",9"
-set key top right
+set key outside top center horizontal
 set grid ytics
 plot "$RESULTS/chart.dat" using 2:xtic(1) title "GET /counter (read)", '' using 3 title "POST /counter (write)", '' using 4 title "GET /ping (no session)"
 GP
