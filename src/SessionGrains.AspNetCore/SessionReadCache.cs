@@ -96,31 +96,31 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
 
     /// <summary>
     /// After this front end's write: when it succeeded and took the cached version one step further (no other write came
-    /// between), the cached copy is updated with <paramref name="change"/>; otherwise it is dropped.
+    /// between), the cached copy is updated with <paramref name="change"/>. Otherwise the session is forgotten, which also
+    /// refuses the answers of loads begun before the write (they may predate it, and the grain keeps this front end's
+    /// lease, so no invalidation would follow).
     /// </summary>
     internal void Written(string sessionId, SessionWriteResult result, Func<IReadOnlyDictionary<string, byte[]>, Dictionary<string, byte[]>> change)
     {
-        if (!_slots.TryGetValue(sessionId, out var current) || current is not Cached cached)
+        if (result.Succeeded && _slots.TryGetValue(sessionId, out var current) && current is Cached cached
+            && cached.Snapshot.Version + 1 == result.Version)
         {
-            return;
+            var snapshot = new SessionSnapshot
+            {
+                Data = change(cached.Snapshot.Data),
+                Version = result.Version,
+                CreatedAt = cached.Snapshot.CreatedAt,
+                LastAccessAt = cached.Snapshot.LastAccessAt,
+                ExpiresAt = result.ExpiresAt == default ? cached.Snapshot.ExpiresAt : result.ExpiresAt,
+                Settings = cached.Snapshot.Settings,
+            };
+            if (_slots.TryUpdate(sessionId, cached with { Snapshot = snapshot }, current))
+            {
+                return;
+            }
         }
 
-        if (!result.Succeeded || cached.Snapshot.Version + 1 != result.Version)
-        {
-            _slots.TryRemove(new KeyValuePair<string, Slot>(sessionId, current));
-            return;
-        }
-
-        var snapshot = new SessionSnapshot
-        {
-            Data = change(cached.Snapshot.Data),
-            Version = result.Version,
-            CreatedAt = cached.Snapshot.CreatedAt,
-            LastAccessAt = cached.Snapshot.LastAccessAt,
-            ExpiresAt = result.ExpiresAt == default ? cached.Snapshot.ExpiresAt : result.ExpiresAt,
-            Settings = cached.Snapshot.Settings,
-        };
-        _slots.TryUpdate(sessionId, cached with { Snapshot = snapshot }, current);
+        Forget(sessionId);
     }
 
     /// <summary>Drops the session and refuses loads begun before now.</summary>

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Options;
+
+namespace SessionGrains.AspNetCore.Tests;
+
+/// <summary>
+/// The front end's read cache under reordering: answers of loads that began before an invalidation or before this
+/// front end's own write never replace what came after them.
+/// </summary>
+[Collection(FrontEndCollection.Name)]
+public sealed class SessionReadCacheTests(FrontEndCluster cluster)
+{
+    private const string Id = "session-under-test";
+
+    [Fact]
+    public void A_load_answer_arriving_after_an_invalidation_is_not_cached()
+    {
+        using var cache = NewCache();
+        var (_, ticket) = cache.BeginLoad();
+
+        ((ISessionReadCache)cache).InvalidateAsync(Id);
+        cache.Loaded(Id, Snapshot(version: 1, "old"), ticket);
+
+        Assert.Null(cache.TryGet(Id));
+    }
+
+    [Fact]
+    public void A_load_begun_before_this_front_ends_write_cannot_hide_the_write()
+    {
+        using var cache = NewCache();
+        var (_, earlyLoad) = cache.BeginLoad(); // read version 1 at the grain, its answer still on the way
+
+        cache.Written(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 2), data => data.ToDictionary());
+        cache.Loaded(Id, Snapshot(version: 1, "old"), earlyLoad);
+
+        Assert.Null(cache.TryGet(Id));
+    }
+
+    [Fact]
+    public void This_front_ends_next_write_updates_the_cached_copy_and_a_late_older_answer_is_ignored()
+    {
+        using var cache = NewCache();
+        var (_, first) = cache.BeginLoad();
+        cache.Loaded(Id, Snapshot(version: 1, "old"), first);
+        var (_, late) = cache.BeginLoad();
+
+        cache.Written(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 2),
+            data => new(data, StringComparer.Ordinal) { ["color"] = "new"u8.ToArray() });
+        cache.Loaded(Id, Snapshot(version: 1, "old"), late);
+
+        var cached = cache.TryGet(Id);
+        Assert.NotNull(cached);
+        Assert.Equal(2, cached.Version);
+        Assert.Equal("new"u8.ToArray(), cached.Data["color"]);
+    }
+
+    [Fact]
+    public void A_write_that_skipped_a_version_drops_the_cached_copy()
+    {
+        using var cache = NewCache();
+        var (_, ticket) = cache.BeginLoad();
+        cache.Loaded(Id, Snapshot(version: 1, "old"), ticket);
+
+        cache.Written(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 3), data => data.ToDictionary());
+
+        Assert.Null(cache.TryGet(Id));
+    }
+
+    private SessionReadCache NewCache() => new(cluster.Grains, Options.Create(new GrainSessionOptions
+    {
+        Secrets = [TestApp.Secret],
+        ReadLease = TimeSpan.FromSeconds(10),
+    }));
+
+    private static SessionSnapshot Snapshot(long version, string color) => new()
+    {
+        Data = new(StringComparer.Ordinal) { ["color"] = System.Text.Encoding.UTF8.GetBytes(color) },
+        Version = version,
+        CreatedAt = DateTimeOffset.UnixEpoch,
+        LastAccessAt = DateTimeOffset.UnixEpoch,
+        ExpiresAt = DateTimeOffset.UnixEpoch + TimeSpan.FromMinutes(20),
+        Settings = new SessionSettings(TimeSpan.FromMinutes(20)),
+    };
+}
