@@ -37,6 +37,7 @@ internal sealed class GrainSessionStore(
     public async Task<SessionWriteResult> ApplyAsync(string id, SessionChangeSet changes)
     {
         var result = await ChangeAsync(id, g => g.ApplyAsync(changes, readCache?.Holder));
+        ThrowIfRefused(result.Status, result.Error);
         readCache?.Written(id, result, changes.ApplyTo);
         return result;
     }
@@ -57,17 +58,7 @@ internal sealed class GrainSessionStore(
 
     public async Task<SessionIncrementResult> IncrementAsync(string id, string key, long delta)
     {
-        SessionIncrementResult result;
-        try
-        {
-            result = await CallAsync(id, g => g.IncrementAsync(key, delta, readCache?.Holder));
-        }
-        catch (SessionUnavailableException)
-        {
-            readCache?.Forget(id); // it may have been applied
-            throw;
-        }
-
+        var result = await ChangeAsync(id, g => g.IncrementAsync(key, delta, readCache?.Holder));
         ThrowIfRefused(result.Status, result.Error);
         var value = SessionValueFormat.FormatInt64(result.Value);
         readCache?.Written(id, new SessionWriteResult(result.Status, result.Version), data => new(data, StringComparer.Ordinal) { [key] = value });
@@ -89,11 +80,11 @@ internal sealed class GrainSessionStore(
     }
 
     /// <summary>A data change: when the cluster fails mid-call, the cached copy is dropped, as the change may have been applied.</summary>
-    private async Task<SessionWriteResult> ChangeAsync(string id, Func<ISessionGrain, Task<SessionWriteResult>> write)
+    private async Task<T> ChangeAsync<T>(string id, Func<ISessionGrain, Task<T>> change)
     {
         try
         {
-            return await WriteAsync(id, write);
+            return await CallAsync(id, change);
         }
         catch (SessionUnavailableException)
         {

@@ -15,9 +15,6 @@ public sealed class LocalSessionDirectory(
     private readonly ConcurrentDictionary<string, LocalSessionEntry> _entries = new(StringComparer.Ordinal);
     private readonly SessionGrainOptions _options = options.Value;
 
-    /// <summary>The number of sessions published here.</summary>
-    public int Count => _entries.Count;
-
     /// <summary>Whether the session's grain is active here and has published it.</summary>
     public bool IsPublished(string sessionId) => _entries.TryGetValue(sessionId, out var entry) && entry.Record is not null;
 

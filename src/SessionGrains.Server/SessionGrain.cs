@@ -255,8 +255,6 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return new(SessionWriteStatus.NoSession);
         }
 
-        Withdraw(); // local reads wait for the outcome at the grain
-        await RevokeLeasesAsync();
         var carried = new SessionChangeSet { Clear = true, Sets = Record.Data };
         if (changes is not null)
         {
@@ -269,7 +267,10 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             carried.Sets = data;
         }
 
-        // This grain does not interleave, so nothing can change or read it while the new session is created.
+        // This grain does not interleave, so nothing can change or read it while the new session is created; local
+        // reads and read leases are withdrawn first, so they wait for the outcome here too.
+        Withdraw();
+        await RevokeLeasesAsync();
         var created = await GrainFactory.GetGrain<ISessionGrain>(newSessionId).CreateAsync(settings, carried);
         if (created.Succeeded)
         {
@@ -419,8 +420,24 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         await WriteRecordAsync(next);
     }
 
-    /// <summary>Stores <paramref name="next"/> in place of the current record and publishes it; on failure keeps the current one.</summary>
     private async Task WriteRecordAsync(SessionRecord next)
+    {
+        try
+        {
+            await StoreAsync(next, publish: true);
+        }
+        catch (Exception exception)
+        {
+            SessionGrainLog.WriteFailed(_logger, LogId, exception);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stores <paramref name="next"/> in place of the current record (never changed once stored) and, unless told
+    /// otherwise, publishes it to local readers; on failure the current record stays.
+    /// </summary>
+    private async Task StoreAsync(SessionRecord next, bool publish)
     {
         var previous = Record;
         _record.State = next;
@@ -428,15 +445,17 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         {
             await _record.WriteStateAsync();
         }
-        catch (Exception exception)
+        catch
         {
-            SessionGrainLog.WriteFailed(_logger, LogId, exception);
             _record.State = previous;
             throw;
         }
 
         _local.RecordAccess(next.LastAccessAt); // a new session's first access
-        Publish();
+        if (publish)
+        {
+            Publish();
+        }
     }
 
     /// <summary>Writes the last access when the stored value has grown older than the touch write interval.</summary>
@@ -460,21 +479,13 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     {
         var next = Record.Copy();
         next.LastAccessAt = LastAccessAt;
-        var previous = Record;
-        _record.State = next;
         try
         {
-            await _record.WriteStateAsync();
+            await StoreAsync(next, publish: _local.Record is not null); // not while withdrawn (deactivating)
         }
         catch (Exception exception)
         {
-            _record.State = previous;
             SessionGrainLog.TouchWriteFailed(_logger, LogId, exception);
-        }
-
-        if (_local.Record is not null)
-        {
-            Publish(); // not while withdrawn (deactivating)
         }
     }
 
