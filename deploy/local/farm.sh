@@ -374,7 +374,9 @@ ensure_tools() {
     if [[ ! -x $AZURITE_BIN ]]; then
         command -v npm >/dev/null || die "npm (node 20+) is required for Azurite"
         log "installing Azurite (npm ci in $SCRIPT_DIR; output in $LOGS/install.log)"
-        (cd -- "$SCRIPT_DIR" && timeout 600 npm ci --no-audit --no-fund </dev/null >>"$LOGS/install.log" 2>&1 9>&-) ||
+        # One installer at a time (the integration tests' Azurite fixture takes the same lock); the loser finds it done.
+        (cd -- "$SCRIPT_DIR" && exec 8>"$SCRIPT_DIR/.install.lock" && flock 8 &&
+            { [[ -x $AZURITE_BIN ]] || timeout 600 npm ci --no-audit --no-fund </dev/null >>"$LOGS/install.log" 2>&1 9>&-; }) ||
             die "npm ci failed: $(tail -n 20 "$LOGS/install.log")"
         [[ -x $AZURITE_BIN ]] || die "npm ci did not install $AZURITE_BIN"
     fi

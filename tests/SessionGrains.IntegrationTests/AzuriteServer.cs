@@ -22,7 +22,9 @@ public sealed class AzuriteServer : IAsyncLifetime
         var azurite = Path.Combine(localDeploy, "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite))
         {
-            await RunAsync("npm", "ci --no-audit --no-fund", localDeploy, TimeSpan.FromMinutes(5));
+            // One installer at a time: deploy/local/farm.sh takes the same lock, and the loser finds the install done.
+            await RunAsync("flock", ".install.lock sh -c \"test -x node_modules/.bin/azurite || npm ci --no-audit --no-fund\"",
+                localDeploy, TimeSpan.FromMinutes(5));
         }
 
         int blobPort = FreePort(), queuePort = FreePort(), tablePort = FreePort();

@@ -57,6 +57,13 @@ public sealed class SessionCluster : IAsyncLifetime
 
     public bool IsActive(string sessionId) => Cluster.TryGetGrainContext(GrainIdOf(sessionId), out _);
 
+    /// <summary>
+    /// Waits until the session's record is gone and its deletion logged: the grain clears the record, unregisters the
+    /// reminder, then logs, so the record can be seen gone before the log is written.
+    /// </summary>
+    public Task WaitUntilExpiredAsync(string sessionId, string what) => WaitUntilAsync(
+        async () => await ReadStoredRecordAsync(sessionId) is null && ExpiryLayersLogged(sessionId).Count > 0, what);
+
     /// <summary>The expiry layers that logged deleting this session.</summary>
     public IReadOnlyList<string?> ExpiryLayersLogged(string sessionId) => Logs.GetSnapshot()
         .Where(r => r.Id.Name == "Expired" && r.GetStructuredStateValue("SessionId") is { } id && sessionId.StartsWith(id.TrimEnd('…'), StringComparison.Ordinal))

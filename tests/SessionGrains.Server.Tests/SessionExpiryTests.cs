@@ -47,7 +47,7 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
         await session.CreateAsync(new SessionSettings(TimeSpan.FromSeconds(1)), Set(("user", "ada")));
         fixture.Clock.Advance(TimeSpan.FromSeconds(2)); // session time passes at once; the timer fires after 1 s of real time
 
-        await SessionCluster.WaitUntilAsync(async () => await fixture.ReadStoredRecordAsync(id) is null, "the timer deletes the record");
+        await fixture.WaitUntilExpiredAsync(id, "the timer deletes the record");
 
         Assert.Equal([nameof(SessionExpiryLayer.Timer)], fixture.ExpiryLayersLogged(id));
         Assert.Equal(0, await fixture.CountRemindersAsync(id));
@@ -67,7 +67,7 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
         Assert.NotNull(await fixture.ReadStoredRecordAsync(id));
 
         fixture.Clock.Advance(TimeSpan.FromSeconds(2));
-        await SessionCluster.WaitUntilAsync(async () => await fixture.ReadStoredRecordAsync(id) is null, "the re-armed timer deletes the record");
+        await fixture.WaitUntilExpiredAsync(id, "the re-armed timer deletes the record");
         Assert.Equal([nameof(SessionExpiryLayer.Timer)], fixture.ExpiryLayersLogged(id));
     }
 
@@ -82,7 +82,7 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
 
         fixture.Clock.Advance(TimeSpan.FromMinutes(21));
 
-        await SessionCluster.WaitUntilAsync(async () => await fixture.ReadStoredRecordAsync(id) is null, "the reminder deletes the record");
+        await fixture.WaitUntilExpiredAsync(id, "the reminder deletes the record");
         Assert.Equal([nameof(SessionExpiryLayer.Reminder)], fixture.ExpiryLayersLogged(id));
         await SessionCluster.WaitUntilAsync(async () => await fixture.CountRemindersAsync(id) == 0, "the reminder unregisters itself");
     }
