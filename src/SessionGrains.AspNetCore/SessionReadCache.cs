@@ -19,7 +19,7 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
     private readonly IGrainFactory _grains;
     private readonly long _leaseTicks;
     private readonly Lock _referenceLock = new();
-    private readonly ITimer? _sweeper;
+    private ITimer? _sweeper;
     private ISessionReadCache? _reference;
     private long _tickets;
 
@@ -29,11 +29,6 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
         _grains = grains;
         Lease = options.Value.ReadLease;
         _leaseTicks = (long)(Lease.TotalSeconds * Stopwatch.Frequency);
-        if (Lease > TimeSpan.Zero)
-        {
-            var sweepPeriod = Lease < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : Lease;
-            _sweeper = TimeProvider.System.CreateTimer(_ => Sweep(), null, sweepPeriod, sweepPeriod);
-        }
     }
 
     /// <summary>How long a loaded session is served from here; zero when the cache is off.</summary>
@@ -139,7 +134,15 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
 
             lock (_referenceLock)
             {
-                return _reference ??= _grains.CreateObjectReference<ISessionReadCache>(this);
+                if (_reference is null)
+                {
+                    // First use (client mode): from now on entries and markers accumulate, so start sweeping them.
+                    var sweepPeriod = Lease < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : Lease;
+                    _sweeper = TimeProvider.System.CreateTimer(_ => Sweep(), null, sweepPeriod, sweepPeriod);
+                    _reference = _grains.CreateObjectReference<ISessionReadCache>(this);
+                }
+
+                return _reference;
             }
         }
     }
