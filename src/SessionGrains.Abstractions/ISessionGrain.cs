@@ -12,6 +12,15 @@ namespace SessionGrains;
 /// Calls on one session are serialized, except <see cref="LoadAsync"/>, which interleaves with other loads.
 /// Change sets and snapshots are passed without defensive copies between caller and grain in one process: never
 /// change a change set after sending it, nor a snapshot's data.
+/// <para>
+/// Exactly-once writes: create, apply, increment and regenerate take an operation ID that the caller makes (a random
+/// <see cref="Guid"/>) and sends again, unchanged, when it retries after a failure that left the outcome unknown. The
+/// grain stores the IDs of its recent writes, with their results, in the same record write as the change; a repeated
+/// ID answers the stored result and applies nothing. <see cref="Guid.Empty"/> opts out. Touch and destroy are
+/// idempotent and need none. Every method takes a <see cref="CancellationToken"/>: cancelling it (e.g. a per-call
+/// deadline) stops the caller's wait, and Orleans cancels the request at the grain; a write that had begun may still
+/// complete, which a retry with the same operation ID then finds.
+/// </para>
 /// </remarks>
 [Alias("SessionGrains.ISessionGrain")]
 public interface ISessionGrain : IGrainWithStringKey
@@ -19,7 +28,8 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>Creates the session with its expiry settings and optional initial data.</summary>
     /// <returns><see cref="SessionWriteStatus.AlreadyExists"/> when a live session holds this ID.</returns>
     [Alias("Create")]
-    Task<SessionWriteResult> CreateAsync(SessionSettings settings, [Immutable] SessionChangeSet? initialChanges);
+    Task<SessionWriteResult> CreateAsync(
+        SessionSettings settings, [Immutable] SessionChangeSet? initialChanges, Guid operationId = default, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Reads the session and records the access (slides the idle expiry); null when there is no live session. With a
@@ -29,7 +39,7 @@ public interface ISessionGrain : IGrainWithStringKey
     [ReadOnly]
     [Alias("Load")]
     [return: Immutable]
-    Task<SessionSnapshot?> LoadAsync(SessionReadLease? lease = null);
+    Task<SessionSnapshot?> LoadAsync(SessionReadLease? lease = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Applies a change set atomically: all of it or, when the session is gone or a limit would be exceeded, none.
@@ -37,11 +47,12 @@ public interface ISessionGrain : IGrainWithStringKey
     /// cache from the result's version).
     /// </summary>
     [Alias("Apply")]
-    Task<SessionWriteResult> ApplyAsync([Immutable] SessionChangeSet changes, ISessionReadCache? writer = null);
+    Task<SessionWriteResult> ApplyAsync(
+        [Immutable] SessionChangeSet changes, ISessionReadCache? writer = null, Guid operationId = default, CancellationToken cancellationToken = default);
 
     /// <summary>Slides the idle expiry without changing data.</summary>
     [Alias("Touch")]
-    Task<SessionWriteResult> TouchAsync();
+    Task<SessionWriteResult> TouchAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Adds <paramref name="delta"/> to the integer stored under <paramref name="key"/> (a missing key counts as 0) and
@@ -49,17 +60,29 @@ public interface ISessionGrain : IGrainWithStringKey
     /// for <see cref="ApplyAsync"/>.
     /// </summary>
     [Alias("Increment")]
-    Task<SessionIncrementResult> IncrementAsync(string key, long delta, ISessionReadCache? writer = null);
+    Task<SessionIncrementResult> IncrementAsync(
+        string key, long delta, ISessionReadCache? writer = null, Guid operationId = default, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Moves this session's data, with <paramref name="changes"/> applied, into a new session under
     /// <paramref name="newSessionId"/>, then destroys this one. Calls on this session wait meanwhile and afterwards
-    /// answer "no session", so the two never both serve diverging data.
+    /// answer "no session", so the two never both serve diverging data. A retry after the move answers the stored
+    /// result of the new session's creation, found by <paramref name="operationId"/>.
     /// </summary>
     [Alias("Regenerate")]
-    Task<SessionWriteResult> RegenerateAsync(string newSessionId, SessionSettings settings, [Immutable] SessionChangeSet? changes);
+    Task<SessionWriteResult> RegenerateAsync(
+        string newSessionId, SessionSettings settings, [Immutable] SessionChangeSet? changes, Guid operationId = default,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the stored record and the reminder and deactivates. Safe to call on an unknown ID.</summary>
     [Alias("Destroy")]
-    Task DestroyAsync();
+    Task DestroyAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The stored result of a recent write with this operation ID, or null when the live session recorded none (see
+    /// the remarks). A regeneration's retry uses it to learn whether the move it asked for was made.
+    /// </summary>
+    [ReadOnly]
+    [Alias("FindOperation")]
+    Task<SessionWriteResult?> FindOperationAsync(Guid operationId, CancellationToken cancellationToken = default);
 }

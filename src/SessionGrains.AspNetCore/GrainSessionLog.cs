@@ -5,8 +5,8 @@ namespace SessionGrains.AspNetCore;
 /// <summary>Log messages of the session middleware. Event IDs 1100-1199 belong to it.</summary>
 internal static partial class GrainSessionLog
 {
-    [LoggerMessage(1100, LogLevel.Error, "A call to the session cluster failed.")]
-    public static partial void ClusterCallFailed(ILogger logger, Exception exception);
+    [LoggerMessage(1100, LogLevel.Error, "A call to the session cluster failed after {Attempts} attempt(s); answering 503.")]
+    public static partial void ClusterCallFailed(ILogger logger, int attempts, Exception exception);
 
     [LoggerMessage(1101, LogLevel.Error, "The session could not be committed; answering {StatusCode}.")]
     public static partial void CommitFailed(ILogger logger, int statusCode, Exception exception);
@@ -22,4 +22,7 @@ internal static partial class GrainSessionLog
 
     [LoggerMessage(1105, LogLevel.Warning, "A session secret is shorter than 32 characters; use a long random secret.")]
     public static partial void ShortSecret(ILogger logger);
+
+    [LoggerMessage(1106, LogLevel.Debug, "Attempt {Attempt} of a session grain call failed ({Failure}); retrying in {Pause}.")]
+    public static partial void CallRetried(ILogger logger, int attempt, TimeSpan pause, string failure);
 }

@@ -36,7 +36,8 @@ public sealed class GrainSessionMiddleware
         _signer = signer;
         _clock = clock;
         _logger = loggerFactory.CreateLogger<GrainSessionMiddleware>();
-        _store = new GrainSessionStore(grains, loggerFactory.CreateLogger<GrainSessionStore>(), localSessions,
+        var caller = new SessionGrainCaller(grains, _options.Calls, loggerFactory.CreateLogger<SessionGrainCaller>());
+        _store = new GrainSessionStore(caller, loggerFactory.CreateLogger<GrainSessionStore>(), localSessions,
             localSessions is null && readCache is { Lease.Ticks: > 0 } ? readCache : null); // co-hosted: local reads instead
         _cookieWriter = new SessionCookieWriter(options, signer, loggerFactory.CreateLogger<SessionCookieWriter>());
         _commitBeforeResponseStarts = CommitBeforeResponseStartsAsync;

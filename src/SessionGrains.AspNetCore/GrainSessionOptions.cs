@@ -42,6 +42,9 @@ public sealed class GrainSessionOptions
     /// <summary>The session cookie's attributes.</summary>
     public GrainSessionCookieOptions Cookie { get; set; } = new();
 
+    /// <summary>Per-call deadline and retries of session grain calls when the cluster fails.</summary>
+    public SessionCallOptions Calls { get; set; } = new();
+
     /// <summary>The server-side idle timeout: the session ends this long after its last access. Defaults to 20 minutes.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(20);
 

@@ -34,6 +34,22 @@ internal sealed class GrainSessionOptionsValidator : IValidateOptions<GrainSessi
             failures.Add("GrainSessionOptions.ReadLease must be between 0 (off) and 10 seconds.");
         }
 
+        var calls = options.Calls;
+        if (calls.Timeout <= TimeSpan.Zero || calls.Timeout > TimeSpan.FromSeconds(30))
+        {
+            failures.Add("GrainSessionOptions.Calls.Timeout must be positive and at most 30 seconds.");
+        }
+
+        if (calls.MaxAttempts < 1 || calls.MaxAttempts > 100)
+        {
+            failures.Add("GrainSessionOptions.Calls.MaxAttempts must be between 1 (no retries) and 100.");
+        }
+
+        if (calls.RetryDeadline < calls.Timeout)
+        {
+            failures.Add("GrainSessionOptions.Calls.RetryDeadline must be at least Calls.Timeout.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -31,6 +31,7 @@ public static class SessionClusterClientBuilderExtensions
             client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.StorageConnectionString));
         }
 
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = settings.FailureDetection.GatewayListRefreshPeriod);
         client.Services.AddSingleton<IClientConnectionRetryFilter, RetryUntilConnected>();
         return client;
     }

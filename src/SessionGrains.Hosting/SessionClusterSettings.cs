@@ -47,6 +47,9 @@ public sealed class SessionClusterSettings
 
     /// <summary>The address silos advertise to each other and to clients. Defaults to 127.0.0.1.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>How fast a dead silo is detected, and the risk that brings.</summary>
+    public SessionFailureDetectionSettings FailureDetection { get; set; } = new();
 }
 
 /// <summary>Clustering providers.</summary>

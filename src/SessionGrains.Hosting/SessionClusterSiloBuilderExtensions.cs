@@ -48,11 +48,20 @@ public static class SessionClusterSiloBuilderExtensions
     }
 
     /// <summary>
-    /// The "sessions" grain storage, the reminder service and the session grain, as <paramref name="settings"/> says,
-    /// without clustering: for silos whose clustering is set up elsewhere (e.g. Orleans' TestingHost).
+    /// The "sessions" grain storage, the reminder service, failure detection and the session grain, as
+    /// <paramref name="settings"/> says, without clustering: for silos whose clustering is set up elsewhere (e.g.
+    /// Orleans' TestingHost).
     /// </summary>
     public static ISiloBuilder AddSessionProviders(this ISiloBuilder silo, SessionClusterSettings settings, IConfiguration? sessionGrains = null)
     {
+        var detection = settings.FailureDetection;
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = detection.ProbeTimeout;
+            o.NumMissedProbesLimit = detection.NumMissedProbesLimit;
+            o.NumVotesForDeathDeclaration = detection.NumVotesForDeathDeclaration;
+        });
+
         switch (settings.GrainStorage)
         {
             case GrainStorageProvider.AzureTable:

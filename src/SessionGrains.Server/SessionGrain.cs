@@ -103,7 +103,8 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     }
 
     /// <inheritdoc />
-    public async Task<SessionWriteResult> CreateAsync(SessionSettings settings, SessionChangeSet? initialChanges)
+    public async Task<SessionWriteResult> CreateAsync(
+        SessionSettings settings, SessionChangeSet? initialChanges, Guid operationId = default, CancellationToken cancellationToken = default)
     {
         _servedCaller = true;
         var now = _clock.GetUtcNow();
@@ -114,7 +115,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
 
         if (_record.RecordExists && now < ExpiresAt)
         {
-            return new(SessionWriteStatus.AlreadyExists, Error: "A live session holds this ID.");
+            return Repeated(operationId) ?? new(SessionWriteStatus.AlreadyExists, Error: "A live session holds this ID.");
         }
 
         var data = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -140,6 +141,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             LastAccessAt = now,
             IdleTimeout = settings.IdleTimeout,
             AbsoluteExpiresAt = now + settings.AbsoluteTimeout,
+            Operations = SessionOperationLog.Append([], new SessionOperation { Id = operationId, Version = 1, At = now }, _options),
         });
         _deletion = null;
         SessionGrainLog.Created(_logger, LogId, settings.IdleTimeout, Record.AbsoluteExpiresAt);
@@ -150,7 +152,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     }
 
     /// <inheritdoc />
-    public async Task<SessionSnapshot?> LoadAsync(SessionReadLease? lease = null)
+    public async Task<SessionSnapshot?> LoadAsync(SessionReadLease? lease = null, CancellationToken cancellationToken = default)
     {
         var now = await AccessAsync();
         if (now is null)
@@ -168,7 +170,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     }
 
     /// <inheritdoc />
-    public async Task<SessionWriteResult> TouchAsync()
+    public async Task<SessionWriteResult> TouchAsync(CancellationToken cancellationToken = default)
     {
         var now = await AccessAsync();
         if (now is null)
@@ -181,12 +183,18 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     }
 
     /// <inheritdoc />
-    public async Task<SessionWriteResult> ApplyAsync(SessionChangeSet changes, ISessionReadCache? writer = null)
+    public async Task<SessionWriteResult> ApplyAsync(
+        SessionChangeSet changes, ISessionReadCache? writer = null, Guid operationId = default, CancellationToken cancellationToken = default)
     {
         var now = await AccessAsync(changes.Touch);
         if (now is null)
         {
             return new(SessionWriteStatus.NoSession);
+        }
+
+        if (Repeated(operationId) is { } repeated)
+        {
+            return repeated;
         }
 
         if (!changes.HasDataChanges)
@@ -201,17 +209,24 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return Refuse(status, error);
         }
 
-        await WriteDataAsync(data, writer);
+        await WriteDataAsync(data, writer, operationId, value: 0);
         return Succeeded();
     }
 
     /// <inheritdoc />
-    public async Task<SessionIncrementResult> IncrementAsync(string key, long delta, ISessionReadCache? writer = null)
+    public async Task<SessionIncrementResult> IncrementAsync(
+        string key, long delta, ISessionReadCache? writer = null, Guid operationId = default, CancellationToken cancellationToken = default)
     {
         var now = await AccessAsync();
         if (now is null)
         {
             return new(SessionWriteStatus.NoSession);
+        }
+
+        if (SessionOperationLog.Find(Record.Operations, operationId) is { } repeated)
+        {
+            SessionGrainLog.OperationRepeated(_logger, LogId, operationId);
+            return new(SessionWriteStatus.Succeeded, repeated.Value, repeated.Version);
         }
 
         long current = 0;
@@ -238,12 +253,14 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return new(status, Error: error);
         }
 
-        await WriteDataAsync(data, writer);
+        await WriteDataAsync(data, writer, operationId, next);
         return new(SessionWriteStatus.Succeeded, next, Record.Version);
     }
 
     /// <inheritdoc />
-    public async Task<SessionWriteResult> RegenerateAsync(string newSessionId, SessionSettings settings, SessionChangeSet? changes)
+    public async Task<SessionWriteResult> RegenerateAsync(
+        string newSessionId, SessionSettings settings, SessionChangeSet? changes, Guid operationId = default,
+        CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(newSessionId) || newSessionId == this.GetPrimaryKeyString())
         {
@@ -252,7 +269,10 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
 
         if (await AccessAsync() is null)
         {
-            return new(SessionWriteStatus.NoSession);
+            // Moved already? Then this is a retry, and the new session recorded the move under the same operation ID.
+            return operationId != Guid.Empty && await GrainFactory.GetGrain<ISessionGrain>(newSessionId).FindOperationAsync(operationId) is { } moved
+                ? moved
+                : new(SessionWriteStatus.NoSession);
         }
 
         var carried = new SessionChangeSet { Clear = true, Sets = Record.Data };
@@ -271,7 +291,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         // reads and read leases are withdrawn first, so they wait for the outcome here too.
         Withdraw();
         await RevokeLeasesAsync();
-        var created = await GrainFactory.GetGrain<ISessionGrain>(newSessionId).CreateAsync(settings, carried);
+        var created = await GrainFactory.GetGrain<ISessionGrain>(newSessionId).CreateAsync(settings, carried, operationId);
         if (created.Succeeded)
         {
             await DeleteAsync();
@@ -286,7 +306,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     }
 
     /// <inheritdoc />
-    public async Task DestroyAsync()
+    public async Task DestroyAsync(CancellationToken cancellationToken = default)
     {
         _servedCaller = true;
         if (_record.RecordExists)
@@ -298,6 +318,21 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         {
             ReleaseEmptyActivation();
         }
+    }
+
+    /// <inheritdoc />
+    public Task<SessionWriteResult?> FindOperationAsync(Guid operationId, CancellationToken cancellationToken = default)
+    {
+        _servedCaller = true;
+        if (!_record.RecordExists || _clock.GetUtcNow() >= ExpiresAt)
+        {
+            ReleaseEmptyActivation();
+            return Task.FromResult<SessionWriteResult?>(null);
+        }
+
+        return Task.FromResult(SessionOperationLog.Find(Record.Operations, operationId) is { } operation
+            ? new SessionWriteResult(SessionWriteStatus.Succeeded, operation.Version, ExpiresAt)
+            : null);
     }
 
     /// <inheritdoc />
@@ -410,13 +445,17 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         }
     }
 
-    private async Task WriteDataAsync(Dictionary<string, byte[]> data, ISessionReadCache? writer)
+    /// <summary>Stores the changed data with the write's operation ID and result, in one record write.</summary>
+    private async Task WriteDataAsync(Dictionary<string, byte[]> data, ISessionReadCache? writer, Guid operationId, long value)
     {
         await RevokeLeasesAsync(keep: writer);
         var next = Record.Copy();
         next.Data = data;
         next.Version++;
         next.LastAccessAt = LastAccessAt;
+        next.FormatVersion = SessionRecord.CurrentFormatVersion;
+        next.Operations = SessionOperationLog.Append(Record.Operations,
+            new SessionOperation { Id = operationId, Version = next.Version, Value = value, At = _clock.GetUtcNow() }, _options);
         await WriteRecordAsync(next);
     }
 
@@ -479,6 +518,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     {
         var next = Record.Copy();
         next.LastAccessAt = LastAccessAt;
+        next.Operations = SessionOperationLog.Append(Record.Operations, new SessionOperation { At = _clock.GetUtcNow() }, _options); // prunes
         try
         {
             await StoreAsync(next, publish: _local.Record is not null); // not while withdrawn (deactivating)
@@ -547,6 +587,18 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     }
 
     private SessionWriteResult Succeeded() => new(SessionWriteStatus.Succeeded, Record.Version, ExpiresAt);
+
+    /// <summary>The stored result when <paramref name="operationId"/> was applied already (a retry); otherwise null.</summary>
+    private SessionWriteResult? Repeated(Guid operationId)
+    {
+        if (SessionOperationLog.Find(Record.Operations, operationId) is not { } operation)
+        {
+            return null;
+        }
+
+        SessionGrainLog.OperationRepeated(_logger, LogId, operationId);
+        return new(SessionWriteStatus.Succeeded, operation.Version, ExpiresAt);
+    }
 
     private SessionWriteResult Refuse(SessionWriteStatus status, string? error)
     {

@@ -41,4 +41,7 @@ internal static partial class SessionGrainLog
 
     [LoggerMessage(1007, LogLevel.Error, "Session {SessionId}: writing the session record failed; the change was not applied.")]
     public static partial void WriteFailed(ILogger logger, string sessionId, Exception exception);
+
+    [LoggerMessage(1008, LogLevel.Information, "Session {SessionId}: operation {OperationId} was applied already; answered its stored result (a retry).")]
+    public static partial void OperationRepeated(ILogger logger, string sessionId, Guid operationId);
 }

@@ -49,6 +49,19 @@ public sealed class SessionGrainOptions
     /// </summary>
     public bool LocalReads { get; set; } = true;
 
+    /// <summary>
+    /// How long the grain remembers a write's operation ID, so that a front end's retry of it answers the stored result
+    /// instead of applying the write twice. Must exceed the front ends' retry deadline. Defaults to 1 minute.
+    /// </summary>
+    public TimeSpan OperationRetention { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Most operation IDs a session remembers (its newest writes within <see cref="OperationRetention"/>); each costs
+    /// about 40 bytes of stored record in Orleans' binary format. A retry is recognised when fewer than this many other
+    /// writes reached the session since the original. Defaults to 32.
+    /// </summary>
+    public int MaxRetainedOperations { get; set; } = 32;
+
     /// <summary>True when an access at <paramref name="now"/> must write the last access (see <see cref="TouchWriteInterval"/>).</summary>
     internal bool IsTouchWriteDue(SessionRecord stored, DateTimeOffset now)
         => now - stored.LastAccessAt >= TimeSpan.FromTicks(Math.Min(TouchWriteInterval.Ticks, stored.IdleTimeout.Ticks / 4));

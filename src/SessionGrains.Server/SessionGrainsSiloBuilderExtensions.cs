@@ -24,6 +24,8 @@ public static class SessionGrainsSiloBuilderExtensions
         options.Validate(o => o.MaxSessionBytes > 0 && o.MaxKeys > 0 && o.MaxKeyLength > 0, "SessionGrainOptions limits must be positive.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.StorageName), "SessionGrainOptions.StorageName is required.")
             .Validate(o => o.TouchWriteInterval >= TimeSpan.Zero, "SessionGrainOptions.TouchWriteInterval must not be negative.")
+            .Validate(o => o.MaxRetainedOperations > 0 && o.OperationRetention > TimeSpan.Zero,
+                "SessionGrainOptions.MaxRetainedOperations and OperationRetention must be positive.")
             .ValidateOnStart();
 
         builder.Services.TryAddKeyedSingleton(SessionGrainServiceKeys.TimeProvider,

@@ -8,8 +8,11 @@ namespace SessionGrains.Server;
 [Alias("SessionGrains.SessionRecord")]
 public sealed class SessionRecord
 {
-    /// <summary>The version of this record's format.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>
+    /// The version of this record's format. 1: the session alone. 2: with <see cref="Operations"/>; a version-1 record
+    /// loads with an empty list and is written as version 2 by its next write.
+    /// </summary>
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>The format this record was written in.</summary>
     [Id(0)] public int FormatVersion { get; set; } = CurrentFormatVersion;
@@ -31,6 +34,9 @@ public sealed class SessionRecord
 
     /// <summary>The absolute expiry, when the session has an absolute lifetime.</summary>
     [Id(6)] public DateTimeOffset? AbsoluteExpiresAt { get; set; }
+
+    /// <summary>Recent writes, oldest first, so that retries of them apply nothing (see <see cref="SessionOperationLog"/>).</summary>
+    [Id(7)] public SessionOperation[] Operations { get; set; } = [];
 
     /// <summary>When the session expires if it is not accessed after <paramref name="lastAccessAt"/>.</summary>
     public DateTimeOffset ExpiresAt(DateTimeOffset lastAccessAt)

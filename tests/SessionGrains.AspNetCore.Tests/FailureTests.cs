@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Orleans.Configuration;
 using Orleans.TestingHost;
 using SessionGrains.TestSupport;
 
@@ -46,10 +45,13 @@ public sealed class FailureTests(FrontEndCluster cluster)
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, s) => silo.Configure(s));
-        builder.ConfigureClient(c => c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(3)));
         await using var downCluster = builder.Build();
         await downCluster.DeployAsync();
-        await using var app = await TestApp.StartAsync(downCluster.Client);
+        await using var app = await TestApp.StartAsync(downCluster.Client, o =>
+        {
+            o.Calls.Timeout = TimeSpan.FromMilliseconds(500);
+            o.Calls.RetryDeadline = TimeSpan.FromSeconds(1);
+        });
         var cookie = TestApp.CookieToSend(await app.PostAsync("/set?key=before&value=outage"));
 
         await downCluster.StopAllSilosAsync();

@@ -23,6 +23,7 @@ public sealed class SessionTestSilo
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     public StorageOperationCounts StorageCounts { get; } = new();
     public SessionGrainCallCounter Calls { get; } = new();
+    public SessionCallFaults Faults { get; } = new();
     public FakeLogCollector Logs { get; } = FakeLogCollector.Create(new FakeLogCollectorOptions
     {
         FilteredCategories = { typeof(SessionGrain).FullName! },
@@ -49,7 +50,7 @@ public sealed class SessionTestSilo
 
     /// <summary>
     /// For silos whose storage and reminders are set up elsewhere: 1-second reminders, the fake session clock, the call
-    /// counter and the session grain's debug logs.
+    /// counter, the fault injector (unarmed) and the session grain's debug logs.
     /// </summary>
     public void ConfigureTestHooks(ISiloBuilder silo)
     {
@@ -57,6 +58,7 @@ public sealed class SessionTestSilo
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = ReminderPeriod);
         silo.Services.AddKeyedSingleton<TimeProvider>(SessionGrainServiceKeys.TimeProvider, Clock);
         silo.AddIncomingGrainCallFilter(Calls);
+        silo.AddIncomingGrainCallFilter(Faults);
         silo.Services.AddLogging(logging => logging
             .AddProvider(new FakeLoggerProvider(Logs))
             .AddFilter(typeof(SessionGrain).FullName, LogLevel.Debug));
@@ -69,6 +71,13 @@ public sealed class SessionTestSilo
         var state = new GrainState<SessionRecord>();
         await storage.ReadStateAsync(SessionGrain.StateName, GrainIdOf(sessionId), state);
         return state.RecordExists ? state.State : null;
+    }
+
+    /// <summary>Writes a record straight into the memory storage provider of a silo, as an older version would have stored it.</summary>
+    public static Task WriteStoredRecordAsync(IServiceProvider siloServices, string sessionId, SessionRecord record)
+    {
+        var storage = siloServices.GetRequiredKeyedService<IGrainStorage>(InnerStorageName);
+        return storage.WriteStateAsync(SessionGrain.StateName, GrainIdOf(sessionId), new GrainState<SessionRecord>(record));
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds, failing after <paramref name="timeout"/> (10 s by default).</summary>

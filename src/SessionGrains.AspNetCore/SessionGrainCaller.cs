@@ -1,0 +1,69 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace SessionGrains.AspNetCore;
+
+/// <summary>
+/// Sends calls to session grains within the <see cref="SessionCallOptions"/> budget: every attempt under its own
+/// deadline (Orleans cancels the call, at the grain too), transient failures sent again after a growing pause, and
+/// <see cref="SessionUnavailableException"/> once the budget is spent or the failure is not transient. Deadlines run on
+/// real time, never on the app's (possibly fake) session clock.
+/// </summary>
+internal sealed class SessionGrainCaller(IGrainFactory grains, SessionCallOptions options, ILogger logger)
+{
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ShortestAttempt = TimeSpan.FromMilliseconds(100);
+
+    // GetGrain<ISessionGrain>(id) reads the interface's attributes by reflection on every call; resolve them once.
+    private readonly Lazy<(GrainType Grain, GrainInterfaceType Interface)> _types = new(() =>
+    {
+        var reference = (GrainReference)grains.GetGrain<ISessionGrain>("type-probe");
+        return (reference.GrainId.Type, reference.InterfaceType);
+    });
+
+    /// <summary>
+    /// Calls the grain of session <paramref name="id"/>. A retried call must be safe to repeat: a read, an idempotent
+    /// write, or a write that carries one operation ID over all attempts. <paramref name="beforeRetry"/> runs before
+    /// every repeat (the first attempt's outcome is unknown by then).
+    /// </summary>
+    public async Task<T> CallAsync<T>(string id, Func<ISessionGrain, CancellationToken, Task<T>> call, Action? beforeRetry = null)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        var pause = FirstPause;
+        for (var attempt = 1; ; attempt++)
+        {
+            var remaining = options.RetryDeadline - TimeProvider.System.GetElapsedTime(started);
+            using var deadline = new CancellationTokenSource(remaining < options.Timeout ? remaining : options.Timeout);
+            try
+            {
+                var (grainType, interfaceType) = _types.Value;
+                return await call((ISessionGrain)grains.GetGrain(GrainId.Create(grainType, id), interfaceType), deadline.Token);
+            }
+            catch (Exception exception)
+            {
+                var wait = pause * (0.5 + Random.Shared.NextDouble()); // jitter spreads the retries of many requests
+                remaining = options.RetryDeadline - TimeProvider.System.GetElapsedTime(started);
+                if (!IsTransient(exception) || attempt >= options.MaxAttempts || remaining - wait < ShortestAttempt)
+                {
+                    GrainSessionLog.ClusterCallFailed(logger, attempt, exception);
+                    throw new SessionUnavailableException("The session store is unavailable.", exception);
+                }
+
+                GrainSessionLog.CallRetried(logger, attempt, wait, exception.GetType().Name);
+                beforeRetry?.Invoke();
+                await Task.Delay(wait);
+                pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A failure of the cluster's machinery that another attempt may not meet: Orleans' messaging and membership
+    /// errors (silo unavailable, message rejected, gateway gone or busy, connection failed, inconsistent storage state),
+    /// timeouts and cancellations (an attempt's deadline), and network I/O. Errors of the call itself (bad arguments,
+    /// serialization, a failing storage provider) are not.
+    /// </summary>
+    private static bool IsTransient(Exception exception) => exception
+        is OrleansException or TimeoutException or OperationCanceledException or IOException or SocketException;
+}
