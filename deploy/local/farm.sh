@@ -286,7 +286,7 @@ start_web() { # N
 render_nginx_conf() {
     local tpl ups="" i user=""
     tpl=$(<"$SCRIPT_DIR/nginx.conf.template")
-    for ((i = 1; i <= WEBS; i++)); do ups+="server 127.0.0.1:$((WEB_PORT + i - 1)) max_fails=0; "; done
+    for ((i = 1; i <= WEBS; i++)); do ups+="server 127.0.0.1:$((WEB_PORT + i - 1)) max_fails=1 fail_timeout=2s; "; done
     ((EUID == 0)) && user="user nobody nogroup;"
     tpl=${tpl//@USER@/$user}
     tpl=${tpl//@RUN@/$RUN}

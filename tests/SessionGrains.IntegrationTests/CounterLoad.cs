@@ -18,6 +18,27 @@ public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies
     public ConcurrentBag<(TimeSpan At, TimeSpan Took, string What)> Errors { get; } = new();
     public int Successes => Acknowledged.Values.Sum() - cookies.Count;
 
+    /// <summary>How long every request took, failed or not.</summary>
+    public ConcurrentBag<TimeSpan> Latencies { get; } = new();
+
+    /// <summary>Per session, when its first acknowledgement after the action had completed came (time since the load began).</summary>
+    public ConcurrentDictionary<string, TimeSpan> FirstSuccessAfterAction { get; } = new();
+
+    /// <summary>When the action started, since the load began.</summary>
+    public TimeSpan ActionAt { get; private set; } = TimeSpan.MaxValue;
+
+    /// <summary>When the action completed (e.g. the killed process was gone), since the load began.</summary>
+    public TimeSpan ActionDoneAt { get; private set; } = TimeSpan.MaxValue;
+
+    public int Requests => Latencies.Count;
+
+    /// <summary>The <paramref name="fraction"/> quantile of request latencies (nearest rank).</summary>
+    public TimeSpan Percentile(double fraction)
+    {
+        var sorted = Latencies.Order().ToArray();
+        return sorted.Length == 0 ? TimeSpan.Zero : sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Length) - 1, 0, sorted.Length - 1)];
+    }
+
     /// <summary>Creates <paramref name="count"/> sessions through <paramref name="client"/> and returns their cookies.</summary>
     public static async Task<string[]> CreateSessionsAsync(HttpClient client, int count)
     {
@@ -43,7 +64,9 @@ public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies
         using var stop = new CancellationTokenSource();
         var load = Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkAsync(w, workers, clock, stop.Token))).ToArray();
         await Task.Delay(actionAt);
+        ActionAt = clock.Elapsed;
         await during();
+        ActionDoneAt = clock.Elapsed;
         var minimum = duration - clock.Elapsed;
         await Task.Delay(minimum > TimeSpan.FromSeconds(2) ? minimum : TimeSpan.FromSeconds(2));
         stop.Cancel();
@@ -62,9 +85,15 @@ public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies
             try
             {
                 using var response = await client.SendAsync(request);
+                Latencies.Add(clock.Elapsed - sentAt);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     Acknowledged.AddOrUpdate(cookie, 1, (_, n) => n + 1);
+                    if (clock.Elapsed >= ActionDoneAt)
+                    {
+                        FirstSuccessAfterAction.TryAdd(cookie, clock.Elapsed);
+                    }
+
                     continue;
                 }
 
@@ -72,6 +101,7 @@ public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
+                Latencies.Add(clock.Elapsed - sentAt);
                 Errors.Add((sentAt, clock.Elapsed - sentAt, exception.GetType().Name));
             }
 

@@ -81,15 +81,35 @@ public sealed class LocalFarm : IAsyncLifetime
     /// <summary>Every row in the farm's grain-state table.</summary>
     public async Task<int> CountStoredSessionsAsync()
     {
-        var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==" +
-            $";TableEndpoint=http://127.0.0.1:{AzuritePort + 2}/devstoreaccount1;";
         var count = 0;
-        await foreach (var _ in new TableServiceClient(connection).GetTableClient("OrleansGrainState").QueryAsync<TableEntity>(select: ["PartitionKey"]))
+        await foreach (var _ in Table("OrleansGrainState").QueryAsync<TableEntity>(select: ["PartitionKey"]))
         {
             count++;
         }
 
         return count;
+    }
+
+    /// <summary>The silos the cluster's membership table records as declared dead (killed, or wrongly evicted).</summary>
+    public async Task<int> CountDeadSilosAsync()
+    {
+        var count = 0;
+        await foreach (var row in Table("OrleansSiloInstances").QueryAsync<TableEntity>())
+        {
+            if (row.GetString("Status") == "Dead")
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static TableClient Table(string name)
+    {
+        var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==" +
+            $";TableEndpoint=http://127.0.0.1:{AzuritePort + 2}/devstoreaccount1;";
+        return new TableServiceClient(connection).GetTableClient(name);
     }
 }
 
