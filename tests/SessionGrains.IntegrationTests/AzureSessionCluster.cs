@@ -78,6 +78,35 @@ public sealed class AzureSessionCluster : IAsyncDisposable
         return count;
     }
 
+    /// <summary>The size of <paramref name="sessionId"/>'s stored record: its blob, or its table row's property values.</summary>
+    public async Task<long> StoredBytesAsync(GrainStorageProvider storage, string sessionId)
+    {
+        if (storage == GrainStorageProvider.AzureBlob)
+        {
+            var container = new BlobServiceClient(Settings.StorageConnectionString).GetBlobContainerClient("grainstate");
+            await foreach (var blob in container.GetBlobsAsync())
+            {
+                if (blob.Name.Contains(sessionId, StringComparison.Ordinal))
+                {
+                    return blob.Properties.ContentLength ?? 0;
+                }
+            }
+
+            return 0;
+        }
+
+        var table = new TableServiceClient(Settings.StorageConnectionString).GetTableClient("OrleansGrainState");
+        await foreach (var row in table.QueryAsync<TableEntity>())
+        {
+            if (row.PartitionKey.Contains(sessionId, StringComparison.Ordinal) || row.RowKey.Contains(sessionId, StringComparison.Ordinal))
+            {
+                return ((IDictionary<string, object>)row).Values.Sum(v => v switch { string text => text.Length, byte[] bytes => bytes.Length, _ => 8 });
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>The session's rows in the Azure reminder table.</summary>
     public async Task<int> CountReminderRowsAsync(string sessionId)
     {

@@ -1,12 +1,13 @@
 using System.Text;
 using SessionGrains.Hosting;
 using SessionGrains.TestSupport;
+using Xunit.Abstractions;
 
 namespace SessionGrains.IntegrationTests;
 
 /// <summary>Sessions on Azure Table and Blob storage (Azurite): persistence, and nothing left behind when they end.</summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class AzureStorageTests(AzuriteServer azurite)
+public sealed class AzureStorageTests(AzuriteServer azurite, ITestOutputHelper output)
 {
     private static readonly SessionSettings TwentyMinutes = new(TimeSpan.FromMinutes(20));
 
@@ -42,6 +43,34 @@ public sealed class AzureStorageTests(AzuriteServer azurite)
         await session.DestroyAsync();
         Assert.Equal(0, await CountStoredAsync(cluster, storage, id));
         Assert.Equal(0, await cluster.CountReminderRowsAsync(id));
+    }
+
+    [Theory]
+    [InlineData(GrainStorageProvider.AzureTable)]
+    [InlineData(GrainStorageProvider.AzureBlob)]
+    public async Task The_operation_log_keeps_a_busy_session_record_bounded(GrainStorageProvider storage)
+    {
+        await using var cluster = await AzureSessionCluster.StartAsync(azurite, new SessionTestSilo(), storage, NewServiceId());
+        var id = NewId();
+        var session = cluster.Session(id);
+        var retained = new Server.SessionGrainOptions().MaxRetainedOperations;
+        await session.CreateAsync(TwentyMinutes, Set("user", "ada"), Guid.NewGuid());
+        var created = await cluster.StoredBytesAsync(storage, id);
+        for (var i = 1; i < retained; i++)
+        {
+            await session.IncrementAsync("n", 1, operationId: Guid.NewGuid());
+        }
+
+        var full = await cluster.StoredBytesAsync(storage, id);
+        for (var i = 0; i < 2 * retained; i++)
+        {
+            await session.IncrementAsync("n", 1, operationId: Guid.NewGuid());
+        }
+
+        var later = await cluster.StoredBytesAsync(storage, id);
+        output.WriteLine($"{storage}: {created} B with 1 operation, {full} B with {retained}, {later} B after {2 * retained} more; " +
+            $"{(full - created) / (retained - 1.0):F0} B per retained operation");
+        Assert.InRange(later, full, full + 2 * retained + 8); // only the digits of versions, values and the counter grow
     }
 
     [Theory]
