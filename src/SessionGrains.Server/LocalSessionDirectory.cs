@@ -45,7 +45,7 @@ public sealed class LocalSessionDirectory(
         }
 
         var now = clock.GetUtcNow();
-        if (now >= record.ExpiresAt(entry.LastAccessAt) || _options.IsTouchWriteDue(record, now))
+        if (now >= record.ExpiresAt(entry.LastAccessAt) || SessionRecordWriter.IsTouchWriteDue(record, now, _options))
         {
             return null; // the grain deletes the session, or writes the access
         }

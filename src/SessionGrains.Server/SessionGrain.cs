@@ -2,17 +2,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Hosting;
 
 namespace SessionGrains.Server;
 
 /// <summary>
-/// One session. Expiry is enforced in three layers: every call checks it first; while the grain is active, a grain
-/// timer deletes the session when it expires; a durable reminder, registered once at creation, activates the grain
-/// of an inactive session to delete it (also after silo restarts). The last access lives in memory and reaches
-/// storage only with data changes, on deactivation, or when the stored value is older than
-/// <see cref="SessionGrainOptions.TouchWriteInterval"/>. Each stored record is published to the silo's
-/// <see cref="LocalSessionDirectory"/>, so co-hosted front ends read it without a call.
+/// One session: the <see cref="ISessionGrain"/> API over three collaborators. <see cref="SessionRecordWriter"/> stores
+/// the record; <see cref="SessionCopies"/> keeps the copies outside the grain (co-hosted local reads, front ends' read
+/// leases) in step; <see cref="SessionExpirySchedule"/> holds the expiry timer, the reminder and the empty-activation
+/// lifetime. Expiry is enforced in three layers: every call checks it first; while the grain is active, the timer
+/// deletes the session when it expires; the durable reminder, registered once at creation, activates the grain of an
+/// inactive session to delete it (also after silo restarts).
 /// </summary>
 [GrainType(GrainTypeName)]
 public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
@@ -26,29 +25,15 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     /// <summary>The name of the per-session cleanup reminder.</summary>
     public const string ReminderName = "session-expiry";
 
-    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(1);
-
-    /// <summary>
-    /// How long an activation that found no session stays to answer calls queued behind the first one. Deactivating at
-    /// once would bounce those calls from activation to activation until Orleans rejects them.
-    /// </summary>
-    private static readonly TimeSpan EmptyActivationLifetime = TimeSpan.FromSeconds(5);
-
-    private readonly IPersistentState<SessionRecord> _record;
     private readonly SessionGrainOptions _options;
     private readonly TimeProvider _clock;
-    private readonly TimeSpan _minimumReminderPeriod;
-    private readonly TimeSpan _timerHorizon; // an idle activation lives about this long
     private readonly ILogger _logger;
-    private readonly string _id;
-    private readonly LocalSessionDirectory _localSessions;
-    private readonly LocalSessionEntry _local = new(); // the published record and the live last access
-    private SessionReadLeases? _leases;                // front ends that cache this session (client mode)
-
+    private readonly string _logId;
+    private readonly SessionCopies _copies;
+    private readonly SessionRecordWriter _writer;
+    private readonly SessionExpirySchedule _expiry;
     private bool _servedCaller;
-    private IGrainTimer? _expiryTimer;
     private Task? _deletion;
-    private Task? _touchWrite;
 
     /// <summary>Creates the grain; Orleans calls this.</summary>
     public SessionGrain(
@@ -62,30 +47,29 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         ILogger<SessionGrain> logger)
     {
         _options = options.Value;
-        _record = stateFactory.Create<SessionRecord>(grainContext, new StateConfiguration(StateName, _options.StorageName));
-        _minimumReminderPeriod = reminderOptions.Value.MinimumReminderPeriod;
-        _timerHorizon = _options.CollectionAge + collectionOptions.Value.CollectionQuantum;
         _clock = clock;
         _logger = logger;
-        _localSessions = localSessions;
-        _id = grainContext.GrainId.Key.ToString()!;
+        var id = grainContext.GrainId.Key.ToString()!;
+        _logId = id.Length <= 6 ? id : id[..6] + "…";
+        _copies = new SessionCopies(localSessions, id);
+        var state = stateFactory.Create<SessionRecord>(grainContext, new StateConfiguration(StateName, _options.StorageName));
+        _writer = new SessionRecordWriter(state, _copies, _options, clock, logger, _logId);
+        _expiry = new SessionExpirySchedule(this, OnExpiryTimerAsync, OnEmptyLifetimeEndAsync,
+            _options.CollectionAge + collectionOptions.Value.CollectionQuantum, reminderOptions.Value.MinimumReminderPeriod,
+            _options, logger, _logId);
     }
 
-    private SessionRecord Record => _record.State;
+    private SessionRecord Record => _writer.Record;
 
-    private string LogId => _id.Length <= 6 ? _id : _id[..6] + "…";
-
-    private DateTimeOffset LastAccessAt => _local.LastAccessAt;
-
-    private DateTimeOffset ExpiresAt => Record.ExpiresAt(LastAccessAt);
+    private DateTimeOffset ExpiresAt => Record.ExpiresAt(_copies.LastAccessAt);
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _local.RecordAccess(Record.LastAccessAt);
-        if (_record.RecordExists)
+        _copies.RecordAccess(Record.LastAccessAt);
+        if (_writer.Exists)
         {
-            Publish();
+            _copies.Publish(Record);
         }
 
         return Task.CompletedTask;
@@ -94,11 +78,10 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        Withdraw(); // first, so that no local read's access comes after the write below
-        await RevokeLeasesAsync();
-        if (_record.RecordExists && LastAccessAt > Record.LastAccessAt && _clock.GetUtcNow() < ExpiresAt)
+        await _copies.WithdrawAsync();
+        if (_writer.Exists && _copies.LastAccessAt > Record.LastAccessAt && _clock.GetUtcNow() < ExpiresAt)
         {
-            await WriteTouchAsync();
+            await _writer.WriteTouchAsync();
         }
     }
 
@@ -113,27 +96,22 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return new(SessionWriteStatus.InvalidRequest, Error: "Timeouts must be positive.");
         }
 
-        if (_record.RecordExists && now < ExpiresAt)
+        if (_writer.Exists && now < ExpiresAt)
         {
             return Repeated(operationId) ?? new(SessionWriteStatus.AlreadyExists, Error: "A live session holds this ID.");
         }
 
         var data = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        if (initialChanges is not null)
+        if (initialChanges is not null && TryApply(data, initialChanges, out data) is { } refused)
         {
-            var status = SessionChangeSetApplier.TryApply(data, initialChanges, _options, out data, out var error);
-            if (status != SessionWriteStatus.Succeeded)
-            {
-                return Refuse(status, error);
-            }
+            return refused;
         }
 
         // Reminder first: a crash before the record is written leaves a reminder that finds nothing and removes itself,
         // never a record without a reminder.
-        await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod(settings), ReminderPeriod(settings));
-        await RevokeLeasesAsync(); // holders of an ended session under this ID
-
-        await WriteRecordAsync(new SessionRecord
+        await _expiry.RegisterReminderAsync(settings);
+        await _copies.BeforeChangeAsync(); // holders of an ended session under this ID
+        await _writer.CreateAsync(new SessionRecord
         {
             Data = data,
             Version = 1,
@@ -144,41 +122,38 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             Operations = SessionOperationLog.Append([], new SessionOperation { Id = operationId, Version = 1, At = now }, _options),
         });
         _deletion = null;
-        SessionGrainLog.Created(_logger, LogId, settings.IdleTimeout, Record.AbsoluteExpiresAt);
-        _expiryTimer?.Dispose();
-        _expiryTimer = null;
-        EnsureExpiryTimer(now);
+        SessionGrainLog.Created(_logger, _logId, settings.IdleTimeout, Record.AbsoluteExpiresAt);
+        _expiry.Disarm();
+        _expiry.Arm(ExpiresAt - now);
         return Succeeded();
     }
 
     /// <inheritdoc />
     public async Task<SessionSnapshot?> LoadAsync(SessionReadLease? lease = null, CancellationToken cancellationToken = default)
     {
-        var now = await AccessAsync();
-        if (now is null)
+        if (await AccessAsync() is not { } now)
         {
             return null;
         }
 
         if (lease is not null)
         {
-            (_leases ??= new()).Grant(lease);
+            _copies.Grant(lease);
         }
 
-        await WriteTouchIfDueAsync(now.Value);
-        return Record.ToSnapshot(LastAccessAt);
+        await _writer.WriteTouchIfDueAsync(now);
+        return Record.ToSnapshot(_copies.LastAccessAt);
     }
 
     /// <inheritdoc />
     public async Task<SessionWriteResult> TouchAsync(CancellationToken cancellationToken = default)
     {
-        var now = await AccessAsync();
-        if (now is null)
+        if (await AccessAsync() is not { } now)
         {
             return new(SessionWriteStatus.NoSession);
         }
 
-        await WriteTouchIfDueAsync(now.Value);
+        await _writer.WriteTouchIfDueAsync(now);
         return Succeeded();
     }
 
@@ -186,8 +161,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     public async Task<SessionWriteResult> ApplyAsync(
         SessionChangeSet changes, ISessionReadCache? writer = null, Guid operationId = default, CancellationToken cancellationToken = default)
     {
-        var now = await AccessAsync(changes.Touch);
-        if (now is null)
+        if (await AccessAsync(changes.Touch) is not { } now)
         {
             return new(SessionWriteStatus.NoSession);
         }
@@ -199,17 +173,16 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
 
         if (!changes.HasDataChanges)
         {
-            await WriteTouchIfDueAsync(now.Value);
+            await _writer.WriteTouchIfDueAsync(now);
             return Succeeded();
         }
 
-        var status = SessionChangeSetApplier.TryApply(Record.Data, changes, _options, out var data, out var error);
-        if (status != SessionWriteStatus.Succeeded)
+        if (TryApply(Record.Data, changes, out var data) is { } refused)
         {
-            return Refuse(status, error);
+            return refused;
         }
 
-        await WriteDataAsync(data, writer, operationId, value: 0);
+        await _writer.WriteDataAsync(data, writer, operationId, value: 0);
         return Succeeded();
     }
 
@@ -217,15 +190,14 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     public async Task<SessionIncrementResult> IncrementAsync(
         string key, long delta, ISessionReadCache? writer = null, Guid operationId = default, CancellationToken cancellationToken = default)
     {
-        var now = await AccessAsync();
-        if (now is null)
+        if (await AccessAsync() is null)
         {
             return new(SessionWriteStatus.NoSession);
         }
 
         if (SessionOperationLog.Find(Record.Operations, operationId) is { } repeated)
         {
-            SessionGrainLog.OperationRepeated(_logger, LogId, operationId);
+            SessionGrainLog.OperationRepeated(_logger, _logId, operationId);
             return new(SessionWriteStatus.Succeeded, repeated.Value, repeated.Version);
         }
 
@@ -246,14 +218,12 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         }
 
         var changes = new SessionChangeSet { Sets = new() { [key] = SessionValueFormat.FormatInt64(next) } };
-        var status = SessionChangeSetApplier.TryApply(Record.Data, changes, _options, out var data, out var error);
-        if (status != SessionWriteStatus.Succeeded)
+        if (TryApply(Record.Data, changes, out var data) is { } refused)
         {
-            SessionGrainLog.ChangeRefused(_logger, LogId, error);
-            return new(status, Error: error);
+            return new(refused.Status, Error: refused.Error);
         }
 
-        await WriteDataAsync(data, writer, operationId, next);
+        await _writer.WriteDataAsync(data, writer, operationId, next);
         return new(SessionWriteStatus.Succeeded, next, Record.Version);
     }
 
@@ -267,10 +237,11 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return new(SessionWriteStatus.InvalidRequest, Error: "The new session ID must differ from the current one.");
         }
 
+        var newSession = GrainFactory.GetGrain<ISessionGrain>(newSessionId);
         if (await AccessAsync() is null)
         {
             // Moved already? Then this is a retry, and the new session recorded the move under the same operation ID.
-            return operationId != Guid.Empty && await GrainFactory.GetGrain<ISessionGrain>(newSessionId).FindOperationAsync(operationId) is { } moved
+            return operationId != Guid.Empty && await newSession.FindOperationAsync(operationId) is { } moved
                 ? moved
                 : new(SessionWriteStatus.NoSession);
         }
@@ -278,10 +249,9 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         var carried = new SessionChangeSet { Clear = true, Sets = Record.Data };
         if (changes is not null)
         {
-            var status = SessionChangeSetApplier.TryApply(Record.Data, changes, _options, out var data, out var error);
-            if (status != SessionWriteStatus.Succeeded)
+            if (TryApply(Record.Data, changes, out var data) is { } refused)
             {
-                return Refuse(status, error);
+                return refused;
             }
 
             carried.Sets = data;
@@ -289,17 +259,16 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
 
         // This grain does not interleave, so nothing can change or read it while the new session is created; local
         // reads and read leases are withdrawn first, so they wait for the outcome here too.
-        Withdraw();
-        await RevokeLeasesAsync();
-        var created = await GrainFactory.GetGrain<ISessionGrain>(newSessionId).CreateAsync(settings, carried, operationId);
+        await _copies.WithdrawAsync();
+        var created = await newSession.CreateAsync(settings, carried, operationId);
         if (created.Succeeded)
         {
             await DeleteAsync();
-            SessionGrainLog.Regenerated(_logger, LogId);
+            SessionGrainLog.Regenerated(_logger, _logId);
         }
         else
         {
-            Publish();
+            _copies.Publish(Record);
         }
 
         return created;
@@ -309,14 +278,14 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     public async Task DestroyAsync(CancellationToken cancellationToken = default)
     {
         _servedCaller = true;
-        if (_record.RecordExists)
+        if (_writer.Exists)
         {
             await DeleteAsync();
-            SessionGrainLog.Destroyed(_logger, LogId);
+            SessionGrainLog.Destroyed(_logger, _logId);
         }
         else
         {
-            ReleaseEmptyActivation();
+            _expiry.ReleaseEmptyActivation();
         }
     }
 
@@ -324,9 +293,9 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     public Task<SessionWriteResult?> FindOperationAsync(Guid operationId, CancellationToken cancellationToken = default)
     {
         _servedCaller = true;
-        if (!_record.RecordExists || _clock.GetUtcNow() >= ExpiresAt)
+        if (!_writer.Exists || _clock.GetUtcNow() >= ExpiresAt)
         {
-            ReleaseEmptyActivation();
+            _expiry.ReleaseEmptyActivation();
             return Task.FromResult<SessionWriteResult?>(null);
         }
 
@@ -343,14 +312,14 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return;
         }
 
-        if (!_record.RecordExists)
+        if (!_writer.Exists)
         {
-            await UnregisterReminderAsync();
-            ReleaseEmptyActivation();
+            await _expiry.UnregisterReminderAsync();
+            _expiry.ReleaseEmptyActivation();
             return;
         }
 
-        if (_expiryTimer is not null)
+        if (_expiry.IsTimerArmed)
         {
             return; // The armed expiry timer enforces expiry while the grain is active.
         }
@@ -367,18 +336,18 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     {
         _servedCaller = true;
         var now = _clock.GetUtcNow();
-        if (!await DeleteIfExpiredAsync(SessionExpiryLayer.OnAccess) && _record.RecordExists)
+        if (!await DeleteIfExpiredAsync(SessionExpiryLayer.OnAccess) && _writer.Exists)
         {
             if (touch)
             {
-                _local.RecordAccess(now);
+                _copies.RecordAccess(now);
             }
 
-            EnsureExpiryTimer(now);
+            _expiry.Arm(ExpiresAt - now);
             return now;
         }
 
-        ReleaseEmptyActivation();
+        _expiry.ReleaseEmptyActivation();
         return null;
     }
 
@@ -392,13 +361,13 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         }
 
         var expiresAt = ExpiresAt;
-        if (!_record.RecordExists || _clock.GetUtcNow() < expiresAt)
+        if (!_writer.Exists || _clock.GetUtcNow() < expiresAt)
         {
             return false;
         }
 
         await DeleteAsync();
-        SessionGrainLog.Expired(_logger, LogId, expiresAt, layer);
+        SessionGrainLog.Expired(_logger, _logId, expiresAt, layer);
         return true;
     }
 
@@ -419,171 +388,45 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
 
     private async Task DeleteCoreAsync()
     {
-        Withdraw();
-        await RevokeLeasesAsync();
-        _expiryTimer?.Dispose();
-        _expiryTimer = null;
-        await _record.ClearStateAsync();
-        _record.State = new SessionRecord();
-        await UnregisterReminderAsync();
+        await _copies.WithdrawAsync();
+        _expiry.Disarm();
+        await _writer.ClearAsync();
+        await _expiry.UnregisterReminderAsync();
         DeactivateOnIdle();
-    }
-
-    private async Task UnregisterReminderAsync()
-    {
-        try
-        {
-            if (await this.GetReminder(ReminderName) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-        }
-        catch (Exception exception)
-        {
-            // The reminder stays registered; its next tick finds no record and tries again.
-            SessionGrainLog.ReminderUnregisterFailed(_logger, LogId, exception);
-        }
-    }
-
-    /// <summary>Stores the changed data with the write's operation ID and result, in one record write.</summary>
-    private async Task WriteDataAsync(Dictionary<string, byte[]> data, ISessionReadCache? writer, Guid operationId, long value)
-    {
-        await RevokeLeasesAsync(keep: writer);
-        var next = Record.Copy();
-        next.Data = data;
-        next.Version++;
-        next.LastAccessAt = LastAccessAt;
-        next.FormatVersion = SessionRecord.CurrentFormatVersion;
-        next.Operations = SessionOperationLog.Append(Record.Operations,
-            new SessionOperation { Id = operationId, Version = next.Version, Value = value, At = _clock.GetUtcNow() }, _options);
-        await WriteRecordAsync(next);
-    }
-
-    private async Task WriteRecordAsync(SessionRecord next)
-    {
-        try
-        {
-            await StoreAsync(next, publish: true);
-        }
-        catch (Exception exception)
-        {
-            SessionGrainLog.WriteFailed(_logger, LogId, exception);
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Stores <paramref name="next"/> in place of the current record (never changed once stored) and, unless told
-    /// otherwise, publishes it to local readers; on failure the current record stays.
-    /// </summary>
-    private async Task StoreAsync(SessionRecord next, bool publish)
-    {
-        var previous = Record;
-        _record.State = next;
-        try
-        {
-            await _record.WriteStateAsync();
-        }
-        catch
-        {
-            _record.State = previous;
-            throw;
-        }
-
-        _local.RecordAccess(next.LastAccessAt); // a new session's first access
-        if (publish)
-        {
-            Publish();
-        }
-    }
-
-    /// <summary>Writes the last access when the stored value has grown older than the touch write interval.</summary>
-    private Task WriteTouchIfDueAsync(DateTimeOffset now)
-    {
-        if (!_options.IsTouchWriteDue(Record, now))
-        {
-            return Task.CompletedTask;
-        }
-
-        // Interleaved loads share one write.
-        if (_touchWrite is not { IsCompleted: false })
-        {
-            _touchWrite = WriteTouchAsync();
-        }
-
-        return _touchWrite;
-    }
-
-    private async Task WriteTouchAsync()
-    {
-        var next = Record.Copy();
-        next.LastAccessAt = LastAccessAt;
-        next.Operations = SessionOperationLog.Append(Record.Operations, new SessionOperation { At = _clock.GetUtcNow() }, _options); // prunes
-        try
-        {
-            await StoreAsync(next, publish: _local.Record is not null); // not while withdrawn (deactivating)
-        }
-        catch (Exception exception)
-        {
-            SessionGrainLog.TouchWriteFailed(_logger, LogId, exception);
-        }
-    }
-
-    /// <summary>Front ends holding read leases drop the session (or their leases end) before a change is acknowledged.</summary>
-    private Task RevokeLeasesAsync(ISessionReadCache? keep = null) => _leases?.RevokeAsync(_id, keep) ?? Task.CompletedTask;
-
-    private void Publish() => _localSessions.Publish(_id, _local, Record);
-
-    private void Withdraw() => _localSessions.Withdraw(_id, _local);
-
-    /// <summary>No live session here: answer calls already queued, then free the activation (unknown IDs cost no memory).</summary>
-    private void ReleaseEmptyActivation()
-        => _expiryTimer ??= this.RegisterGrainTimer(OnExpiryTimerAsync, new GrainTimerCreationOptions(EmptyActivationLifetime, Timeout.InfiniteTimeSpan));
-
-    /// <summary>
-    /// Arms the expiry timer when the session would expire before an idle activation is collected; otherwise the
-    /// activation goes first (and the reminder covers the session), so an idle session carries no timer.
-    /// </summary>
-    private void EnsureExpiryTimer(DateTimeOffset now)
-    {
-        var due = TimeUntilExpiry(now);
-        if (_expiryTimer is null && due <= _timerHorizon)
-        {
-            _expiryTimer = this.RegisterGrainTimer(OnExpiryTimerAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
-        }
     }
 
     private async Task OnExpiryTimerAsync(CancellationToken cancellationToken)
     {
-        if (!_record.RecordExists)
+        if (!await DeleteIfExpiredAsync(SessionExpiryLayer.Timer) && _writer.Exists)
+        {
+            _expiry.Rearm(ExpiresAt - _clock.GetUtcNow());
+        }
+    }
+
+    private Task OnEmptyLifetimeEndAsync()
+    {
+        if (!_writer.Exists)
         {
             DeactivateOnIdle();
         }
-        else if (!await DeleteIfExpiredAsync(SessionExpiryLayer.Timer) && _record.RecordExists)
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The one refusal path: applies <paramref name="changes"/> to <paramref name="current"/> into <paramref name="data"/>,
+    /// or answers (and logs) why not.
+    /// </summary>
+    private SessionWriteResult? TryApply(IReadOnlyDictionary<string, byte[]> current, SessionChangeSet changes, out Dictionary<string, byte[]> data)
+    {
+        var status = SessionChangeSetApplier.TryApply(current, changes, _options, out data, out var error);
+        if (status == SessionWriteStatus.Succeeded)
         {
-            var due = TimeUntilExpiry(_clock.GetUtcNow());
-            if (due <= _timerHorizon)
-            {
-                _expiryTimer?.Change(due, Timeout.InfiniteTimeSpan);
-            }
-            else
-            {
-                _expiryTimer?.Dispose(); // touched meanwhile: expiry is now beyond the activation's lifetime
-                _expiryTimer = null;
-            }
+            return null;
         }
-    }
 
-    private TimeSpan TimeUntilExpiry(DateTimeOffset now)
-    {
-        var remaining = ExpiresAt - now;
-        return remaining <= TimeSpan.Zero ? TimeSpan.Zero : remaining > MaxTimerDelay ? MaxTimerDelay : remaining;
-    }
-
-    private TimeSpan ReminderPeriod(SessionSettings settings)
-    {
-        var period = _options.ReminderPeriod ?? (settings.IdleTimeout > MaxTimerDelay ? MaxTimerDelay : settings.IdleTimeout);
-        return period < _minimumReminderPeriod ? _minimumReminderPeriod : period;
+        SessionGrainLog.ChangeRefused(_logger, _logId, error);
+        return new(status, Error: error);
     }
 
     private SessionWriteResult Succeeded() => new(SessionWriteStatus.Succeeded, Record.Version, ExpiresAt);
@@ -596,14 +439,8 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return null;
         }
 
-        SessionGrainLog.OperationRepeated(_logger, LogId, operationId);
+        SessionGrainLog.OperationRepeated(_logger, _logId, operationId);
         return new(SessionWriteStatus.Succeeded, operation.Version, ExpiresAt);
-    }
-
-    private SessionWriteResult Refuse(SessionWriteStatus status, string? error)
-    {
-        SessionGrainLog.ChangeRefused(_logger, LogId, error);
-        return new(status, Error: error);
     }
 
     private sealed record StateConfiguration(string StateName, string StorageName) : IPersistentStateConfiguration;

@@ -58,12 +58,9 @@ public sealed class SessionGrainOptions
 
     /// <summary>
     /// Most operation IDs a session remembers (its newest writes within <see cref="OperationRetention"/>); each costs
-    /// 186 bytes of stored record in Azure Table or Blob storage (JSON). A retry is recognised when fewer than this many
-    /// other writes reached the session since the original. Defaults to 16.
+    /// about 190 bytes of stored record in Azure Table or Blob storage (JSON). A retry is recognised when fewer than this
+    /// many other writes reached the session since the original (20 concurrent increments on one session need 20).
+    /// Defaults to 32.
     /// </summary>
-    public int MaxRetainedOperations { get; set; } = 16;
-
-    /// <summary>True when an access at <paramref name="now"/> must write the last access (see <see cref="TouchWriteInterval"/>).</summary>
-    internal bool IsTouchWriteDue(SessionRecord stored, DateTimeOffset now)
-        => now - stored.LastAccessAt >= TimeSpan.FromTicks(Math.Min(TouchWriteInterval.Ticks, stored.IdleTimeout.Ticks / 4));
+    public int MaxRetainedOperations { get; set; } = 32;
 }
