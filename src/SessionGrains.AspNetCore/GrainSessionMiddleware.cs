@@ -9,7 +9,7 @@ namespace SessionGrains.AspNetCore;
 /// Verifies the signed session cookie, puts a lazy <see cref="GrainSession"/> into <c>HttpContext.Session</c>, and
 /// commits it before the response starts. Requests outside <see cref="GrainSessionCookieOptions.Path"/> pass through.
 /// </summary>
-public sealed class GrainSessionMiddleware
+internal sealed class GrainSessionMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly GrainSessionOptions _options;
@@ -20,26 +20,23 @@ public sealed class GrainSessionMiddleware
     private readonly ILogger _logger;
     private readonly Func<object, Task> _commitBeforeResponseStarts;
 
-    /// <summary>Creates the middleware; <c>UseGrainSessions</c> calls this.</summary>
+    /// <summary>Creates the middleware; <c>UseGrainSessions</c> calls this with the services <c>AddGrainSessions</c> registered.</summary>
     public GrainSessionMiddleware(
         RequestDelegate next,
         IOptions<GrainSessionOptions> options,
         SessionCookieSigner signer,
-        IGrainFactory grains,
+        GrainSessionStore store,
+        SessionCookieWriter cookieWriter,
         TimeProvider clock,
-        ILoggerFactory loggerFactory,
-        ILocalSessionReader? localSessions = null,
-        SessionReadCache? readCache = null)
+        ILogger<GrainSessionMiddleware> logger)
     {
         _next = next;
         _options = options.Value;
         _signer = signer;
         _clock = clock;
-        _logger = loggerFactory.CreateLogger<GrainSessionMiddleware>();
-        var caller = new SessionGrainCaller(grains, _options.Calls, loggerFactory.CreateLogger<SessionGrainCaller>());
-        _store = new GrainSessionStore(caller, loggerFactory.CreateLogger<GrainSessionStore>(), localSessions,
-            localSessions is null && readCache is { Lease.Ticks: > 0 } ? readCache : null); // co-hosted: local reads instead
-        _cookieWriter = new SessionCookieWriter(options, signer, loggerFactory.CreateLogger<SessionCookieWriter>());
+        _logger = logger;
+        _store = store;
+        _cookieWriter = cookieWriter;
         _commitBeforeResponseStarts = CommitBeforeResponseStartsAsync;
         if (_options.Secrets.Any(s => s.Length < 32))
         {

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionGrains;
 using SessionGrains.AspNetCore;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -23,9 +25,29 @@ public static class GrainSessionServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrainSessionOptions>, GrainSessionOptionsValidator>());
         services.TryAddSingleton<SessionCookieSigner>();
+        services.TryAddSingleton<SessionCookieWriter>();
         services.TryAddSingleton<SessionReadCache>();
+        services.TryAddSingleton<SessionGrainCaller>();
+        services.TryAddSingleton(ChooseReadPath);
         services.TryAddSingleton(TimeProvider.System);
         return services;
+    }
+
+    /// <summary>
+    /// The one place that decides how loads are served without a grain call: a front end co-hosted with a silo reads the
+    /// sessions active on it (<see cref="ILocalSessionReader"/>, registered by the silo); a cluster client serves them
+    /// from its <see cref="SessionReadCache"/> under read leases, unless <see cref="GrainSessionOptions.ReadLease"/> is zero.
+    /// Resolved when the app starts, so the order of <c>UseOrleans</c> and <c>AddGrainSessions</c> does not matter.
+    /// </summary>
+    private static GrainSessionStore ChooseReadPath(IServiceProvider services)
+    {
+        var localSessions = services.GetService<ILocalSessionReader>();
+        var readCache = localSessions is null ? services.GetRequiredService<SessionReadCache>() : null;
+        return new GrainSessionStore(
+            services.GetRequiredService<SessionGrainCaller>(),
+            services.GetRequiredService<ILogger<GrainSessionStore>>(),
+            localSessions,
+            readCache is { Lease.Ticks: > 0 } ? readCache : null);
     }
 
     /// <summary>Adds the session services with options bound from <paramref name="configuration"/> (e.g. the "Session" section).</summary>

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace SessionGrains.AspNetCore;
 
@@ -9,11 +10,12 @@ namespace SessionGrains.AspNetCore;
 /// <see cref="SessionUnavailableException"/> once the budget is spent or the failure is not transient. Deadlines run on
 /// real time, never on the app's (possibly fake) session clock.
 /// </summary>
-internal sealed class SessionGrainCaller(IGrainFactory grains, SessionCallOptions options, ILogger logger)
+internal sealed class SessionGrainCaller(IGrainFactory grains, IOptions<GrainSessionOptions> sessionOptions, ILogger<SessionGrainCaller> logger)
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ShortestAttempt = TimeSpan.FromMilliseconds(100);
+    private readonly SessionCallOptions options = sessionOptions.Value.Calls;
 
     // GetGrain<ISessionGrain>(id) reads the interface's attributes by reflection on every call; resolve them once.
     private readonly Lazy<(GrainType Grain, GrainInterfaceType Interface)> _types = new(() =>

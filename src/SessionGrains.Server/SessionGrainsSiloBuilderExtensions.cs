@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -21,19 +22,15 @@ public static class SessionGrainsSiloBuilderExtensions
             options.Configure(configure);
         }
 
-        options.Validate(o => o.MaxSessionBytes > 0 && o.MaxKeys > 0 && o.MaxKeyLength > 0, "SessionGrainOptions limits must be positive.")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.StorageName), "SessionGrainOptions.StorageName is required.")
-            .Validate(o => o.TouchWriteInterval >= TimeSpan.Zero, "SessionGrainOptions.TouchWriteInterval must not be negative.")
-            .Validate(o => o.MaxRetainedOperations > 0 && o.OperationRetention > TimeSpan.Zero,
-                "SessionGrainOptions.MaxRetainedOperations and OperationRetention must be positive.")
-            .ValidateOnStart();
+        options.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionGrainOptions>, SessionGrainOptionsValidator>());
 
         builder.Services.TryAddKeyedSingleton(SessionGrainServiceKeys.TimeProvider,
             (services, _) => services.GetService<TimeProvider>() ?? TimeProvider.System);
         builder.Services.AddSingleton<LocalSessionDirectory>();
         builder.Services.AddSingleton<ILocalSessionReader>(sp => sp.GetRequiredService<LocalSessionDirectory>());
         builder.Services.AddOptions<GrainCollectionOptions>()
-            .Configure<Microsoft.Extensions.Options.IOptions<SessionGrainOptions>>((collection, sessions) =>
+            .Configure<IOptions<SessionGrainOptions>>((collection, sessions) =>
                 collection.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!] = sessions.Value.CollectionAge);
         return builder;
     }

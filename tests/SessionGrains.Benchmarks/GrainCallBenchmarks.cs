@@ -25,8 +25,8 @@ public class GrainCallBenchmarks
     private string _hostedWriteId = null!;
     private string _clientWriteId = null!;
     private SessionChangeSet _delta = null!;
-    private GrainSessionMiddleware _middleware = null!;
-    private GrainSessionMiddleware _localReadMiddleware = null!;
+    private RequestDelegate _middleware = null!;
+    private RequestDelegate _localReadMiddleware = null!;
     private string _cookieHeader = null!;
 
     [GlobalSetup]
@@ -42,11 +42,15 @@ public class GrainCallBenchmarks
         _delta = BenchCluster.OneKey((byte)'b');
 
         // The whole request path of a co-hosted front end: cookie verified, session preloaded (one LoadAsync), read.
-        var options = new GrainSessionOptions { Secrets = ["benchmark-secret-current-0123456789abcdef"] };
-        var signer = new SessionCookieSigner(options.Secrets);
+        string[] secrets = ["benchmark-secret-current-0123456789abcdef"];
+        var signer = new SessionCookieSigner(secrets);
         RequestDelegate app = static context => context.Session.TryGetValue("user", out _) ? Task.CompletedTask : throw new InvalidOperationException("Session not loaded.");
-        _middleware = new GrainSessionMiddleware(app, Options.Create(options), signer, _hosted, TimeProvider.System, NullLoggerFactory.Instance);
-        _localReadMiddleware = new GrainSessionMiddleware(app, Options.Create(options), signer, _hosted, TimeProvider.System, NullLoggerFactory.Instance,
+        _middleware = SessionPipeline.Build(_hosted, o => // no local reads, no read cache: one grain call per request
+        {
+            o.Secrets = secrets;
+            o.ReadLease = TimeSpan.Zero;
+        }, app);
+        _localReadMiddleware = SessionPipeline.Build(_hosted, o => o.Secrets = secrets, app,
             _cluster.Silos[0].SiloHost.Services.GetRequiredService<ILocalSessionReader>());
         _cookieHeader = $"connect.sid={Uri.EscapeDataString(signer.Sign(_loadId))}";
 
@@ -86,11 +90,11 @@ public class GrainCallBenchmarks
 
     /// <summary>A request through GrainSessionMiddleware (fresh DefaultHttpContext) that loads the session with a grain call and reads a key.</summary>
     [Benchmark]
-    public Task MiddlewareRequestHosted() => _middleware.InvokeAsync(NewRequest());
+    public Task MiddlewareRequestHosted() => _middleware(NewRequest());
 
     /// <summary>The same request co-hosted with the silo that has the session active: a local read, no grain call.</summary>
     [Benchmark]
-    public Task MiddlewareRequestLocalRead() => _localReadMiddleware.InvokeAsync(NewRequest());
+    public Task MiddlewareRequestLocalRead() => _localReadMiddleware(NewRequest());
 
     private DefaultHttpContext NewRequest()
     {

@@ -20,17 +20,20 @@ public class MiddlewareBenchmarks
     private const string CookieName = "connect.sid";
     private static readonly RequestDelegate App = static _ => Task.CompletedTask;
 
-    private GrainSessionMiddleware _middleware = null!;
+    private RequestDelegate _middleware = null!;
     private string _cookieHeader = null!;
     private string _tamperedCookieHeader = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        var options = new GrainSessionOptions { Secrets = ["benchmark-secret-current-0123456789abcdef"], Preload = false };
-        var signer = new SessionCookieSigner(options.Secrets);
-        _middleware = new GrainSessionMiddleware(
-            App, Options.Create(options), signer, DispatchProxy.Create<IGrainFactory, ThrowingGrainFactory>(), TimeProvider.System, NullLoggerFactory.Instance);
+        string[] secrets = ["benchmark-secret-current-0123456789abcdef"];
+        var signer = new SessionCookieSigner(secrets);
+        _middleware = SessionPipeline.Build(DispatchProxy.Create<IGrainFactory, ThrowingGrainFactory>(), o =>
+        {
+            o.Secrets = secrets;
+            o.Preload = false;
+        }, App);
 
         // As a browser sends an express-session cookie: encodeURIComponent("s:" + id + "." + signature), among others.
         var signed = signer.Sign(SessionIdGenerator.NewId());
@@ -43,13 +46,13 @@ public class MiddlewareBenchmarks
     public Task HttpContextOnly() => App(NewContext(_cookieHeader));
 
     [Benchmark]
-    public Task AnonymousRequest() => _middleware.InvokeAsync(NewContext(null));
+    public Task AnonymousRequest() => _middleware(NewContext(null));
 
     [Benchmark]
-    public Task SignedRequest_SessionUnused() => _middleware.InvokeAsync(NewContext(_cookieHeader));
+    public Task SignedRequest_SessionUnused() => _middleware(NewContext(_cookieHeader));
 
     [Benchmark]
-    public Task TamperedRequest() => _middleware.InvokeAsync(NewContext(_tamperedCookieHeader));
+    public Task TamperedRequest() => _middleware(NewContext(_tamperedCookieHeader));
 
     private static DefaultHttpContext NewContext(string? cookieHeader)
     {
