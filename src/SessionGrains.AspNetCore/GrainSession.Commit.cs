@@ -22,9 +22,7 @@ public sealed partial class GrainSession
 
         if (!_loaded)
         {
-            var presentedNeedsCall = _presented.Count > 0
-                && (_options.Rolling || _options.Resave || _options.SaveUninitialized || _touchRequested || _presented[0].SecretIndex > 0);
-            if (!presentedNeedsCall && !(_presented.Count == 0 && _options.SaveUninitialized))
+            if (!SessionCommitRules.ShouldLoad(CommitFacts(), _options))
             {
                 return; // the session was never used: no grain call
             }
@@ -32,14 +30,7 @@ public sealed partial class GrainSession
             await EnsureLoadedAsync(); // loading touches the stored session
         }
 
-        var modified = IsModified;
-        if (!_stored && !modified && !_options.SaveUninitialized)
-        {
-            ClearCookieIfEnded();
-            return; // a new, unmodified session is not saved
-        }
-
-        if (!_stored || HasUnsavedChanges || (_options.Resave && !_savedExplicitly))
+        if (SessionCommitRules.ShouldSave(CommitFacts(), _options))
         {
             await FlushAsync();
         }
@@ -47,19 +38,26 @@ public sealed partial class GrainSession
         if (!_stored)
         {
             ClearCookieIfEnded();
-            return;
+            return; // not saved (new and unmodified), ended during the request, or refused
         }
 
-        var sendCookie = _id != _loadedId
-            || _options.Rolling
-            || (Cookie.Expires is not null && modified)
-            || Cookie.IsChanged
-            || _resign;
-        if (sendCookie)
+        if (SessionCommitRules.ShouldSetCookie(CommitFacts(), _options))
         {
             _cookieWriter.Write(_context, Cookie, _id!);
         }
     }
+
+    private SessionCommitFacts CommitFacts() => new(
+        Presented: _presented.Count > 0,
+        SignedWithOlderSecret: _resign || (!_loaded && _presented.Count > 0 && _presented[0].SecretIndex > 0),
+        TouchRequested: _touchRequested,
+        Stored: _stored,
+        Modified: IsModified,
+        UnsavedChanges: HasUnsavedChanges,
+        SavedExplicitly: _savedExplicitly,
+        IdChanged: _id != _loadedId,
+        CookieExpires: Cookie.Expires is not null,
+        CookieChanged: Cookie.IsChanged);
 
     private async Task UnsetAsync()
     {

@@ -6,6 +6,35 @@ namespace SessionGrains.Server;
 internal static class SessionChangeSetApplier
 {
     /// <summary>
+    /// The change set that adds <paramref name="delta"/> to the integer under <paramref name="key"/> in
+    /// <paramref name="current"/> (a missing key counts as 0), in <see cref="SessionValueFormat"/>'s integer format; false
+    /// with the reason when the stored value is not an integer or the sum overflows.
+    /// </summary>
+    public static bool TryMakeIncrement(
+        IReadOnlyDictionary<string, byte[]> current, string key, long delta, out SessionChangeSet changes, out long next, out string? error)
+    {
+        changes = new SessionChangeSet();
+        next = 0;
+        long value = 0;
+        if (current.TryGetValue(key, out var bytes) && !SessionValueFormat.TryParseInt64(bytes, out value))
+        {
+            error = $"The value of key '{key}' is not an integer.";
+            return false;
+        }
+
+        if (delta > 0 ? value > long.MaxValue - delta : value < long.MinValue - delta)
+        {
+            error = $"Adding {delta} to {value} overflows a 64-bit integer.";
+            return false;
+        }
+
+        next = value + delta;
+        changes = new SessionChangeSet { Sets = new() { [key] = SessionValueFormat.FormatInt64(next) } };
+        error = null;
+        return true;
+    }
+
+    /// <summary>
     /// Builds the data that results from applying <paramref name="changes"/> to <paramref name="current"/>, leaving
     /// <paramref name="current"/> untouched. Returns <see cref="SessionWriteStatus.Succeeded"/> with the new data, or the
     /// reason for refusing the whole change set.

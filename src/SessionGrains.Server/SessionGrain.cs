@@ -201,23 +201,11 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return new(SessionWriteStatus.Succeeded, repeated.Value, repeated.Version);
         }
 
-        long current = 0;
-        if (Record.Data.TryGetValue(key, out var bytes) && !SessionValueFormat.TryParseInt64(bytes, out current))
+        if (!SessionChangeSetApplier.TryMakeIncrement(Record.Data, key, delta, out var changes, out var next, out var invalid))
         {
-            return new(SessionWriteStatus.InvalidRequest, Error: $"The value of key '{key}' is not an integer.");
+            return new(SessionWriteStatus.InvalidRequest, Error: invalid);
         }
 
-        long next;
-        try
-        {
-            next = checked(current + delta);
-        }
-        catch (OverflowException)
-        {
-            return new(SessionWriteStatus.InvalidRequest, Error: $"Adding {delta} to {current} overflows a 64-bit integer.");
-        }
-
-        var changes = new SessionChangeSet { Sets = new() { [key] = SessionValueFormat.FormatInt64(next) } };
         if (TryApply(Record.Data, changes, out var data) is { } refused)
         {
             return new(refused.Status, Error: refused.Error);

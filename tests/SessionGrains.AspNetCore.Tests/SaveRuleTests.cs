@@ -8,6 +8,64 @@ namespace SessionGrains.AspNetCore.Tests;
 [Collection(FrontEndCollection.Name)]
 public sealed class SaveRuleTests(FrontEndCluster cluster)
 {
+    // ---- The rules as a table (no cluster): SessionCommitRules ----
+
+    private static GrainSessionOptions Options(string flags) => new()
+    {
+        Rolling = flags.Contains("rolling"),
+        Resave = flags.Contains("resave"),
+        SaveUninitialized = flags.Contains("uninit"),
+    };
+
+    private static SessionCommitFacts Facts(string facts) => new(
+        Presented: facts.Contains("presented"),
+        SignedWithOlderSecret: facts.Contains("old-secret"),
+        TouchRequested: facts.Contains("touch"),
+        Stored: facts.Contains("stored"),
+        Modified: facts.Contains("modified"),
+        UnsavedChanges: facts.Contains("unsaved"),
+        SavedExplicitly: facts.Contains("saved-explicitly"),
+        IdChanged: facts.Contains("new-id"),
+        CookieExpires: facts.Contains("expires"),
+        CookieChanged: facts.Contains("cookie-changed"));
+
+    [Theory]
+    [InlineData("", "", false)]                        // no cookie, session unused: no grain call
+    [InlineData("", "uninit", true)]                   // ... unless uninitialized sessions are saved
+    [InlineData("presented", "", false)]               // a presented session the app never used
+    [InlineData("presented", "rolling", true)]
+    [InlineData("presented", "resave", true)]
+    [InlineData("presented", "uninit", true)]
+    [InlineData("presented touch", "", true)]
+    [InlineData("presented old-secret", "", true)]     // re-signed with the current secret
+    public void ShouldLoad_an_unused_session_only_when_a_rule_needs_it(string facts, string options, bool expected)
+        => Assert.Equal(expected, SessionCommitRules.ShouldLoad(Facts(facts), Options(options)));
+
+    [Theory]
+    [InlineData("", "", false)]                                  // new and unmodified
+    [InlineData("", "uninit", true)]
+    [InlineData("modified unsaved", "", true)]                   // new and modified
+    [InlineData("stored", "", false)]                            // loaded, unchanged
+    [InlineData("stored", "resave", true)]                       // resave forces a touch
+    [InlineData("stored saved-explicitly", "resave", false)]     // ... not after an explicit save
+    [InlineData("stored modified unsaved", "", true)]
+    [InlineData("stored modified saved-explicitly", "", false)]  // changed, but saved already
+    public void ShouldSave_follows_express_session(string facts, string options, bool expected)
+        => Assert.Equal(expected, SessionCommitRules.ShouldSave(Facts(facts), Options(options)));
+
+    [Theory]
+    [InlineData("stored", "", false)]
+    [InlineData("stored new-id", "", true)]                      // created or regenerated
+    [InlineData("stored", "rolling", true)]
+    [InlineData("stored expires modified", "", true)]            // an expiring cookie moves with each change
+    [InlineData("stored expires", "", false)]
+    [InlineData("stored modified", "", false)]                   // a browser-session cookie need not be re-sent
+    [InlineData("stored cookie-changed", "", true)]
+    [InlineData("stored old-secret", "", true)]
+    [InlineData("new-id rolling", "rolling", false)]             // nothing stored: no cookie
+    public void ShouldSetCookie_follows_express_session(string facts, string options, bool expected)
+        => Assert.Equal(expected, SessionCommitRules.ShouldSetCookie(Facts(facts), Options(options)));
+
     // ---- Rolling ----
 
     [Fact]
