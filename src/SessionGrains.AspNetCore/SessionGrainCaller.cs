@@ -17,12 +17,13 @@ internal sealed class SessionGrainCaller(IGrainFactory grains, IOptions<GrainSes
     private static readonly TimeSpan ShortestAttempt = TimeSpan.FromMilliseconds(100);
     private readonly SessionCallOptions options = sessionOptions.Value.Calls;
 
-    // GetGrain<ISessionGrain>(id) reads the interface's attributes by reflection on every call; resolve them once.
+    // GetGrain<ISessionGrain>(id) reads the interface's attributes by reflection on every call; resolve them once
+    // (PublicationOnly: a failure, e.g. a client not yet started, is not cached for the app's lifetime).
     private readonly Lazy<(GrainType Grain, GrainInterfaceType Interface)> _types = new(() =>
     {
         var reference = (GrainReference)grains.GetGrain<ISessionGrain>("type-probe");
         return (reference.GrainId.Type, reference.InterfaceType);
-    });
+    }, LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>
     /// Calls the grain of session <paramref name="id"/>. A retried call must be safe to repeat: a read, an idempotent

@@ -1,8 +1,6 @@
 using System.Reflection;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using SessionGrains.AspNetCore;
 
 namespace SessionGrains.Benchmarks;
