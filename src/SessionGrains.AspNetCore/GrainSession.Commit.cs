@@ -30,7 +30,8 @@ public sealed partial class GrainSession
             await EnsureLoadedAsync(); // loading touches the stored session
         }
 
-        if (SessionCommitRules.ShouldSave(CommitFacts(), _options))
+        var facts = CommitFacts();
+        if (SessionCommitRules.ShouldSave(facts, _options))
         {
             await FlushAsync();
         }
@@ -41,7 +42,8 @@ public sealed partial class GrainSession
             return; // not saved (new and unmodified), ended during the request, or refused
         }
 
-        if (SessionCommitRules.ShouldSetCookie(CommitFacts(), _options))
+        // Saving changes what is stored and may change the ID, never what the request modified.
+        if (SessionCommitRules.ShouldSetCookie(facts with { Stored = true, IdChanged = _id != _loadedId }, _options))
         {
             _cookieWriter.Write(_context, Cookie, _id!);
         }
