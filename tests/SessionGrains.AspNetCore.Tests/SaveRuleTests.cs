@@ -15,9 +15,11 @@ public sealed class SaveRuleTests(FrontEndCluster cluster)
         Rolling = flags.Contains("rolling"),
         Resave = flags.Contains("resave"),
         SaveUninitialized = flags.Contains("uninit"),
+        Unset = flags.Contains("destroy") ? SessionUnset.Destroy : SessionUnset.Keep,
     };
 
     private static SessionCommitFacts Facts(string facts) => new(
+        Replaced: facts.Contains("replaced"),
         Presented: facts.Contains("presented"),
         SignedWithOlderSecret: facts.Contains("old-secret"),
         TouchRequested: facts.Contains("touch"),
@@ -29,6 +31,16 @@ public sealed class SaveRuleTests(FrontEndCluster cluster)
         CookieExpires: facts.Contains("expires"),
         CookieChanged: facts.Contains("cookie-changed"));
 
+    /// <summary>The plan's steps, in the order they run; "keep-ended-cookie" when an ended session's cookie stays.</summary>
+    private static string Describe(SessionCommitPlan plan) => string.Join(' ', new[]
+    {
+        plan.Destroy ? "destroy" : null,
+        plan.Save ? "save" : null,
+        plan.Touch ? "touch" : null,
+        plan.SetCookie ? "set-cookie" : null,
+        plan.ClearCookieIfEnded ? null : "keep-ended-cookie",
+    }.OfType<string>());
+
     [Theory]
     [InlineData("", "", false)]                        // no cookie, session unused: no grain call
     [InlineData("", "uninit", true)]                   // ... unless uninitialized sessions are saved
@@ -38,33 +50,32 @@ public sealed class SaveRuleTests(FrontEndCluster cluster)
     [InlineData("presented", "uninit", true)]
     [InlineData("presented touch", "", true)]
     [InlineData("presented old-secret", "", true)]     // re-signed with the current secret
+    [InlineData("replaced presented", "", false)]      // unset with Keep: the stored session stays as it was
+    [InlineData("replaced presented", "destroy", true)] // unset with Destroy: load it to delete it
     public void ShouldLoad_an_unused_session_only_when_a_rule_needs_it(string facts, string options, bool expected)
         => Assert.Equal(expected, SessionCommitRules.ShouldLoad(Facts(facts), Options(options)));
 
     [Theory]
-    [InlineData("", "", false)]                                  // new and unmodified
-    [InlineData("", "uninit", true)]
-    [InlineData("modified unsaved", "", true)]                   // new and modified
-    [InlineData("stored", "", false)]                            // loaded, unchanged
-    [InlineData("stored", "resave", true)]                       // resave forces a touch
-    [InlineData("stored saved-explicitly", "resave", false)]     // ... not after an explicit save
-    [InlineData("stored modified unsaved", "", true)]
-    [InlineData("stored modified saved-explicitly", "", false)]  // changed, but saved already
-    public void ShouldSave_follows_express_session(string facts, string options, bool expected)
-        => Assert.Equal(expected, SessionCommitRules.ShouldSave(Facts(facts), Options(options)));
-
-    [Theory]
-    [InlineData("stored", "", false)]
-    [InlineData("stored new-id", "", true)]                      // created or regenerated
-    [InlineData("stored", "rolling", true)]
-    [InlineData("stored expires modified", "", true)]            // an expiring cookie moves with each change
-    [InlineData("stored expires", "", false)]
-    [InlineData("stored modified", "", false)]                   // a browser-session cookie need not be re-sent
-    [InlineData("stored cookie-changed", "", true)]
-    [InlineData("stored old-secret", "", true)]
-    [InlineData("new-id rolling", "rolling", false)]             // nothing stored: no cookie
-    public void ShouldSetCookie_follows_express_session(string facts, string options, bool expected)
-        => Assert.Equal(expected, SessionCommitRules.ShouldSetCookie(Facts(facts), Options(options)));
+    [InlineData("", "", "")]                                            // new and unmodified: nothing
+    [InlineData("", "uninit", "save set-cookie")]
+    [InlineData("modified unsaved", "", "save set-cookie")]             // new and modified
+    [InlineData("stored", "", "")]                                      // loaded, unchanged
+    [InlineData("stored", "resave", "touch")]                           // resave stores it again, as a touch
+    [InlineData("stored saved-explicitly", "resave", "")]               // ... not after an explicit save
+    [InlineData("stored modified unsaved", "", "save")]                 // a browser-session cookie need not be re-sent
+    [InlineData("stored modified unsaved expires", "", "save set-cookie")] // an expiring cookie moves with each change
+    [InlineData("stored modified saved-explicitly", "", "")]            // changed, but saved already
+    [InlineData("stored modified expires", "", "set-cookie")]
+    [InlineData("stored expires", "", "")]
+    [InlineData("stored new-id", "", "set-cookie")]                     // regenerated with its data
+    [InlineData("stored", "rolling", "set-cookie")]
+    [InlineData("stored cookie-changed", "", "set-cookie")]
+    [InlineData("stored old-secret", "", "set-cookie")]
+    [InlineData("new-id", "rolling", "")]                               // nothing stored or to store: no cookie
+    [InlineData("replaced stored modified unsaved", "", "keep-ended-cookie")] // unset with Keep: not even its changes
+    [InlineData("replaced stored", "destroy", "destroy")]               // unset with Destroy
+    public void Plan_follows_express_session(string facts, string options, string expected)
+        => Assert.Equal(expected, Describe(SessionCommitRules.Plan(Facts(facts), Options(options))));
 
     // ---- Rolling ----
 

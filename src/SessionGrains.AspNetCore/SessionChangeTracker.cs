@@ -1,0 +1,116 @@
+namespace SessionGrains.AspNetCore;
+
+/// <summary>
+/// One request's session data and what changed in it: against the state the request loaded (is it modified?) and
+/// against the last saved state (what to send the grain). Values are copied in and out, never shared with the caller.
+/// </summary>
+internal sealed class SessionChangeTracker
+{
+    private static readonly Dictionary<string, byte[]> NoData = new(StringComparer.Ordinal); // never mutated
+
+    private Dictionary<string, byte[]> _data = new(StringComparer.Ordinal);
+    private Dictionary<string, byte[]> _loaded = NoData; // as loaded; never mutated
+    private Dictionary<string, byte[]> _saved = NoData;  // as last saved or loaded; never mutated
+    private bool _incremented;
+
+    public IEnumerable<string> Keys => _data.Keys;
+
+    /// <summary>The data differs from the last saved state.</summary>
+    public bool HasUnsavedChanges => !SameData(_data, _saved);
+
+    /// <summary>The data differs from what the request loaded (express-session's hash comparison), or was incremented.</summary>
+    public bool IsModified => _incremented || !SameData(_data, _loaded);
+
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? value)
+    {
+        if (_data.TryGetValue(key, out var stored))
+        {
+            value = stored.Length == 0 ? stored : stored.ToArray();
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
+
+    public void Set(string key, byte[] value) => _data[key] = value.ToArray();
+
+    public void Remove(string key) => _data.Remove(key);
+
+    public void Clear() => _data.Clear();
+
+    /// <summary>Takes a loaded snapshot's data as loaded, saved and current (an earlier increment still counts as a change).</summary>
+    public void Loaded(Dictionary<string, byte[]> data)
+    {
+        _loaded = _saved = data;
+        _data = new(data, StringComparer.Ordinal);
+    }
+
+    /// <summary>Starts over with no data (destroyed, regenerated, or ended during the request).</summary>
+    public void Reset()
+    {
+        _data = new(StringComparer.Ordinal);
+        _loaded = _saved = NoData;
+        _incremented = false;
+    }
+
+    /// <summary>The current data is now what is stored.</summary>
+    public void Saved() => _saved = new(_data, StringComparer.Ordinal);
+
+    /// <summary>The grain set <paramref name="key"/> to <paramref name="value"/> by an increment.</summary>
+    public void Incremented(string key, byte[] value)
+    {
+        _data[key] = value;
+        _saved = new(_saved, StringComparer.Ordinal) { [key] = value };
+        _incremented = true;
+    }
+
+    /// <summary>Drops unsaved changes.</summary>
+    public void DiscardUnsaved() => _data = new(_saved, StringComparer.Ordinal);
+
+    /// <summary>All the data, for creating the session.</summary>
+    public SessionChangeSet All() => new() { Sets = new(_data, StringComparer.Ordinal) };
+
+    /// <summary>The delta from the last saved state: removed keys and keys whose value differs.</summary>
+    public SessionChangeSet Changes()
+    {
+        var changes = new SessionChangeSet();
+        foreach (var key in _saved.Keys)
+        {
+            if (!_data.ContainsKey(key))
+            {
+                (changes.Removals ??= []).Add(key);
+            }
+        }
+
+        foreach (var (key, value) in _data)
+        {
+            if (!_saved.TryGetValue(key, out var saved) || !SameBytes(saved, value))
+            {
+                (changes.Sets ??= new(StringComparer.Ordinal))[key] = value;
+            }
+        }
+
+        return changes;
+    }
+
+    private static bool SameData(Dictionary<string, byte[]> a, Dictionary<string, byte[]> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in a)
+        {
+            if (!b.TryGetValue(key, out var other) || !SameBytes(value, other))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool SameBytes(byte[] a, byte[] b) => ReferenceEquals(a, b) || a.AsSpan().SequenceEqual(b);
+}

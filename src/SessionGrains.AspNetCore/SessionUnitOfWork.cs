@@ -1,0 +1,170 @@
+namespace SessionGrains.AspNetCore;
+
+/// <summary>
+/// One request's work on its stored session, as EF Core's context is over its change tracker: which ID the session has,
+/// whether a live record backs it, and the calls that load, create, change, increment, move and delete it through
+/// <see cref="GrainSessionStore"/>. A session that ends mid-request (destroyed elsewhere, expired) starts over empty.
+/// </summary>
+internal sealed class SessionUnitOfWork(GrainSessionStore store, SessionSettings settings, Func<string> newId)
+{
+    private string? _loadedId; // the presented ID whose session was loaded
+
+    /// <summary>The session's data and its changes.</summary>
+    public SessionChangeTracker Tracker { get; } = new();
+
+    /// <summary>The session's ID: null until a new session needs one.</summary>
+    public string? Id { get; private set; }
+
+    /// <summary>A live record exists under <see cref="Id"/>.</summary>
+    public bool IsStored { get; private set; }
+
+    /// <summary>The ID is not the one the request loaded (new, regenerated, or started over).</summary>
+    public bool IdChanged => Id != _loadedId;
+
+    /// <summary>Destroy, regeneration or an end mid-request ended the session the request presented.</summary>
+    public bool EndedPresentedSession { get; private set; }
+
+    /// <summary>The stored version last seen: 0 for an unsaved session.</summary>
+    public long Version { get; private set; }
+
+    /// <summary>The ID, assigning a fresh random one if the session has none (never one the client sent).</summary>
+    public string AssignId() => Id ??= newId();
+
+    /// <summary>Loads the first of <paramref name="presented"/> that names a live session; returns it, or null.</summary>
+    public async Task<PresentedSessionId?> LoadPresentedAsync(IReadOnlyList<PresentedSessionId> presented)
+    {
+        foreach (var candidate in presented)
+        {
+            if (await store.LoadAsync(candidate.Id) is { } snapshot)
+            {
+                Id = _loadedId = candidate.Id;
+                IsStored = true;
+                Loaded(snapshot);
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Discards unsaved changes and reads the stored session again.</summary>
+    public async Task ReloadAsync()
+    {
+        if (!IsStored)
+        {
+            Tracker.DiscardUnsaved();
+        }
+        else if (await store.LoadAsync(Id!) is { } snapshot)
+        {
+            Loaded(snapshot);
+        }
+        else
+        {
+            EndedDuringRequest();
+        }
+    }
+
+    /// <summary>Creates the session if it is not stored, else sends its unsaved changes, or touches it when there are none.</summary>
+    public async Task FlushAsync()
+    {
+        if (!IsStored)
+        {
+            AssignId();
+            var created = await store.CreateAsync(Id!, settings, Tracker.All());
+            if (created.Status == SessionWriteStatus.AlreadyExists)
+            {
+                Id = newId(); // a collision of random IDs: practically never, but never share a session
+                created = await store.CreateAsync(Id, settings, Tracker.All());
+            }
+
+            IsStored = created.Succeeded;
+            Version = created.Version;
+        }
+        else
+        {
+            var result = Tracker.HasUnsavedChanges ? await store.ApplyAsync(Id!, Tracker.Changes()) : await store.TouchAsync(Id!);
+            if (result.Status == SessionWriteStatus.NoSession)
+            {
+                EndedDuringRequest();
+                return;
+            }
+
+            Version = result.Version;
+        }
+
+        Tracker.Saved();
+    }
+
+    /// <summary>Saves pending changes, then adds <paramref name="delta"/> in the grain; null if the session ended.</summary>
+    public async Task<long?> IncrementAsync(string key, long delta)
+    {
+        if (!IsStored || Tracker.HasUnsavedChanges)
+        {
+            await FlushAsync();
+        }
+
+        var result = IsStored ? await store.IncrementAsync(Id!, key, delta) : null;
+        if (result is not { Succeeded: true })
+        {
+            EndedDuringRequest();
+            return null;
+        }
+
+        Tracker.Incremented(key, SessionValueFormat.FormatInt64(result.Value));
+        Version = result.Version;
+        return result.Value;
+    }
+
+    /// <summary>Deletes the stored session, if any, and starts over empty under <paramref name="nextId"/> (null: one when needed).</summary>
+    public async Task DestroyAsync(string? nextId)
+    {
+        if (IsStored)
+        {
+            await store.DestroyAsync(Id!);
+        }
+
+        StartOver(nextId);
+    }
+
+    /// <summary>Moves the data and unsaved changes to <paramref name="nextId"/> in one grain step, or starts over there if the session ended.</summary>
+    public async Task MoveAsync(string nextId)
+    {
+        if (IsStored)
+        {
+            var changes = Tracker.HasUnsavedChanges ? Tracker.Changes() : null;
+            var result = await store.RegenerateAsync(Id!, nextId, settings, changes);
+            if (result.Status != SessionWriteStatus.Succeeded)
+            {
+                EndedDuringRequest(); // the old session ended meanwhile (or the new ID was taken): start clean
+                Id = nextId;
+                return;
+            }
+
+            Version = result.Version;
+            Tracker.Saved();
+        }
+
+        Id = nextId;
+    }
+
+    private void Loaded(SessionSnapshot snapshot)
+    {
+        Tracker.Loaded(snapshot.Data);
+        Version = snapshot.Version;
+    }
+
+    private void StartOver(string? id)
+    {
+        EndedPresentedSession |= _loadedId is not null;
+        Id = id;
+        IsStored = false;
+        Tracker.Reset();
+        Version = 0;
+    }
+
+    private void EndedDuringRequest()
+    {
+        store.LogSessionEnded();
+        StartOver(id: null);
+    }
+}
