@@ -6,10 +6,11 @@ using Orleans.Configuration;
 namespace SessionGrains.Server;
 
 /// <summary>
-/// One session: the <see cref="ISessionGrain"/> API over three collaborators. <see cref="SessionRecordWriter"/> stores
+/// One session: the <see cref="ISessionGrain"/> API over four collaborators. <see cref="SessionRecordWriter"/> stores
 /// the record; <see cref="SessionCopies"/> keeps the copies outside the grain (co-hosted local reads, front ends' read
 /// leases) in step; <see cref="SessionExpirySchedule"/> holds the expiry timer, the reminder and the empty-activation
-/// lifetime. Expiry is enforced in three layers: every call checks it first; while the grain is active, the timer
+/// lifetime; <see cref="SessionLifetime"/> checks expiry and ends the session the same way for destroy, regeneration and
+/// expiry. Expiry is enforced in three layers: every call checks it first; while the grain is active, the timer
 /// deletes the session when it expires; the durable reminder, registered once at creation, activates the grain of an
 /// inactive session to delete it (also after silo restarts).
 /// </summary>
@@ -32,8 +33,8 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     private readonly SessionCopies _copies;
     private readonly SessionRecordWriter _writer;
     private readonly SessionExpirySchedule _expiry;
+    private readonly SessionLifetime _lifetime;
     private bool _servedCaller;
-    private Task? _deletion;
 
     /// <summary>Creates the grain; Orleans calls this.</summary>
     public SessionGrain(
@@ -54,14 +55,15 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         _copies = new SessionCopies(localSessions, id);
         var state = stateFactory.Create<SessionRecord>(grainContext, new StateConfiguration(StateName, _options.StorageName));
         _writer = new SessionRecordWriter(state, _copies, _options, clock, logger, _logId);
-        _expiry = new SessionExpirySchedule(this, OnExpiryTimerAsync, OnEmptyLifetimeEndAsync,
+        _expiry = new SessionExpirySchedule(this, ct => _lifetime!.OnExpiryTimerAsync(ct), () => _lifetime!.OnEmptyLifetimeEndAsync(),
             _options.CollectionAge + collectionOptions.Value.CollectionQuantum, reminderOptions.Value.MinimumReminderPeriod,
             _options, logger, _logId);
+        _lifetime = new SessionLifetime(_writer, _copies, _expiry, clock, DeactivateOnIdle, logger, _logId);
     }
 
     private SessionRecord Record => _writer.Record;
 
-    private DateTimeOffset ExpiresAt => Record.ExpiresAt(_copies.LastAccessAt);
+    private DateTimeOffset ExpiresAt => _writer.ExpiresAt;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -79,10 +81,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await _copies.WithdrawAsync();
-        if (_writer.Exists && _copies.LastAccessAt > Record.LastAccessAt && _clock.GetUtcNow() < ExpiresAt)
-        {
-            await _writer.WriteTouchAsync();
-        }
+        await _writer.WriteUnwrittenAccessAsync();
     }
 
     /// <inheritdoc />
@@ -111,17 +110,8 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         // never a record without a reminder.
         await _expiry.RegisterReminderAsync(settings);
         await _copies.BeforeChangeAsync(); // holders of an ended session under this ID
-        await _writer.CreateAsync(new SessionRecord
-        {
-            Data = data,
-            Version = 1,
-            CreatedAt = now,
-            LastAccessAt = now,
-            IdleTimeout = settings.IdleTimeout,
-            AbsoluteExpiresAt = now + settings.AbsoluteTimeout,
-            Operations = SessionOperationLog.Append([], new SessionOperation { Id = operationId, Version = 1, At = now }, _options),
-        });
-        _deletion = null;
+        await _writer.CreateAsync(now, settings, data, operationId);
+        _lifetime.Reset();
         SessionGrainLog.Created(_logger, _logId, settings.IdleTimeout, Record.AbsoluteExpiresAt);
         _expiry.Disarm();
         _expiry.Arm(ExpiresAt - now);
@@ -195,9 +185,8 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return new(SessionWriteStatus.NoSession);
         }
 
-        if (SessionOperationLog.Find(Record.Operations, operationId) is { } repeated)
+        if (_writer.FindApplied(operationId) is { } repeated)
         {
-            SessionGrainLog.OperationRepeated(_logger, _logId, operationId);
             return new(SessionWriteStatus.Succeeded, repeated.Value, repeated.Version);
         }
 
@@ -251,7 +240,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         var created = await newSession.CreateAsync(settings, carried, operationId);
         if (created.Succeeded)
         {
-            await DeleteAsync();
+            await _lifetime.DeleteAsync();
             SessionGrainLog.Regenerated(_logger, _logId);
         }
         else
@@ -268,7 +257,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         _servedCaller = true;
         if (_writer.Exists)
         {
-            await DeleteAsync();
+            await _lifetime.DeleteAsync();
             SessionGrainLog.Destroyed(_logger, _logId);
         }
         else
@@ -295,110 +284,17 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != ReminderName)
-        {
-            return;
-        }
-
-        if (!_writer.Exists)
-        {
-            await _expiry.UnregisterReminderAsync();
-            _expiry.ReleaseEmptyActivation();
-            return;
-        }
-
-        if (_expiry.IsTimerArmed)
-        {
-            return; // The armed expiry timer enforces expiry while the grain is active.
-        }
-
-        await DeleteIfExpiredAsync(SessionExpiryLayer.Reminder);
-        if (!_servedCaller)
+        if (reminderName == ReminderName && await _lifetime.OnReminderAsync() && !_servedCaller)
         {
             DeactivateOnIdle(); // Activated only for this check.
         }
     }
 
-    /// <summary>Checks expiry first and records the access; the access time, or null when there is no live session.</summary>
-    private async Task<DateTimeOffset?> AccessAsync(bool touch = true)
+    /// <summary>Every call checks expiry first; the access time, or null when there is no live session.</summary>
+    private Task<DateTimeOffset?> AccessAsync(bool touch = true)
     {
         _servedCaller = true;
-        var now = _clock.GetUtcNow();
-        if (!await DeleteIfExpiredAsync(SessionExpiryLayer.OnAccess) && _writer.Exists)
-        {
-            if (touch)
-            {
-                _copies.RecordAccess(now);
-            }
-
-            _expiry.Arm(ExpiresAt - now);
-            return now;
-        }
-
-        _expiry.ReleaseEmptyActivation();
-        return null;
-    }
-
-    /// <summary>Deletes the session when it has expired; true when it did (or another interleaved call is doing so).</summary>
-    private async Task<bool> DeleteIfExpiredAsync(SessionExpiryLayer layer)
-    {
-        if (_deletion is not null)
-        {
-            await _deletion;
-            return true;
-        }
-
-        var expiresAt = ExpiresAt;
-        if (!_writer.Exists || _clock.GetUtcNow() < expiresAt)
-        {
-            return false;
-        }
-
-        await DeleteAsync();
-        SessionGrainLog.Expired(_logger, _logId, expiresAt, layer);
-        return true;
-    }
-
-    /// <summary>Deletes the record, then the reminder, then deactivates. Interleaved callers share one deletion.</summary>
-    private async Task DeleteAsync()
-    {
-        _deletion ??= DeleteCoreAsync();
-        try
-        {
-            await _deletion;
-        }
-        catch
-        {
-            _deletion = null;
-            throw;
-        }
-    }
-
-    private async Task DeleteCoreAsync()
-    {
-        await _copies.WithdrawAsync();
-        _expiry.Disarm();
-        await _writer.ClearAsync();
-        await _expiry.UnregisterReminderAsync();
-        DeactivateOnIdle();
-    }
-
-    private async Task OnExpiryTimerAsync(CancellationToken cancellationToken)
-    {
-        if (!await DeleteIfExpiredAsync(SessionExpiryLayer.Timer) && _writer.Exists)
-        {
-            _expiry.Rearm(ExpiresAt - _clock.GetUtcNow());
-        }
-    }
-
-    private Task OnEmptyLifetimeEndAsync()
-    {
-        if (!_writer.Exists)
-        {
-            DeactivateOnIdle();
-        }
-
-        return Task.CompletedTask;
+        return _lifetime.AccessAsync(touch);
     }
 
     /// <summary>
@@ -421,15 +317,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
 
     /// <summary>The stored result when <paramref name="operationId"/> was applied already (a retry); otherwise null.</summary>
     private SessionWriteResult? Repeated(Guid operationId)
-    {
-        if (SessionOperationLog.Find(Record.Operations, operationId) is not { } operation)
-        {
-            return null;
-        }
-
-        SessionGrainLog.OperationRepeated(_logger, _logId, operationId);
-        return new(SessionWriteStatus.Succeeded, operation.Version, ExpiresAt);
-    }
+        => _writer.FindApplied(operationId) is { } operation ? new(SessionWriteStatus.Succeeded, operation.Version, ExpiresAt) : null;
 
     private sealed record StateConfiguration(string StateName, string StorageName) : IPersistentStateConfiguration;
 }

@@ -20,8 +20,33 @@ internal sealed class SessionRecordWriter(
     /// <summary>True when a record is stored.</summary>
     public bool Exists => state.RecordExists;
 
-    /// <summary>Stores a new session's first record.</summary>
-    public Task CreateAsync(SessionRecord first) => WriteAsync(first);
+    /// <summary>When the session expires unless accessed again, counting accesses not yet written.</summary>
+    public DateTimeOffset ExpiresAt => Record.ExpiresAt(copies.LastAccessAt);
+
+    /// <summary>The stored result when <paramref name="operationId"/> was applied already (a retry); otherwise null.</summary>
+    public SessionOperation? FindApplied(Guid operationId)
+    {
+        var operation = SessionOperationLog.Find(Record.Operations, operationId);
+        if (operation is not null)
+        {
+            SessionGrainLog.OperationRepeated(logger, logId, operationId);
+        }
+
+        return operation;
+    }
+
+    /// <summary>Stores a new session's first record: version 1, created and accessed <paramref name="now"/>.</summary>
+    public Task CreateAsync(DateTimeOffset now, SessionSettings settings, Dictionary<string, byte[]> data, Guid operationId)
+        => WriteAsync(new SessionRecord
+        {
+            Data = data,
+            Version = 1,
+            CreatedAt = now,
+            LastAccessAt = now,
+            IdleTimeout = settings.IdleTimeout,
+            AbsoluteExpiresAt = now + settings.AbsoluteTimeout,
+            Operations = SessionOperationLog.Append([], new SessionOperation { Id = operationId, Version = 1, At = now }, options),
+        });
 
     /// <summary>Stores the changed data, the next version, and the write's operation ID and result.</summary>
     public async Task WriteDataAsync(Dictionary<string, byte[]> data, ISessionReadCache? writer, Guid operationId, long value)
@@ -68,6 +93,10 @@ internal sealed class SessionRecordWriter(
             SessionGrainLog.TouchWriteFailed(logger, logId, exception);
         }
     }
+
+    /// <summary>On deactivation: writes a live session's last access if it is newer than the stored one.</summary>
+    public Task WriteUnwrittenAccessAsync()
+        => Exists && copies.LastAccessAt > Record.LastAccessAt && clock.GetUtcNow() < ExpiresAt ? WriteTouchAsync() : Task.CompletedTask;
 
     /// <summary>Deletes the stored record.</summary>
     public async Task ClearAsync()
