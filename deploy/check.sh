@@ -53,12 +53,12 @@ APPS = {
 # Environment variables in the manifests that are not app configuration sections (Orleans' Kubernetes hosting, Kestrel).
 NON_APP_ENV = {"POD_NAME", "POD_NAMESPACE", "POD_IP", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID", "ASPNETCORE_URLS"}
 SRC = {
-    "cluster": "src/SessionGrains.Hosting/SessionClusterSettings.cs",
+    "cluster": "src/SessionGrains.Hosting/SessionClusterOptions.cs",
     "silo_ext": "src/SessionGrains.Hosting/SessionClusterSiloBuilderExtensions.cs",
-    "session": "src/SessionGrains.AspNetCore/GrainSessionOptions.cs",
-    "cookie": "src/SessionGrains.AspNetCore/GrainSessionCookieOptions.cs",
+    "session": "src/SessionGrains.AspNetCore/SessionFrontEndOptions.cs",
+    "cookie": "src/SessionGrains.AspNetCore/SessionCookieOptions.cs",
     "cookie_enums": "src/SessionGrains.AspNetCore/SessionCookieEnums.cs",
-    "grains": "src/SessionGrains.Server/SessionGrainOptions.cs",
+    "grains": "src/SessionGrains.Server/SessionSiloOptions.cs",
     "mode": "src/SessionGrains.Web/FrontEndMode.cs",
     "web_program": "src/SessionGrains.Web/Program.cs",
     "web_endpoints": "src/SessionGrains.Web/DemoEndpoints.cs",
@@ -221,11 +221,11 @@ check(reads_mode and "FrontEndMode" in all_enums,
       "the web app reads Cluster:Mode (FrontEndMode: %s)" % ", ".join(all_enums.get("FrontEndMode", [])))
 if reads_mode:
     cluster_props = dict(cluster_props, Mode="FrontEndMode")
-ok(f"SessionClusterSettings: {', '.join(sorted(cluster_props))}")
-ok(f"GrainSessionOptions: {', '.join(sorted(session_props))}; Cookie: {', '.join(sorted(cookie_props))}")
-ok(f"SessionGrainOptions: {', '.join(sorted(grain_props))}")
+ok(f"SessionClusterOptions: {', '.join(sorted(cluster_props))}")
+ok(f"SessionFrontEndOptions: {', '.join(sorted(session_props))}; Cookie: {', '.join(sorted(cookie_props))}")
+ok(f"SessionSiloOptions: {', '.join(sorted(grain_props))}")
 sections = {"Cluster": cluster_props, "Session": session_props, "SessionGrains": grain_props}
-nested = {"GrainSessionCookieOptions": cookie_props}
+nested = {"SessionCookieOptions": cookie_props}
 
 TIMESPAN = re.compile(r"^-?(\d+\.)?\d{1,2}:\d{2}(:\d{2}(\.\d{1,7})?)?$")
 

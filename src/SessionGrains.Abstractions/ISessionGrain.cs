@@ -25,11 +25,11 @@ namespace SessionGrains;
 [Alias("SessionGrains.ISessionGrain")]
 public interface ISessionGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the session with its expiry settings and optional initial data.</summary>
+    /// <summary>Creates the session with its timeouts and optional initial data.</summary>
     /// <returns><see cref="SessionWriteStatus.AlreadyExists"/> when a live session holds this ID.</returns>
     [Alias("Create")]
     Task<SessionWriteResult> CreateAsync(
-        SessionSettings settings, [Immutable] SessionChangeSet? initialChanges, Guid operationId = default, CancellationToken cancellationToken = default);
+        SessionTimeouts timeouts, [Immutable] SessionChangeSet? initialChanges, Guid operationId = default, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Reads the session and records the access (slides the idle expiry); null when there is no live session. With a
@@ -71,7 +71,7 @@ public interface ISessionGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Regenerate")]
     Task<SessionWriteResult> RegenerateAsync(
-        string newSessionId, SessionSettings settings, [Immutable] SessionChangeSet? changes, Guid operationId = default,
+        string newSessionId, SessionTimeouts timeouts, [Immutable] SessionChangeSet? changes, Guid operationId = default,
         CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the stored record and the reminder and deactivates. Safe to call on an unknown ID.</summary>

@@ -20,6 +20,6 @@ public sealed class SessionSnapshot
     /// <summary>When the session expires unless accessed again: the earlier of idle and absolute expiry.</summary>
     [Id(4)] public DateTimeOffset ExpiresAt { get; init; }
 
-    /// <summary>The settings the session was created with.</summary>
-    [Id(5)] public required SessionSettings Settings { get; init; }
+    /// <summary>The timeouts the session was created with.</summary>
+    [Id(5)] public required SessionTimeouts Timeouts { get; init; }
 }

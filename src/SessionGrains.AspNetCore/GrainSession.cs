@@ -14,7 +14,7 @@ public sealed class GrainSession : ISession
     private static readonly JsonSerializerOptions JsonOptions = JsonSerializerOptions.Web;
 
     private readonly HttpContext _context;
-    private readonly GrainSessionOptions _options;
+    private readonly SessionFrontEndOptions _options;
     private readonly SessionCookieWriter _cookieWriter;
     private readonly IReadOnlyList<PresentedSessionId> _presented;
     private readonly SessionUnitOfWork _work;
@@ -27,7 +27,7 @@ public sealed class GrainSession : ISession
 
     internal GrainSession(
         HttpContext context,
-        GrainSessionOptions options,
+        SessionFrontEndOptions options,
         GrainSessionStore store,
         SessionCookieWriter cookieWriter,
         TimeProvider clock,
@@ -37,7 +37,7 @@ public sealed class GrainSession : ISession
         _options = options;
         _cookieWriter = cookieWriter;
         _presented = presented;
-        _work = new SessionUnitOfWork(store, new SessionSettings(options.IdleTimeout, options.AbsoluteTimeout), NewId);
+        _work = new SessionUnitOfWork(store, new SessionTimeouts(options.IdleTimeout, options.AbsoluteTimeout), NewId);
         Cookie = new SessionCookie(options.Cookie, clock);
     }
 

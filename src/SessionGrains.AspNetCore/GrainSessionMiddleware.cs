@@ -7,12 +7,12 @@ namespace SessionGrains.AspNetCore;
 
 /// <summary>
 /// Verifies the signed session cookie, puts a lazy <see cref="GrainSession"/> into <c>HttpContext.Session</c>, and
-/// commits it before the response starts. Requests outside <see cref="GrainSessionCookieOptions.Path"/> pass through.
+/// commits it before the response starts. Requests outside <see cref="SessionCookieOptions.Path"/> pass through.
 /// </summary>
 internal sealed class GrainSessionMiddleware
 {
     private readonly RequestDelegate _next;
-    private readonly GrainSessionOptions _options;
+    private readonly SessionFrontEndOptions _options;
     private readonly SessionCookieSigner _signer;
     private readonly GrainSessionStore _store;
     private readonly SessionCookieWriter _cookieWriter;
@@ -23,7 +23,7 @@ internal sealed class GrainSessionMiddleware
     /// <summary>Creates the middleware; <c>UseGrainSessions</c> calls this with the services <c>AddGrainSessions</c> registered.</summary>
     public GrainSessionMiddleware(
         RequestDelegate next,
-        IOptions<GrainSessionOptions> options,
+        IOptions<SessionFrontEndOptions> options,
         SessionCookieSigner signer,
         GrainSessionStore store,
         SessionCookieWriter cookieWriter,
@@ -40,7 +40,7 @@ internal sealed class GrainSessionMiddleware
         _commitBeforeResponseStarts = CommitBeforeResponseStartsAsync;
         if (_options.Secrets.Any(s => s.Length < 32))
         {
-            GrainSessionLog.ShortSecret(_logger);
+            SessionFrontEndLog.ShortSecret(_logger);
         }
     }
 
@@ -128,7 +128,7 @@ internal sealed class GrainSessionMiddleware
     {
         if (!_signer.TryUnsign(value, out var id, out var secretIndex))
         {
-            GrainSessionLog.SignatureRejected(_logger);
+            SessionFrontEndLog.SignatureRejected(_logger);
         }
         else if (!IsPresented(presented, id))
         {
@@ -159,14 +159,14 @@ internal sealed class GrainSessionMiddleware
         catch (SessionStoreException exception)
         {
             // The app is writing its body; the status still tells the client that the session was not saved.
-            GrainSessionLog.CommitFailed(_logger, exception.StatusCode, exception);
+            SessionFrontEndLog.CommitFailed(_logger, exception.StatusCode, exception);
             session.HttpContext.Response.StatusCode = exception.StatusCode;
         }
     }
 
     private async Task WriteFailureAsync(HttpContext context, SessionStoreException exception)
     {
-        GrainSessionLog.CommitFailed(_logger, exception.StatusCode, exception);
+        SessionFrontEndLog.CommitFailed(_logger, exception.StatusCode, exception);
         context.Response.Clear();
         context.Response.StatusCode = exception.StatusCode;
         context.Response.ContentType = "text/plain; charset=utf-8";

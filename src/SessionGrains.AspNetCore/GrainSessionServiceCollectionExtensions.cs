@@ -14,16 +14,16 @@ public static class GrainSessionServiceCollectionExtensions
     /// Adds the session services. They need an <see cref="IGrainFactory"/>: a co-hosted silo (<c>UseOrleans</c>) or a
     /// cluster client (<c>UseOrleansClient</c>).
     /// </summary>
-    public static IServiceCollection AddGrainSessions(this IServiceCollection services, Action<GrainSessionOptions>? configure = null)
+    public static IServiceCollection AddGrainSessions(this IServiceCollection services, Action<SessionFrontEndOptions>? configure = null)
     {
-        var options = services.AddOptions<GrainSessionOptions>();
+        var options = services.AddOptions<SessionFrontEndOptions>();
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
         options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrainSessionOptions>, GrainSessionOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionFrontEndOptions>, SessionFrontEndOptionsValidator>());
         services.TryAddSingleton<SessionCookieSigner>();
         services.TryAddSingleton<SessionCookieWriter>();
         services.TryAddSingleton<SessionReadCache>();
@@ -36,7 +36,7 @@ public static class GrainSessionServiceCollectionExtensions
     /// <summary>
     /// The one place that decides how loads are served without a grain call: a front end co-hosted with a silo reads the
     /// sessions active on it (<see cref="ILocalSessionReader"/>, registered by the silo); a cluster client serves them
-    /// from its <see cref="SessionReadCache"/> under read leases, unless <see cref="GrainSessionOptions.ReadLease"/> is zero.
+    /// from its <see cref="SessionReadCache"/> under read leases, unless <see cref="SessionFrontEndOptions.ReadLease"/> is zero.
     /// Resolved when the app starts, so the order of <c>UseOrleans</c> and <c>AddGrainSessions</c> does not matter.
     /// </summary>
     private static GrainSessionStore ChooseReadPath(IServiceProvider services)
@@ -53,7 +53,7 @@ public static class GrainSessionServiceCollectionExtensions
     /// <summary>Adds the session services with options bound from <paramref name="configuration"/> (e.g. the "Session" section).</summary>
     public static IServiceCollection AddGrainSessions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GrainSessionOptions>().Bind(configuration);
+        services.AddOptions<SessionFrontEndOptions>().Bind(configuration);
         return services.AddGrainSessions();
     }
 }

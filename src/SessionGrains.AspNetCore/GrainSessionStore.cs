@@ -25,10 +25,10 @@ internal sealed class GrainSessionStore(
         return readCache is null ? caller.CallAsync(id, static (g, ct) => g.LoadAsync(null, ct)) : LoadLeasedAsync(id, readCache);
     }
 
-    public Task<SessionWriteResult> CreateAsync(string id, SessionSettings settings, SessionChangeSet? data)
+    public Task<SessionWriteResult> CreateAsync(string id, SessionTimeouts timeouts, SessionChangeSet? data)
     {
         var operationId = Guid.NewGuid();
-        return WriteAsync(id, (g, ct) => g.CreateAsync(settings, data, operationId, ct));
+        return WriteAsync(id, (g, ct) => g.CreateAsync(timeouts, data, operationId, ct));
     }
 
     public async Task<SessionWriteResult> ApplyAsync(string id, SessionChangeSet changes)
@@ -42,11 +42,11 @@ internal sealed class GrainSessionStore(
 
     public Task<SessionWriteResult> TouchAsync(string id) => WriteAsync(id, static (g, ct) => g.TouchAsync(ct));
 
-    public Task<SessionWriteResult> RegenerateAsync(string id, string newId, SessionSettings settings, SessionChangeSet? changes)
+    public Task<SessionWriteResult> RegenerateAsync(string id, string newId, SessionTimeouts timeouts, SessionChangeSet? changes)
     {
         readCache?.Forget(id);
         var operationId = Guid.NewGuid();
-        return WriteAsync(id, (g, ct) => g.RegenerateAsync(newId, settings, changes, operationId, ct));
+        return WriteAsync(id, (g, ct) => g.RegenerateAsync(newId, timeouts, changes, operationId, ct));
     }
 
     public Task DestroyAsync(string id)
@@ -65,7 +65,7 @@ internal sealed class GrainSessionStore(
         return result;
     }
 
-    public void LogSessionEnded() => GrainSessionLog.SessionEndedDuringRequest(logger);
+    public void LogSessionEnded() => SessionFrontEndLog.SessionEndedDuringRequest(logger);
 
     private async Task<SessionSnapshot?> LoadLeasedAsync(string id, SessionReadCache cache)
     {

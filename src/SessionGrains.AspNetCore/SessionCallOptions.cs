@@ -1,7 +1,7 @@
 namespace SessionGrains.AspNetCore;
 
 /// <summary>
-/// How the front end calls session grains when the cluster fails (<see cref="GrainSessionOptions.Calls"/>, configuration
+/// How the front end calls session grains when the cluster fails (<see cref="SessionFrontEndOptions.Calls"/>, configuration
 /// section "Session:Calls"). A call that fails transiently (silo unavailable, connection lost, gateway gone, call
 /// timeout) is sent again, a write with the same operation ID so that the grain applies it once; only when the budget
 /// is spent does the request answer 503. Refused writes (limits, no session) are answers, never retried.

@@ -12,7 +12,7 @@ internal static class SessionCommitRules
     /// presented one when a rule needs its stored state (rolling cookie, resave, an explicit touch, re-signing with the
     /// current secret), and a new one when uninitialized sessions are saved. Otherwise the request makes no grain call.
     /// </summary>
-    public static bool ShouldLoad(SessionCommitFacts facts, GrainSessionOptions options)
+    public static bool ShouldLoad(SessionCommitFacts facts, SessionFrontEndOptions options)
     {
         if (facts.Replaced)
         {
@@ -25,7 +25,7 @@ internal static class SessionCommitRules
     }
 
     /// <summary>The plan for the request's end, from its facts once the session is loaded.</summary>
-    public static SessionCommitPlan Plan(SessionCommitFacts facts, GrainSessionOptions options)
+    public static SessionCommitPlan Plan(SessionCommitFacts facts, SessionFrontEndOptions options)
     {
         if (facts.Replaced)
         {
@@ -40,30 +40,30 @@ internal static class SessionCommitRules
         return new(Destroy: false, save, ShouldTouch(facts, options), ShouldSetCookie(saved, options), ClearCookieIfEnded: true);
     }
 
-    /// <summary>Whether to delete the stored session: the app unset it and <see cref="GrainSessionOptions.Unset"/> is Destroy.</summary>
-    public static bool ShouldDestroy(SessionCommitFacts facts, GrainSessionOptions options)
+    /// <summary>Whether to delete the stored session: the app unset it and <see cref="SessionFrontEndOptions.Unset"/> is Destroy.</summary>
+    public static bool ShouldDestroy(SessionCommitFacts facts, SessionFrontEndOptions options)
         => facts.Replaced && options.Unset == SessionUnset.Destroy;
 
     /// <summary>
     /// Whether to write the session: a stored one with unsaved changes; a new one when modified, or always when
     /// uninitialized sessions are saved.
     /// </summary>
-    public static bool ShouldSave(SessionCommitFacts facts, GrainSessionOptions options)
+    public static bool ShouldSave(SessionCommitFacts facts, SessionFrontEndOptions options)
         => facts.Stored ? facts.UnsavedChanges : facts.Modified || options.SaveUninitialized;
 
     /// <summary>
-    /// Whether to store an unchanged stored session again (<see cref="GrainSessionOptions.Resave"/>), unless the app
+    /// Whether to store an unchanged stored session again (<see cref="SessionFrontEndOptions.Resave"/>), unless the app
     /// saved it explicitly; the grain does it as a touch.
     /// </summary>
-    public static bool ShouldTouch(SessionCommitFacts facts, GrainSessionOptions options)
+    public static bool ShouldTouch(SessionCommitFacts facts, SessionFrontEndOptions options)
         => facts.Stored && !facts.UnsavedChanges && options.Resave && !facts.SavedExplicitly;
 
     /// <summary>
     /// Whether a stored session's cookie goes on the response: a new or regenerated ID, every response when
-    /// <see cref="GrainSessionOptions.Rolling"/>, a modified session with an expiring cookie, cookie attributes the app
+    /// <see cref="SessionFrontEndOptions.Rolling"/>, a modified session with an expiring cookie, cookie attributes the app
     /// changed, or a cookie signed with an older secret.
     /// </summary>
-    public static bool ShouldSetCookie(SessionCommitFacts facts, GrainSessionOptions options)
+    public static bool ShouldSetCookie(SessionCommitFacts facts, SessionFrontEndOptions options)
         => facts.Stored
             && (facts.IdChanged || options.Rolling || (facts.CookieExpires && facts.Modified) || facts.CookieChanged || facts.SignedWithOlderSecret);
 }

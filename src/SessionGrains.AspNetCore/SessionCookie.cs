@@ -2,7 +2,7 @@ namespace SessionGrains.AspNetCore;
 
 /// <summary>
 /// This request's view of the session cookie (express-session's <c>req.session.cookie</c>), initialized from
-/// <see cref="GrainSessionCookieOptions"/>. Changing it changes the cookie sent with this response, and a change
+/// <see cref="SessionCookieOptions"/>. Changing it changes the cookie sent with this response, and a change
 /// makes the middleware send the cookie.
 /// </summary>
 public sealed class SessionCookie
@@ -11,7 +11,7 @@ public sealed class SessionCookie
     private DateTimeOffset? _expires;
     private TimeSpan? _originalMaxAge;
 
-    internal SessionCookie(GrainSessionCookieOptions options, TimeProvider clock)
+    internal SessionCookie(SessionCookieOptions options, TimeProvider clock)
     {
         _clock = clock;
         Path = options.Path;
@@ -73,7 +73,7 @@ public sealed class SessionCookie
     public SessionCookieSecure Secure { get; set; }
 
     /// <summary>The SameSite attribute.</summary>
-    public SessionSameSite SameSite { get; set; }
+    public SessionCookieSameSite SameSite { get; set; }
 
     /// <summary>The Priority attribute.</summary>
     public SessionCookiePriority Priority { get; set; }

@@ -18,7 +18,7 @@ public sealed class SessionCookieSigner
     private readonly ThreadLocal<IncrementalHash[]> _macs; // keyed HMACs reused per thread: no key setup per call
 
     /// <summary>Creates a signer for the configured secrets.</summary>
-    public SessionCookieSigner(IOptions<GrainSessionOptions> options)
+    public SessionCookieSigner(IOptions<SessionFrontEndOptions> options)
         : this(options.Value.Secrets)
     {
     }

@@ -8,9 +8,9 @@ using SameSiteMode = Microsoft.Net.Http.Headers.SameSiteMode;
 namespace SessionGrains.AspNetCore;
 
 /// <summary>Writes the session cookie (and the optional session header) in express-session's format.</summary>
-internal sealed class SessionCookieWriter(IOptions<GrainSessionOptions> options, SessionCookieSigner signer, ILogger<SessionCookieWriter> logger)
+internal sealed class SessionCookieWriter(IOptions<SessionFrontEndOptions> options, SessionCookieSigner signer, ILogger<SessionCookieWriter> logger)
 {
-    private readonly GrainSessionOptions _options = options.Value;
+    private readonly SessionFrontEndOptions _options = options.Value;
 
     /// <summary>Sends the signed cookie for <paramref name="sessionId"/>.</summary>
     public void Write(HttpContext context, SessionCookie cookie, string sessionId)
@@ -19,7 +19,7 @@ internal sealed class SessionCookieWriter(IOptions<GrainSessionOptions> options,
     /// <summary>Sends an expired cookie that removes the browser's copy.</summary>
     public void Clear(HttpContext context, SessionCookie cookie) => Append(context, cookie, string.Empty, DateTimeOffset.UnixEpoch);
 
-    /// <summary>Whether the request came over HTTPS, by the <see cref="GrainSessionOptions.Proxy"/> rule.</summary>
+    /// <summary>Whether the request came over HTTPS, by the <see cref="SessionFrontEndOptions.Proxy"/> rule.</summary>
     private bool IsSecure(HttpContext context)
     {
         var directTls = context.Features.Get<ITlsConnectionFeature>() is not null;
@@ -36,7 +36,7 @@ internal sealed class SessionCookieWriter(IOptions<GrainSessionOptions> options,
         var secureRequest = IsSecure(context);
         if (cookie.Secure == SessionCookieSecure.True && !secureRequest)
         {
-            GrainSessionLog.SecureCookieNotSent(logger);
+            SessionFrontEndLog.SecureCookieNotSent(logger);
             return;
         }
 
@@ -49,9 +49,9 @@ internal sealed class SessionCookieWriter(IOptions<GrainSessionOptions> options,
             Secure = cookie.Secure == SessionCookieSecure.True || (cookie.Secure == SessionCookieSecure.Auto && secureRequest),
             SameSite = cookie.SameSite switch
             {
-                SessionSameSite.None => SameSiteMode.None,
-                SessionSameSite.Strict => SameSiteMode.Strict,
-                SessionSameSite.Auto => secureRequest ? SameSiteMode.None : SameSiteMode.Lax,
+                SessionCookieSameSite.None => SameSiteMode.None,
+                SessionCookieSameSite.Strict => SameSiteMode.Strict,
+                SessionCookieSameSite.Auto => secureRequest ? SameSiteMode.None : SameSiteMode.Lax,
                 _ => SameSiteMode.Lax,
             },
         };

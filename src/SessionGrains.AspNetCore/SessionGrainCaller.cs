@@ -10,7 +10,7 @@ namespace SessionGrains.AspNetCore;
 /// <see cref="SessionUnavailableException"/> once the budget is spent or the failure is not transient. Deadlines run on
 /// real time, never on the app's (possibly fake) session clock.
 /// </summary>
-internal sealed class SessionGrainCaller(IGrainFactory grains, IOptions<GrainSessionOptions> sessionOptions, ILogger<SessionGrainCaller> logger)
+internal sealed class SessionGrainCaller(IGrainFactory grains, IOptions<SessionFrontEndOptions> sessionOptions, ILogger<SessionGrainCaller> logger)
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(1);
@@ -49,11 +49,11 @@ internal sealed class SessionGrainCaller(IGrainFactory grains, IOptions<GrainSes
                 remaining = options.RetryDeadline - TimeProvider.System.GetElapsedTime(started);
                 if (!IsTransient(exception) || attempt >= options.MaxAttempts || remaining - wait < ShortestAttempt)
                 {
-                    GrainSessionLog.ClusterCallFailed(logger, attempt, exception);
+                    SessionFrontEndLog.ClusterCallFailed(logger, attempt, exception);
                     throw new SessionUnavailableException("The session store is unavailable.", exception);
                 }
 
-                GrainSessionLog.CallRetried(logger, attempt, wait, exception.GetType().Name);
+                SessionFrontEndLog.CallRetried(logger, attempt, wait, exception.GetType().Name);
                 beforeRetry?.Invoke();
                 await Task.Delay(wait);
                 pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;

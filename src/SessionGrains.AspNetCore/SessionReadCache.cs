@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace SessionGrains.AspNetCore;
 
 /// <summary>
-/// A client-mode front end's cache of sessions loaded under read leases (<see cref="GrainSessionOptions.ReadLease"/>):
+/// A client-mode front end's cache of sessions loaded under read leases (<see cref="SessionFrontEndOptions.ReadLease"/>):
 /// a load within the lease is served here, without a grain call. The grain invalidates this cache before it
 /// acknowledges a change made elsewhere; this front end's own writes update it from the result's version.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
     private long _tickets;
 
     /// <summary>Creates the cache; AddGrainSessions registers it as a singleton.</summary>
-    public SessionReadCache(IGrainFactory grains, IOptions<GrainSessionOptions> options)
+    public SessionReadCache(IGrainFactory grains, IOptions<SessionFrontEndOptions> options)
     {
         _grains = grains;
         Lease = options.Value.ReadLease;
@@ -107,7 +107,7 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
                 CreatedAt = cached.Snapshot.CreatedAt,
                 LastAccessAt = cached.Snapshot.LastAccessAt,
                 ExpiresAt = result.ExpiresAt == default ? cached.Snapshot.ExpiresAt : result.ExpiresAt,
-                Settings = cached.Snapshot.Settings,
+                Timeouts = cached.Snapshot.Timeouts,
             };
             if (_slots.TryUpdate(sessionId, cached with { Snapshot = snapshot }, current))
             {

@@ -5,7 +5,7 @@ namespace SessionGrains.AspNetCore;
 /// whether a live record backs it, and the calls that load, create, change, increment, move and delete it through
 /// <see cref="GrainSessionStore"/>. A session that ends mid-request (destroyed elsewhere, expired) starts over empty.
 /// </summary>
-internal sealed class SessionUnitOfWork(GrainSessionStore store, SessionSettings settings, Func<string> newId)
+internal sealed class SessionUnitOfWork(GrainSessionStore store, SessionTimeouts timeouts, Func<string> newId)
 {
     private string? _loadedId; // the presented ID whose session was loaded
 
@@ -70,11 +70,11 @@ internal sealed class SessionUnitOfWork(GrainSessionStore store, SessionSettings
         if (!IsStored)
         {
             AssignId();
-            var created = await store.CreateAsync(Id!, settings, Tracker.All());
+            var created = await store.CreateAsync(Id!, timeouts, Tracker.All());
             if (created.Status == SessionWriteStatus.AlreadyExists)
             {
                 Id = newId(); // a collision of random IDs: practically never, but never share a session
-                created = await store.CreateAsync(Id, settings, Tracker.All());
+                created = await store.CreateAsync(Id, timeouts, Tracker.All());
             }
 
             IsStored = created.Succeeded;
@@ -132,7 +132,7 @@ internal sealed class SessionUnitOfWork(GrainSessionStore store, SessionSettings
         if (IsStored)
         {
             var changes = Tracker.HasUnsavedChanges ? Tracker.Changes() : null;
-            var result = await store.RegenerateAsync(Id!, nextId, settings, changes);
+            var result = await store.RegenerateAsync(Id!, nextId, timeouts, changes);
             if (result.Status != SessionWriteStatus.Succeeded)
             {
                 EndedDuringRequest(); // the old session ended meanwhile (or the new ID was taken): start clean

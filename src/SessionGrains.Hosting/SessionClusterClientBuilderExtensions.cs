@@ -3,35 +3,37 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using SessionGrains.Hosting;
 
-namespace SessionGrains.Hosting;
+namespace Orleans.Hosting;
 
-/// <summary>Configures a cluster client (a web front end) from <see cref="SessionClusterSettings"/>.</summary>
+/// <summary>Configures a cluster client (a web front end) from <see cref="SessionClusterOptions"/>.</summary>
 public static class SessionClusterClientBuilderExtensions
 {
     /// <summary>
-    /// Gateway discovery as <paramref name="settings"/> says, and a connection that keeps retrying while the cluster
+    /// Gateway discovery as <paramref name="cluster"/> says, and a connection that keeps retrying while the cluster
     /// starts (the client stays unavailable, and session requests answer 503, until it connects).
     /// </summary>
-    public static IClientBuilder UseSessionCluster(this IClientBuilder client, SessionClusterSettings settings)
+    public static IClientBuilder UseSessionCluster(this IClientBuilder client, SessionClusterOptions cluster)
     {
+        SessionClusterOptionsValidator.ThrowIfInvalid(cluster);
         client.Configure<ClusterOptions>(o =>
         {
-            o.ClusterId = settings.ClusterId;
-            o.ServiceId = settings.ServiceId;
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
         });
 
-        if (settings.Clustering == ClusteringProvider.Localhost)
+        if (cluster.Clustering == ClusteringProvider.Localhost)
         {
-            var address = IPAddress.Parse(settings.AdvertisedAddress);
-            client.UseStaticClustering(settings.GatewayPorts.Select(port => new IPEndPoint(address, port)).ToArray());
+            var address = IPAddress.Parse(cluster.AdvertisedAddress);
+            client.UseStaticClustering(cluster.GatewayPorts.Select(port => new IPEndPoint(address, port)).ToArray());
         }
         else
         {
-            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.StorageConnectionString));
+            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(cluster.StorageConnectionString));
         }
 
-        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = settings.FailureDetection.GatewayListRefreshPeriod);
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = cluster.FailureDetection.GatewayListRefreshPeriod);
         client.Services.AddSingleton<IClientConnectionRetryFilter, RetryUntilConnected>();
         return client;
     }

@@ -3,58 +3,59 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using SessionGrains.Server;
+using SessionGrains.Hosting;
 
-namespace SessionGrains.Hosting;
+namespace Orleans.Hosting;
 
-/// <summary>Configures a SessionGrains silo from <see cref="SessionClusterSettings"/>.</summary>
+/// <summary>Configures a SessionGrains silo from <see cref="SessionClusterOptions"/>.</summary>
 public static class SessionClusterSiloBuilderExtensions
 {
-    /// <summary>The largest MaxSessionBytes that fits an Azure Table entity (~950 KB) after base64 and JSON encoding.</summary>
-    public const int AzureTableMaxSessionBytes = 256 * 1024;
-
     /// <summary>
     /// Clustering, endpoints, the "sessions" grain storage, reminders and the session grain, as
-    /// <paramref name="settings"/> says. <paramref name="sessionGrains"/> (e.g. the "SessionGrains" section) binds
-    /// <see cref="SessionGrainOptions"/>.
+    /// <paramref name="cluster"/> says. <paramref name="sessionGrains"/> (e.g. the "SessionGrains" section) binds
+    /// <see cref="SessionSiloOptions"/>.
     /// </summary>
-    public static ISiloBuilder UseSessionCluster(this ISiloBuilder silo, SessionClusterSettings settings, IConfiguration? sessionGrains = null)
+    public static ISiloBuilder UseSessionCluster(this ISiloBuilder silo, SessionClusterOptions cluster, IConfiguration? sessionGrains = null)
     {
+        SessionClusterOptionsValidator.ThrowIfInvalid(cluster);
         silo.Configure<ClusterOptions>(o =>
         {
-            o.ClusterId = settings.ClusterId;
-            o.ServiceId = settings.ServiceId;
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
         });
 
-        var address = IPAddress.Parse(settings.AdvertisedAddress);
-        if (settings.Clustering == ClusteringProvider.Localhost)
+        var address = IPAddress.Parse(cluster.AdvertisedAddress);
+        if (cluster.Clustering == ClusteringProvider.Localhost)
         {
-            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort,
-                new IPEndPoint(address, settings.PrimarySiloPort), settings.ServiceId, settings.ClusterId);
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort,
+                new IPEndPoint(address, cluster.PrimarySiloPort), cluster.ServiceId, cluster.ClusterId);
         }
         else
         {
-            silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.StorageConnectionString));
-            silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+            silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(cluster.StorageConnectionString));
+            silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
         }
 
-        if (settings.Kubernetes)
+        if (cluster.Kubernetes)
         {
             silo.UseKubernetesHosting();
         }
 
-        return silo.AddSessionProviders(settings, sessionGrains);
+        return silo.AddSessionProviders(cluster, sessionGrains);
     }
 
     /// <summary>
     /// The "sessions" grain storage, the reminder service, failure detection and the session grain, as
-    /// <paramref name="settings"/> says, without clustering: for silos whose clustering is set up elsewhere (e.g.
+    /// <paramref name="cluster"/> says, without clustering: for silos whose clustering is set up elsewhere (e.g.
     /// Orleans' TestingHost).
     /// </summary>
-    public static ISiloBuilder AddSessionProviders(this ISiloBuilder silo, SessionClusterSettings settings, IConfiguration? sessionGrains = null)
+    public static ISiloBuilder AddSessionProviders(this ISiloBuilder silo, SessionClusterOptions cluster, IConfiguration? sessionGrains = null)
     {
-        var detection = settings.FailureDetection;
+        SessionClusterOptionsValidator.ThrowIfInvalid(cluster);
+        var detection = cluster.FailureDetection;
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = detection.ProbeTimeout;
@@ -62,19 +63,19 @@ public static class SessionClusterSiloBuilderExtensions
             o.NumVotesForDeathDeclaration = detection.NumVotesForDeathDeclaration;
         });
 
-        switch (settings.GrainStorage)
+        switch (cluster.GrainStorage)
         {
             case GrainStorageProvider.AzureTable:
-                silo.AddAzureTableGrainStorage(SessionGrainOptions.DefaultStorageName, o =>
+                silo.AddAzureTableGrainStorage(SessionSiloOptions.DefaultStorageName, o =>
                 {
-                    o.TableServiceClient = new TableServiceClient(settings.StorageConnectionString);
+                    o.TableServiceClient = new TableServiceClient(cluster.StorageConnectionString);
                     o.DeleteStateOnClear = true; // destroyed and expired sessions leave no row (the default keeps it)
                 });
                 break;
             case GrainStorageProvider.AzureBlob:
-                silo.AddAzureBlobGrainStorage(SessionGrainOptions.DefaultStorageName, o =>
+                silo.AddAzureBlobGrainStorage(SessionSiloOptions.DefaultStorageName, o =>
                 {
-                    o.BlobServiceClient = new BlobServiceClient(settings.StorageConnectionString);
+                    o.BlobServiceClient = new BlobServiceClient(cluster.StorageConnectionString);
                     o.DeleteStateOnClear = true;
                 });
                 break;
@@ -83,9 +84,9 @@ public static class SessionClusterSiloBuilderExtensions
                 break;
         }
 
-        if (settings.Reminders == ReminderProvider.AzureTable)
+        if (cluster.Reminders == ReminderProvider.AzureTable)
         {
-            silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(settings.StorageConnectionString));
+            silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(cluster.StorageConnectionString));
         }
         else
         {
@@ -93,9 +94,10 @@ public static class SessionClusterSiloBuilderExtensions
         }
 
         silo.AddSessionGrains(o => sessionGrains?.Bind(o));
-        silo.Services.AddOptions<SessionGrainOptions>().Validate(
-            o => settings.GrainStorage != GrainStorageProvider.AzureTable || o.MaxSessionBytes <= AzureTableMaxSessionBytes,
-            $"SessionGrains:MaxSessionBytes exceeds {AzureTableMaxSessionBytes}, more than an Azure Table entity holds; use Cluster:GrainStorage=AzureBlob for larger sessions.");
+        if (cluster.GrainStorage == GrainStorageProvider.AzureTable)
+        {
+            silo.Services.AddSingleton<IValidateOptions<SessionSiloOptions>, AzureTableSessionSizeValidator>();
+        }
         return silo;
     }
 }

@@ -6,14 +6,14 @@ namespace SessionGrains.Server;
 
 /// <summary>
 /// The sessions whose grains are active in this silo, for front ends co-hosted with it: a load finds the published
-/// record here and skips the grain call (see <see cref="SessionGrainOptions.LocalReads"/>).
+/// record here and skips the grain call (see <see cref="SessionSiloOptions.LocalReads"/>).
 /// </summary>
 public sealed class LocalSessionDirectory(
-    IOptions<SessionGrainOptions> options,
+    IOptions<SessionSiloOptions> options,
     [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock) : ILocalSessionReader
 {
     private readonly ConcurrentDictionary<string, LocalSessionEntry> _entries = new(StringComparer.Ordinal);
-    private readonly SessionGrainOptions _options = options.Value;
+    private readonly SessionSiloOptions _options = options.Value;
 
     /// <summary>Whether the session's grain is active here and has published it.</summary>
     public bool IsPublished(string sessionId) => _entries.TryGetValue(sessionId, out var entry) && entry.Record is not null;

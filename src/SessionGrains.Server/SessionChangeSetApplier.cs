@@ -42,7 +42,7 @@ internal static class SessionChangeSetApplier
     public static SessionWriteStatus TryApply(
         IReadOnlyDictionary<string, byte[]> current,
         SessionChangeSet changes,
-        SessionGrainOptions limits,
+        SessionSiloOptions limits,
         out Dictionary<string, byte[]> result,
         out string? error)
     {
@@ -70,7 +70,7 @@ internal static class SessionChangeSetApplier
         return SessionWriteStatus.Succeeded;
     }
 
-    private static SessionWriteStatus ValidateSets(SessionChangeSet changes, SessionGrainOptions limits, out string? error)
+    private static SessionWriteStatus ValidateSets(SessionChangeSet changes, SessionSiloOptions limits, out string? error)
     {
         error = null;
         foreach (var (key, value) in changes.Sets ?? [])
@@ -91,7 +91,7 @@ internal static class SessionChangeSetApplier
         return SessionWriteStatus.Succeeded;
     }
 
-    /// <summary>The size that counts against <see cref="SessionGrainOptions.MaxSessionBytes"/>: UTF-8 key bytes plus value bytes.</summary>
+    /// <summary>The size that counts against <see cref="SessionSiloOptions.MaxSessionBytes"/>: UTF-8 key bytes plus value bytes.</summary>
     public static long SizeOf(IReadOnlyDictionary<string, byte[]> data)
     {
         long bytes = 0;

@@ -9,7 +9,7 @@ namespace SessionGrains.Server;
 /// </summary>
 internal sealed class SessionExpirySchedule(
     IGrainBase grain, Func<CancellationToken, Task> onExpiryDue, Func<Task> onEmptyLifetimeEnd, TimeSpan timerHorizon,
-    TimeSpan minimumReminderPeriod, SessionGrainOptions options, ILogger logger, string logId)
+    TimeSpan minimumReminderPeriod, SessionSiloOptions options, ILogger logger, string logId)
 {
     private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(1);
 
@@ -63,9 +63,9 @@ internal sealed class SessionExpirySchedule(
         => _emptyActivationTimer ??= grain.RegisterGrainTimer(onEmptyLifetimeEnd, new GrainTimerCreationOptions(EmptyActivationLifetime, Timeout.InfiniteTimeSpan));
 
     /// <summary>Registers the cleanup reminder, with a period from the session's idle timeout unless configured.</summary>
-    public Task RegisterReminderAsync(SessionSettings settings)
+    public Task RegisterReminderAsync(SessionTimeouts timeouts)
     {
-        var period = options.ReminderPeriod ?? (settings.IdleTimeout > MaxTimerDelay ? MaxTimerDelay : settings.IdleTimeout);
+        var period = options.ReminderPeriod ?? (timeouts.IdleTimeout > MaxTimerDelay ? MaxTimerDelay : timeouts.IdleTimeout);
         period = period < minimumReminderPeriod ? minimumReminderPeriod : period;
         return grain.RegisterOrUpdateReminder(SessionGrain.ReminderName, period, period);
     }

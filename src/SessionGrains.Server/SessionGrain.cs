@@ -26,7 +26,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     /// <summary>The name of the per-session cleanup reminder.</summary>
     public const string ReminderName = "session-expiry";
 
-    private readonly SessionGrainOptions _options;
+    private readonly SessionSiloOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly string _logId;
@@ -40,7 +40,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     public SessionGrain(
         IGrainContext grainContext,
         IPersistentStateFactory stateFactory,
-        IOptions<SessionGrainOptions> options,
+        IOptions<SessionSiloOptions> options,
         IOptions<ReminderOptions> reminderOptions,
         IOptions<GrainCollectionOptions> collectionOptions,
         [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock,
@@ -86,11 +86,11 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
 
     /// <inheritdoc />
     public async Task<SessionWriteResult> CreateAsync(
-        SessionSettings settings, SessionChangeSet? initialChanges, Guid operationId = default, CancellationToken cancellationToken = default)
+        SessionTimeouts timeouts, SessionChangeSet? initialChanges, Guid operationId = default, CancellationToken cancellationToken = default)
     {
         _servedCaller = true;
         var now = _clock.GetUtcNow();
-        if (settings.IdleTimeout <= TimeSpan.Zero || settings.AbsoluteTimeout <= TimeSpan.Zero)
+        if (timeouts.IdleTimeout <= TimeSpan.Zero || timeouts.AbsoluteTimeout <= TimeSpan.Zero)
         {
             return new(SessionWriteStatus.InvalidRequest, Error: "Timeouts must be positive.");
         }
@@ -108,11 +108,11 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
 
         // Reminder first: a crash before the record is written leaves a reminder that finds nothing and removes itself,
         // never a record without a reminder.
-        await _expiry.RegisterReminderAsync(settings);
+        await _expiry.RegisterReminderAsync(timeouts);
         await _copies.BeforeChangeAsync(); // holders of an ended session under this ID
-        await _writer.CreateAsync(now, settings, data, operationId);
+        await _writer.CreateAsync(now, timeouts, data, operationId);
         _lifetime.Reset();
-        SessionGrainLog.Created(_logger, _logId, settings.IdleTimeout, Record.AbsoluteExpiresAt);
+        SessionGrainLog.Created(_logger, _logId, timeouts.IdleTimeout, Record.AbsoluteExpiresAt);
         _expiry.Disarm();
         _expiry.Arm(ExpiresAt - now);
         return Succeeded();
@@ -206,7 +206,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
 
     /// <inheritdoc />
     public async Task<SessionWriteResult> RegenerateAsync(
-        string newSessionId, SessionSettings settings, SessionChangeSet? changes, Guid operationId = default,
+        string newSessionId, SessionTimeouts timeouts, SessionChangeSet? changes, Guid operationId = default,
         CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(newSessionId) || newSessionId == this.GetPrimaryKeyString())
@@ -237,7 +237,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         // This grain does not interleave, so nothing can change or read it while the new session is created; local
         // reads and read leases are withdrawn first, so they wait for the outcome here too.
         await _copies.WithdrawAsync();
-        var created = await newSession.CreateAsync(settings, carried, operationId);
+        var created = await newSession.CreateAsync(timeouts, carried, operationId);
         if (created.Succeeded)
         {
             await _lifetime.DeleteAsync();

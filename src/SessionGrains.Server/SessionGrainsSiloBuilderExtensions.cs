@@ -4,33 +4,35 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
+using SessionGrains;
+using SessionGrains.Server;
 
-namespace SessionGrains.Server;
+namespace Orleans.Hosting;
 
 /// <summary>Registers SessionGrains in a silo.</summary>
 public static class SessionGrainsSiloBuilderExtensions
 {
     /// <summary>
     /// Adds the session grain. The silo must also have a grain storage provider named
-    /// <see cref="SessionGrainOptions.StorageName"/> ("sessions" by default) and a reminder service.
+    /// <see cref="SessionSiloOptions.StorageName"/> ("sessions" by default) and a reminder service.
     /// </summary>
-    public static ISiloBuilder AddSessionGrains(this ISiloBuilder builder, Action<SessionGrainOptions>? configure = null)
+    public static ISiloBuilder AddSessionGrains(this ISiloBuilder builder, Action<SessionSiloOptions>? configure = null)
     {
-        var options = builder.Services.AddOptions<SessionGrainOptions>();
+        var options = builder.Services.AddOptions<SessionSiloOptions>();
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
         options.ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionGrainOptions>, SessionGrainOptionsValidator>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionSiloOptions>, SessionSiloOptionsValidator>());
 
         builder.Services.TryAddKeyedSingleton(SessionGrainServiceKeys.TimeProvider,
             (services, _) => services.GetService<TimeProvider>() ?? TimeProvider.System);
         builder.Services.AddSingleton<LocalSessionDirectory>();
         builder.Services.AddSingleton<ILocalSessionReader>(sp => sp.GetRequiredService<LocalSessionDirectory>());
         builder.Services.AddOptions<GrainCollectionOptions>()
-            .Configure<IOptions<SessionGrainOptions>>((collection, sessions) =>
+            .Configure<IOptions<SessionSiloOptions>>((collection, sessions) =>
                 collection.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!] = sessions.Value.CollectionAge);
         return builder;
     }
@@ -41,7 +43,7 @@ public static class SessionGrainsSiloBuilderExtensions
     /// and less than half the allocations (StorageFormatBenchmarks). Not durable: for development, tests and
     /// single-process deployments that accept losing sessions on restart.
     /// </summary>
-    public static ISiloBuilder AddSessionMemoryStorage(this ISiloBuilder builder, string name = SessionGrainOptions.DefaultStorageName)
+    public static ISiloBuilder AddSessionMemoryStorage(this ISiloBuilder builder, string name = SessionSiloOptions.DefaultStorageName)
         => builder.AddMemoryGrainStorage(name, options => options.Configure<Serializer>(
             (storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
 }

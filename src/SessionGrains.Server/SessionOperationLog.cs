@@ -2,8 +2,8 @@ namespace SessionGrains.Server;
 
 /// <summary>
 /// The bounded list of recent writes in a session's record (<see cref="SessionRecord.Operations"/>): at most
-/// <see cref="SessionGrainOptions.MaxRetainedOperations"/> entries, none older than
-/// <see cref="SessionGrainOptions.OperationRetention"/>. Lists are never changed once stored; each write makes a new one.
+/// <see cref="SessionSiloOptions.MaxRetainedOperations"/> entries, none older than
+/// <see cref="SessionSiloOptions.OperationRetention"/>. Lists are never changed once stored; each write makes a new one.
 /// </summary>
 internal static class SessionOperationLog
 {
@@ -30,7 +30,7 @@ internal static class SessionOperationLog
     /// The list to store with <paramref name="added"/>: <paramref name="operations"/> without the entries
     /// that have aged out or exceed the count once <paramref name="added"/> (when its ID is not empty) comes last.
     /// </summary>
-    public static SessionOperation[] Append(SessionOperation[] operations, SessionOperation added, SessionGrainOptions options)
+    public static SessionOperation[] Append(SessionOperation[] operations, SessionOperation added, SessionSiloOptions options)
     {
         var keep = added.Id == Guid.Empty ? options.MaxRetainedOperations : options.MaxRetainedOperations - 1;
         var oldest = added.At - options.OperationRetention;

@@ -56,6 +56,6 @@ public sealed class SessionRecord
         CreatedAt = CreatedAt,
         LastAccessAt = lastAccessAt,
         ExpiresAt = ExpiresAt(lastAccessAt),
-        Settings = new SessionSettings(IdleTimeout, AbsoluteExpiresAt - CreatedAt),
+        Timeouts = new SessionTimeouts(IdleTimeout, AbsoluteExpiresAt - CreatedAt),
     };
 }

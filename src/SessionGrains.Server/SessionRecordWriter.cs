@@ -5,11 +5,11 @@ namespace SessionGrains.Server;
 /// <summary>
 /// Writes a session's record: a new session, a data change with its operation ID and result (one record write), and
 /// the last access, shared by interleaved loads and written only when the stored one has grown older than
-/// <see cref="SessionGrainOptions.TouchWriteInterval"/>. A stored record is never changed: each write stores a new
+/// <see cref="SessionSiloOptions.TouchWriteInterval"/>. A stored record is never changed: each write stores a new
 /// one, and on failure the current one stays.
 /// </summary>
 internal sealed class SessionRecordWriter(
-    IPersistentState<SessionRecord> state, SessionCopies copies, SessionGrainOptions options, TimeProvider clock,
+    IPersistentState<SessionRecord> state, SessionCopies copies, SessionSiloOptions options, TimeProvider clock,
     ILogger logger, string logId)
 {
     private Task? _touchWrite;
@@ -36,15 +36,15 @@ internal sealed class SessionRecordWriter(
     }
 
     /// <summary>Stores a new session's first record: version 1, created and accessed <paramref name="now"/>.</summary>
-    public Task CreateAsync(DateTimeOffset now, SessionSettings settings, Dictionary<string, byte[]> data, Guid operationId)
+    public Task CreateAsync(DateTimeOffset now, SessionTimeouts timeouts, Dictionary<string, byte[]> data, Guid operationId)
         => WriteAsync(new SessionRecord
         {
             Data = data,
             Version = 1,
             CreatedAt = now,
             LastAccessAt = now,
-            IdleTimeout = settings.IdleTimeout,
-            AbsoluteExpiresAt = now + settings.AbsoluteTimeout,
+            IdleTimeout = timeouts.IdleTimeout,
+            AbsoluteExpiresAt = now + timeouts.AbsoluteTimeout,
             Operations = SessionOperationLog.Append([], new SessionOperation { Id = operationId, Version = 1, At = now }, options),
         });
 
@@ -106,7 +106,7 @@ internal sealed class SessionRecordWriter(
     }
 
     /// <summary>True when an access at <paramref name="now"/> must write the last access of <paramref name="stored"/>.</summary>
-    internal static bool IsTouchWriteDue(SessionRecord stored, DateTimeOffset now, SessionGrainOptions options)
+    internal static bool IsTouchWriteDue(SessionRecord stored, DateTimeOffset now, SessionSiloOptions options)
         => now - stored.LastAccessAt >= TimeSpan.FromTicks(Math.Min(options.TouchWriteInterval.Ticks, stored.IdleTimeout.Ticks / 4));
 
     private async Task WriteAsync(SessionRecord next)

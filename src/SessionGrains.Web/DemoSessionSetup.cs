@@ -12,13 +12,13 @@ public static class DemoSessionSetup
     public static IServiceCollection AddDemoSessions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddGrainSessions(configuration.GetSection("Session"));
-        services.AddSingleton<IPostConfigureOptions<GrainSessionOptions>, DevelopmentSecretFallback>();
+        services.AddSingleton<IPostConfigureOptions<SessionFrontEndOptions>, DevelopmentSecretFallback>();
         return services;
     }
 
-    private sealed class DevelopmentSecretFallback(ILogger<DevelopmentSecretFallback> logger) : IPostConfigureOptions<GrainSessionOptions>
+    private sealed class DevelopmentSecretFallback(ILogger<DevelopmentSecretFallback> logger) : IPostConfigureOptions<SessionFrontEndOptions>
     {
-        public void PostConfigure(string? name, GrainSessionOptions options)
+        public void PostConfigure(string? name, SessionFrontEndOptions options)
         {
             if (options.Secrets.Length > 0)
             {

@@ -9,7 +9,7 @@ if (new[] { WebHostDefaults.ServerUrlsKey, WebHostDefaults.HttpPortsKey, WebHost
     builder.WebHost.UseUrls("http://127.0.0.1:5000");
 }
 
-var cluster = builder.Configuration.GetSection(SessionClusterSettings.SectionName).Get<SessionClusterSettings>() ?? new();
+var cluster = builder.Configuration.GetSection(SessionClusterOptions.SectionName).Get<SessionClusterOptions>() ?? new();
 if (builder.Configuration.GetValue("Cluster:Mode", FrontEndMode.CoHosted) == FrontEndMode.Client)
 {
     builder.UseOrleansClient(client => client.UseSessionCluster(cluster));

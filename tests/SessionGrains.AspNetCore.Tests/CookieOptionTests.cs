@@ -101,7 +101,7 @@ public sealed class CookieOptionTests(FrontEndCluster cluster)
         {
             o.Proxy = false;
             o.Cookie.Secure = SessionCookieSecure.Auto;
-            o.Cookie.SameSite = SessionSameSite.Auto;
+            o.Cookie.SameSite = SessionCookieSameSite.Auto;
         }, beforeSessions: DirectTlsOnHttps);
 
         var forwarded = await app.PostAsync(SetPath, configure: ForwardedProto("https"));
@@ -157,12 +157,12 @@ public sealed class CookieOptionTests(FrontEndCluster cluster)
     // ---- SameSite ----
 
     [Theory]
-    [InlineData(SessionSameSite.Lax, false, SameSiteMode.Lax)]
-    [InlineData(SessionSameSite.Strict, false, SameSiteMode.Strict)]
-    [InlineData(SessionSameSite.None, true, SameSiteMode.None)]
-    [InlineData(SessionSameSite.Auto, true, SameSiteMode.None)]
-    [InlineData(SessionSameSite.Auto, false, SameSiteMode.Lax)]
-    public async Task SameSite_is_written_as_configured(SessionSameSite option, bool https, SameSiteMode expected)
+    [InlineData(SessionCookieSameSite.Lax, false, SameSiteMode.Lax)]
+    [InlineData(SessionCookieSameSite.Strict, false, SameSiteMode.Strict)]
+    [InlineData(SessionCookieSameSite.None, true, SameSiteMode.None)]
+    [InlineData(SessionCookieSameSite.Auto, true, SameSiteMode.None)]
+    [InlineData(SessionCookieSameSite.Auto, false, SameSiteMode.Lax)]
+    public async Task SameSite_is_written_as_configured(SessionCookieSameSite option, bool https, SameSiteMode expected)
     {
         await using var app = await TestApp.StartAsync(cluster.Grains, o => o.Cookie.SameSite = option);
 
@@ -309,7 +309,7 @@ public sealed class CookieOptionTests(FrontEndCluster cluster)
             o.Cookie.Domain = "example.com";
             o.Cookie.HttpOnly = false;
             o.Cookie.Secure = SessionCookieSecure.True;
-            o.Cookie.SameSite = SessionSameSite.None;
+            o.Cookie.SameSite = SessionCookieSameSite.None;
         });
 
         var response = await app.PostAsync(Https(SetPath));
@@ -367,7 +367,7 @@ public sealed class CookieOptionTests(FrontEndCluster cluster)
         services.AddGrainSessions(config.GetSection("Session"));
         using var provider = services.BuildServiceProvider();
 
-        var options = provider.GetRequiredService<IOptions<GrainSessionOptions>>().Value;
+        var options = provider.GetRequiredService<IOptions<SessionFrontEndOptions>>().Value;
 
         Assert.Equal(["new secret that is long enough to sign with", "old secret that is long enough to verify with"], options.Secrets);
         Assert.Equal("app.sid", options.Name);
@@ -385,7 +385,7 @@ public sealed class CookieOptionTests(FrontEndCluster cluster)
         Assert.Equal(SessionCookieSecure.Auto, options.Cookie.Secure);
         Assert.Equal(TimeSpan.FromMinutes(20), options.Cookie.MaxAge);
         Assert.Equal(new DateTimeOffset(2027, 1, 2, 3, 4, 5, TimeSpan.Zero), options.Cookie.Expires);
-        Assert.Equal(SessionSameSite.Strict, options.Cookie.SameSite);
+        Assert.Equal(SessionCookieSameSite.Strict, options.Cookie.SameSite);
         Assert.Equal(SessionCookiePriority.High, options.Cookie.Priority);
         Assert.True(options.Cookie.Partitioned);
     }

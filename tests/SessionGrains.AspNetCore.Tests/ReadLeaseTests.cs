@@ -4,7 +4,7 @@ using static SessionGrains.AspNetCore.Tests.TestApp;
 namespace SessionGrains.AspNetCore.Tests;
 
 /// <summary>
-/// Client-mode front ends serve sessions from their read cache while a lease lasts (GrainSessionOptions.ReadLease),
+/// Client-mode front ends serve sessions from their read cache while a lease lasts (SessionFrontEndOptions.ReadLease),
 /// yet every acknowledged change, from any front end, is seen by the next read on every front end.
 /// </summary>
 [Collection(FrontEndCollection.Name)]

@@ -10,7 +10,7 @@ public sealed class SaveRuleTests(FrontEndCluster cluster)
 {
     // ---- The rules as a table (no cluster): SessionCommitRules ----
 
-    private static GrainSessionOptions Options(string flags) => new()
+    private static SessionFrontEndOptions Options(string flags) => new()
     {
         Rolling = flags.Contains("rolling"),
         Resave = flags.Contains("resave"),

@@ -65,7 +65,7 @@ public sealed class SessionReadCacheTests(FrontEndCluster cluster)
         Assert.Null(cache.TryGet(Id));
     }
 
-    private SessionReadCache NewCache() => new(cluster.Grains, Options.Create(new GrainSessionOptions
+    private SessionReadCache NewCache() => new(cluster.Grains, Options.Create(new SessionFrontEndOptions
     {
         Secrets = [TestApp.Secret],
         ReadLease = TimeSpan.FromSeconds(10),
@@ -78,6 +78,6 @@ public sealed class SessionReadCacheTests(FrontEndCluster cluster)
         CreatedAt = DateTimeOffset.UnixEpoch,
         LastAccessAt = DateTimeOffset.UnixEpoch,
         ExpiresAt = DateTimeOffset.UnixEpoch + TimeSpan.FromMinutes(20),
-        Settings = new SessionSettings(TimeSpan.FromMinutes(20)),
+        Timeouts = new SessionTimeouts(TimeSpan.FromMinutes(20)),
     };
 }

@@ -34,7 +34,7 @@ public sealed class TestApp : IAsyncDisposable
 
     public static async Task<TestApp> StartAsync(
         IGrainFactory grains,
-        Action<GrainSessionOptions>? configure = null,
+        Action<SessionFrontEndOptions>? configure = null,
         Action<IEndpointRouteBuilder>? endpoints = null,
         Action<IApplicationBuilder>? beforeSessions = null,
         Action<IServiceCollection>? services = null)

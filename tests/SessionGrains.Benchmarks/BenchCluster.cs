@@ -14,11 +14,11 @@ namespace SessionGrains.Benchmarks;
 /// </summary>
 public static class BenchCluster
 {
-    public static readonly SessionSettings TwentyMinutes = new(TimeSpan.FromMinutes(20));
+    public static readonly SessionTimeouts TwentyMinutes = new(TimeSpan.FromMinutes(20));
 
     /// <param name="configure">Session grain options.</param>
     /// <param name="jsonStorage">Memory storage in Orleans' default JSON format instead of AddSessionMemoryStorage's binary one.</param>
-    public static InProcessTestCluster Build(Action<SessionGrainOptions>? configure = null, bool jsonStorage = false)
+    public static InProcessTestCluster Build(Action<SessionSiloOptions>? configure = null, bool jsonStorage = false)
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
@@ -28,7 +28,7 @@ public static class BenchCluster
             silo.UseInMemoryReminderService();
             if (jsonStorage)
             {
-                silo.AddMemoryGrainStorage(SessionGrainOptions.DefaultStorageName);
+                silo.AddMemoryGrainStorage(SessionSiloOptions.DefaultStorageName);
             }
             else
             {

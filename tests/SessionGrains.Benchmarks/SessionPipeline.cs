@@ -9,7 +9,7 @@ namespace SessionGrains.Benchmarks;
 internal static class SessionPipeline
 {
     public static RequestDelegate Build(
-        IGrainFactory grains, Action<GrainSessionOptions> configure, RequestDelegate app, ILocalSessionReader? localSessions = null)
+        IGrainFactory grains, Action<SessionFrontEndOptions> configure, RequestDelegate app, ILocalSessionReader? localSessions = null)
     {
         var services = new ServiceCollection().AddLogging().AddSingleton(grains);
         if (localSessions is not null)

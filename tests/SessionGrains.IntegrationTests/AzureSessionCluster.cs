@@ -10,7 +10,7 @@ namespace SessionGrains.IntegrationTests;
 /// <summary>An in-process cluster whose sessions and reminders live in Azurite.</summary>
 public sealed class AzureSessionCluster : IAsyncDisposable
 {
-    private AzureSessionCluster(InProcessTestCluster cluster, SessionClusterSettings settings)
+    private AzureSessionCluster(InProcessTestCluster cluster, SessionClusterOptions settings)
     {
         Cluster = cluster;
         Settings = settings;
@@ -18,7 +18,7 @@ public sealed class AzureSessionCluster : IAsyncDisposable
 
     public InProcessTestCluster Cluster { get; }
 
-    public SessionClusterSettings Settings { get; }
+    public SessionClusterOptions Settings { get; }
 
     public IGrainFactory Grains => Cluster.Client;
 
@@ -26,7 +26,7 @@ public sealed class AzureSessionCluster : IAsyncDisposable
     public static async Task<AzureSessionCluster> StartAsync(
         AzuriteServer azurite, SessionTestSilo testSilo, GrainStorageProvider storage, string serviceId, short silos = 2)
     {
-        var settings = new SessionClusterSettings
+        var settings = new SessionClusterOptions
         {
             GrainStorage = storage,
             Reminders = ReminderProvider.AzureTable,

@@ -9,7 +9,7 @@ namespace SessionGrains.IntegrationTests;
 [Collection(AzuriteCollection.Name)]
 public sealed class AzureStorageTests(AzuriteServer azurite, ITestOutputHelper output)
 {
-    private static readonly SessionSettings TwentyMinutes = new(TimeSpan.FromMinutes(20));
+    private static readonly SessionTimeouts TwentyMinutes = new(TimeSpan.FromMinutes(20));
 
     private static string NewId() => SessionTestSilo.NewSessionId();
 
@@ -53,7 +53,7 @@ public sealed class AzureStorageTests(AzuriteServer azurite, ITestOutputHelper o
         await using var cluster = await AzureSessionCluster.StartAsync(azurite, new SessionTestSilo(), storage, NewServiceId());
         var id = NewId();
         var session = cluster.Session(id);
-        var retained = new Server.SessionGrainOptions().MaxRetainedOperations;
+        var retained = new Server.SessionSiloOptions().MaxRetainedOperations;
         await session.CreateAsync(TwentyMinutes, Set("user", "ada"), Guid.NewGuid());
         var created = await cluster.StoredBytesAsync(storage, id);
         for (var i = 1; i < retained; i++)

@@ -15,7 +15,7 @@ namespace SessionGrains.IntegrationTests;
 [Collection(AzuriteCollection.Name)]
 public sealed class FailoverTests(AzuriteServer azurite)
 {
-    private static readonly SessionSettings TwentyMinutes = new(TimeSpan.FromMinutes(20));
+    private static readonly SessionTimeouts TwentyMinutes = new(TimeSpan.FromMinutes(20));
 
     private static string NewId() => SessionTestSilo.NewSessionId();
 

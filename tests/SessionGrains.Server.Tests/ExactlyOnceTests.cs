@@ -103,7 +103,7 @@ public sealed class ExactlyOnceTests(SessionCluster fixture)
     public async Task The_log_keeps_the_newest_operations_within_the_retention_only()
     {
         var id = SessionCluster.NewSessionId();
-        var options = new SessionGrainOptions();
+        var options = new SessionSiloOptions();
         await fixture.Session(id).CreateAsync(TwentyMinutes, null, Guid.NewGuid());
         var ids = Enumerable.Range(0, options.MaxRetainedOperations + 8).Select(_ => Guid.NewGuid()).ToArray();
         foreach (var operation in ids)

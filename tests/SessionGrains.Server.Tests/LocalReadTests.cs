@@ -84,7 +84,7 @@ public sealed class LocalReadTests(SessionCluster fixture)
     {
         var id = SessionCluster.NewSessionId();
         var session = fixture.Session(id);
-        await session.CreateAsync(new SessionSettings(TimeSpan.FromMinutes(4)), Set(("user", "ada"))); // touch writes after 1 min
+        await session.CreateAsync(new SessionTimeouts(TimeSpan.FromMinutes(4)), Set(("user", "ada"))); // touch writes after 1 min
         var host = fixture.HostDirectoryOf(id);
         fixture.Clock.Advance(TimeSpan.FromSeconds(50));
         var accessedAt = fixture.Clock.GetUtcNow();
@@ -124,7 +124,7 @@ public sealed class LocalReadTests(SessionCluster fixture)
     {
         var id = SessionCluster.NewSessionId();
         var session = fixture.Session(id);
-        await session.CreateAsync(new SessionSettings(TimeSpan.FromMinutes(20), TimeSpan.FromSeconds(30)), Set(("user", "ada")));
+        await session.CreateAsync(new SessionTimeouts(TimeSpan.FromMinutes(20), TimeSpan.FromSeconds(30)), Set(("user", "ada")));
         var host = fixture.HostDirectoryOf(id);
         fixture.Clock.Advance(TimeSpan.FromSeconds(31)); // no touch write is due yet: only expiry refuses the read
 

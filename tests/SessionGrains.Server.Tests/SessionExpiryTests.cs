@@ -44,7 +44,7 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
     {
         var id = SessionCluster.NewSessionId();
         var session = fixture.Session(id);
-        await session.CreateAsync(new SessionSettings(TimeSpan.FromSeconds(1)), Set(("user", "ada")));
+        await session.CreateAsync(new SessionTimeouts(TimeSpan.FromSeconds(1)), Set(("user", "ada")));
         fixture.Clock.Advance(TimeSpan.FromSeconds(2)); // session time passes at once; the timer fires after 1 s of real time
 
         await fixture.WaitUntilExpiredAsync(id, "the timer deletes the record");
@@ -59,7 +59,7 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
     {
         var id = SessionCluster.NewSessionId();
         var session = fixture.Session(id);
-        await session.CreateAsync(new SessionSettings(TimeSpan.FromSeconds(1)), Set(("user", "ada")));
+        await session.CreateAsync(new SessionTimeouts(TimeSpan.FromSeconds(1)), Set(("user", "ada")));
         fixture.Clock.Advance(TimeSpan.FromMilliseconds(900));
         await session.TouchAsync(); // expiry slides to 1.9 s of session time; the timer's first tick must not delete
 
@@ -111,7 +111,7 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
     {
         var id = SessionCluster.NewSessionId();
         var session = fixture.Session(id);
-        await session.CreateAsync(new SessionSettings(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30)), Set(("user", "ada")));
+        await session.CreateAsync(new SessionTimeouts(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30)), Set(("user", "ada")));
 
         for (var minute = 5; minute < 30; minute += 5)
         {

@@ -21,7 +21,7 @@ public sealed class SessionLifecycleTests(SessionCluster fixture)
         Assert.NotNull(loaded);
         Assert.Equal("ada", Text(loaded.Data["user"]));
         Assert.Equal(1, loaded.Version);
-        Assert.Equal(TwentyMinutes, loaded.Settings);
+        Assert.Equal(TwentyMinutes, loaded.Timeouts);
 
         var applied = await session.ApplyAsync(Set(("cart", "3 apples"), ("theme", "dark")));
         Assert.Equal(2, applied.Version);
@@ -173,7 +173,7 @@ public sealed class SessionLifecycleTests(SessionCluster fixture)
         var services = fixture.Cluster.Silos[0].SiloHost.Services;
         var collection = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.GrainCollectionOptions>>().Value;
 
-        Assert.Equal(new SessionGrainOptions().CollectionAge, collection.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!]);
+        Assert.Equal(new SessionSiloOptions().CollectionAge, collection.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!]);
         Assert.True(collection.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!] < collection.CollectionAge);
     }
 }

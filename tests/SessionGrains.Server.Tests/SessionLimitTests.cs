@@ -5,7 +5,7 @@ namespace SessionGrains.Server.Tests;
 [Collection(SessionClusterCollection.Name)]
 public sealed class SessionLimitTests(SessionCluster fixture)
 {
-    private static readonly SessionGrainOptions Defaults = new();
+    private static readonly SessionSiloOptions Defaults = new();
 
     [Fact]
     public async Task An_oversized_change_set_is_refused_whole_and_nothing_of_it_is_stored()
@@ -73,7 +73,7 @@ public sealed class SessionLimitTests(SessionCluster fixture)
     {
         var session = fixture.Session(SessionCluster.NewSessionId());
 
-        Assert.Equal(SessionWriteStatus.InvalidRequest, (await session.CreateAsync(new SessionSettings(TimeSpan.Zero), null)).Status);
+        Assert.Equal(SessionWriteStatus.InvalidRequest, (await session.CreateAsync(new SessionTimeouts(TimeSpan.Zero), null)).Status);
         await session.CreateAsync(TwentyMinutes, null);
         var nullValue = new SessionChangeSet { Sets = new() { ["k"] = null! } };
         Assert.Equal(SessionWriteStatus.InvalidRequest, (await session.ApplyAsync(nullValue)).Status);

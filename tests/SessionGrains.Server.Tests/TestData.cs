@@ -4,7 +4,7 @@ namespace SessionGrains.Server.Tests;
 
 internal static class TestData
 {
-    public static readonly SessionSettings TwentyMinutes = new(TimeSpan.FromMinutes(20));
+    public static readonly SessionTimeouts TwentyMinutes = new(TimeSpan.FromMinutes(20));
 
     public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 

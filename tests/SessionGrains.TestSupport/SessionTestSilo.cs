@@ -43,7 +43,7 @@ public sealed class SessionTestSilo
         silo.AddSessionGrains();
         silo.UseInMemoryReminderService();
         silo.AddSessionMemoryStorage(InnerStorageName);
-        silo.Services.AddKeyedSingleton<IGrainStorage>(SessionGrainOptions.DefaultStorageName, (sp, _) =>
+        silo.Services.AddKeyedSingleton<IGrainStorage>(SessionSiloOptions.DefaultStorageName, (sp, _) =>
             new CountingGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorageName), StorageCounts));
         ConfigureTestHooks(silo);
     }
@@ -54,7 +54,7 @@ public sealed class SessionTestSilo
     /// </summary>
     public void ConfigureTestHooks(ISiloBuilder silo)
     {
-        silo.Services.Configure<SessionGrainOptions>(o => o.ReminderPeriod = ReminderPeriod);
+        silo.Services.Configure<SessionSiloOptions>(o => o.ReminderPeriod = ReminderPeriod);
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = ReminderPeriod);
         silo.Services.AddKeyedSingleton<TimeProvider>(SessionGrainServiceKeys.TimeProvider, Clock);
         silo.AddIncomingGrainCallFilter(Calls);

@@ -1,7 +1,7 @@
 namespace SessionGrains.Hosting;
 
 /// <summary>
-/// How fast the cluster declares a silo dead (<see cref="SessionClusterSettings.FailureDetection"/>, configuration
+/// How fast the cluster declares a silo dead (<see cref="SessionClusterOptions.FailureDetection"/>, configuration
 /// section "Cluster:FailureDetection"); applied to Orleans' <c>ClusterMembershipOptions</c> on silos and
 /// <c>GatewayOptions</c> on clients.
 /// </summary>
@@ -15,7 +15,7 @@ namespace SessionGrains.Hosting;
 /// sessions move, and no acknowledged write is lost. Orleans lengthens its probe timeout while a prober's own health
 /// is degraded, which guards against false verdicts from an overloaded prober.
 /// </remarks>
-public sealed class SessionFailureDetectionSettings
+public sealed class SessionFailureDetectionOptions
 {
     /// <summary>How long a probe may go unanswered, and the probe period. Defaults to 1 second (Orleans' default: 5).</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);

@@ -1,7 +1,7 @@
 namespace SessionGrains.AspNetCore;
 
 /// <summary>The session cookie's attributes, as express-session's <c>cookie</c> option.</summary>
-public sealed class GrainSessionCookieOptions
+public sealed class SessionCookieOptions
 {
     /// <summary>The cookie path; the middleware only handles requests under it (RFC 6265 path-match). Defaults to "/".</summary>
     public string Path { get; set; } = "/";
@@ -22,7 +22,7 @@ public sealed class GrainSessionCookieOptions
     public DateTimeOffset? Expires { get; set; }
 
     /// <summary>The SameSite attribute. Defaults to Lax; Auto means None over HTTPS and Lax otherwise.</summary>
-    public SessionSameSite SameSite { get; set; } = SessionSameSite.Lax;
+    public SessionCookieSameSite SameSite { get; set; } = SessionCookieSameSite.Lax;
 
     /// <summary>The Priority attribute (Low, Medium, High). Unset by default.</summary>
     public SessionCookiePriority Priority { get; set; } = SessionCookiePriority.Unspecified;

@@ -1,7 +1,7 @@
 namespace SessionGrains.Server;
 
 /// <summary>Silo-side settings of SessionGrains, set through <see cref="SessionGrainsSiloBuilderExtensions.AddSessionGrains"/>.</summary>
-public sealed class SessionGrainOptions
+public sealed class SessionSiloOptions
 {
     /// <summary>The default <see cref="StorageName"/>.</summary>
     public const string DefaultStorageName = "sessions";

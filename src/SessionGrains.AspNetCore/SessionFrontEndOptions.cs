@@ -6,7 +6,7 @@ namespace SessionGrains.AspNetCore;
 /// Options of the SessionGrains middleware, named and defaulted as express-session's. Every property except
 /// <see cref="IdGenerator"/> binds from configuration (section "Session" in the demo), durations as .NET TimeSpans.
 /// </summary>
-public sealed class GrainSessionOptions
+public sealed class SessionFrontEndOptions
 {
     /// <summary>
     /// Secrets for signing the session cookie (required). The first signs; every one verifies, in order, so secrets can
@@ -40,7 +40,7 @@ public sealed class GrainSessionOptions
     public SessionUnset Unset { get; set; } = SessionUnset.Keep;
 
     /// <summary>The session cookie's attributes.</summary>
-    public GrainSessionCookieOptions Cookie { get; set; } = new();
+    public SessionCookieOptions Cookie { get; set; } = new();
 
     /// <summary>Per-call deadline and retries of session grain calls when the cluster fails.</summary>
     public SessionCallOptions Calls { get; set; } = new();

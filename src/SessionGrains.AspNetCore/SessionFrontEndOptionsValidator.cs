@@ -3,51 +3,51 @@ using Microsoft.Extensions.Options;
 namespace SessionGrains.AspNetCore;
 
 /// <summary>Fails startup with a clear message when the options cannot work.</summary>
-internal sealed class GrainSessionOptionsValidator : IValidateOptions<GrainSessionOptions>
+internal sealed class SessionFrontEndOptionsValidator : IValidateOptions<SessionFrontEndOptions>
 {
-    public ValidateOptionsResult Validate(string? name, GrainSessionOptions options)
+    public ValidateOptionsResult Validate(string? name, SessionFrontEndOptions options)
     {
         var failures = new List<string>();
         if (options.Secrets is not { Length: > 0 } || options.Secrets.Any(string.IsNullOrEmpty))
         {
-            failures.Add("GrainSessionOptions.Secrets is required: set at least one non-empty secret " +
+            failures.Add("SessionFrontEndOptions.Secrets is required: set at least one non-empty secret " +
                 "(configuration key Session:Secrets:0, environment variable Session__Secrets__0).");
         }
 
         if (string.IsNullOrWhiteSpace(options.Name))
         {
-            failures.Add("GrainSessionOptions.Name (the cookie name) must not be empty.");
+            failures.Add("SessionFrontEndOptions.Name (the cookie name) must not be empty.");
         }
 
         if (string.IsNullOrEmpty(options.Cookie.Path) || options.Cookie.Path[0] != '/')
         {
-            failures.Add("GrainSessionOptions.Cookie.Path must start with '/'.");
+            failures.Add("SessionFrontEndOptions.Cookie.Path must start with '/'.");
         }
 
         if (options.IdleTimeout <= TimeSpan.Zero || options.AbsoluteTimeout <= TimeSpan.Zero)
         {
-            failures.Add("GrainSessionOptions.IdleTimeout and AbsoluteTimeout must be positive.");
+            failures.Add("SessionFrontEndOptions.IdleTimeout and AbsoluteTimeout must be positive.");
         }
 
         if (options.ReadLease < TimeSpan.Zero || options.ReadLease > TimeSpan.FromSeconds(10))
         {
-            failures.Add("GrainSessionOptions.ReadLease must be between 0 (off) and 10 seconds.");
+            failures.Add("SessionFrontEndOptions.ReadLease must be between 0 (off) and 10 seconds.");
         }
 
         var calls = options.Calls;
         if (calls.Timeout <= TimeSpan.Zero || calls.Timeout > TimeSpan.FromSeconds(30))
         {
-            failures.Add("GrainSessionOptions.Calls.Timeout must be positive and at most 30 seconds.");
+            failures.Add("SessionFrontEndOptions.Calls.Timeout must be positive and at most 30 seconds.");
         }
 
         if (calls.MaxAttempts < 1 || calls.MaxAttempts > 100)
         {
-            failures.Add("GrainSessionOptions.Calls.MaxAttempts must be between 1 (no retries) and 100.");
+            failures.Add("SessionFrontEndOptions.Calls.MaxAttempts must be between 1 (no retries) and 100.");
         }
 
         if (calls.RetryDeadline < calls.Timeout)
         {
-            failures.Add("GrainSessionOptions.Calls.RetryDeadline must be at least Calls.Timeout.");
+            failures.Add("SessionFrontEndOptions.Calls.RetryDeadline must be at least Calls.Timeout.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

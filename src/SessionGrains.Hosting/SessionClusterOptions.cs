@@ -4,7 +4,7 @@ namespace SessionGrains.Hosting;
 /// Which Orleans providers and endpoints a SessionGrains silo or client uses; bound from the configuration section
 /// "Cluster" (e.g. <c>Cluster__Clustering=AzureStorage</c>, <c>Cluster__StorageConnectionString=UseDevelopmentStorage=true</c>).
 /// </summary>
-public sealed class SessionClusterSettings
+public sealed class SessionClusterOptions
 {
     /// <summary>The configuration section these settings bind from.</summary>
     public const string SectionName = "Cluster";
@@ -49,38 +49,5 @@ public sealed class SessionClusterSettings
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
     /// <summary>How fast a dead silo is detected, and the risk that brings.</summary>
-    public SessionFailureDetectionSettings FailureDetection { get; set; } = new();
-}
-
-/// <summary>Clustering providers.</summary>
-public enum ClusteringProvider
-{
-    /// <summary>Development clustering on one machine: a primary silo at a known port.</summary>
-    Localhost,
-
-    /// <summary>Membership table in Azure Table storage.</summary>
-    AzureStorage,
-}
-
-/// <summary>Grain storage providers for session records.</summary>
-public enum GrainStorageProvider
-{
-    /// <summary>In the silos' memory: lost with them.</summary>
-    Memory,
-
-    /// <summary>Azure Table storage: one row per session (at most 256 KiB of session data).</summary>
-    AzureTable,
-
-    /// <summary>Azure Blob storage: one blob per session, for larger sessions.</summary>
-    AzureBlob,
-}
-
-/// <summary>Reminder table providers.</summary>
-public enum ReminderProvider
-{
-    /// <summary>In memory: lost when the silo holding the table stops.</summary>
-    Memory,
-
-    /// <summary>Azure Table storage: survives silo and cluster restarts.</summary>
-    AzureTable,
+    public SessionFailureDetectionOptions FailureDetection { get; set; } = new();
 }

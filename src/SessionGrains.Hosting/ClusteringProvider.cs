@@ -1,0 +1,11 @@
+namespace SessionGrains.Hosting;
+
+/// <summary>Clustering providers.</summary>
+public enum ClusteringProvider
+{
+    /// <summary>Development clustering on one machine: a primary silo at a known port.</summary>
+    Localhost,
+
+    /// <summary>Membership table in Azure Table storage.</summary>
+    AzureStorage,
+}

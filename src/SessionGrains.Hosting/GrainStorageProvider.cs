@@ -1,0 +1,14 @@
+namespace SessionGrains.Hosting;
+
+/// <summary>Grain storage providers for session records.</summary>
+public enum GrainStorageProvider
+{
+    /// <summary>In the silos' memory: lost with them.</summary>
+    Memory,
+
+    /// <summary>Azure Table storage: one row per session (at most 256 KiB of session data).</summary>
+    AzureTable,
+
+    /// <summary>Azure Blob storage: one blob per session, for larger sessions.</summary>
+    AzureBlob,
+}

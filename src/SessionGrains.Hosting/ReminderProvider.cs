@@ -1,0 +1,11 @@
+namespace SessionGrains.Hosting;
+
+/// <summary>Reminder table providers.</summary>
+public enum ReminderProvider
+{
+    /// <summary>In memory: lost when the silo holding the table stops.</summary>
+    Memory,
+
+    /// <summary>Azure Table storage: survives silo and cluster restarts.</summary>
+    AzureTable,
+}

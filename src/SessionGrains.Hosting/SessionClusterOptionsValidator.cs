@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace SessionGrains.Hosting;
+
+/// <summary>
+/// Fails silo and client start-up with a clear message when <see cref="SessionClusterOptions"/> cannot work: an
+/// address that does not parse, ports out of range, empty IDs, a missing connection string for an Azure provider, or
+/// failure detection values that are not positive. Run by <c>UseSessionCluster</c> before anything is configured.
+/// </summary>
+public sealed class SessionClusterOptionsValidator : IValidateOptions<SessionClusterOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, SessionClusterOptions options)
+    {
+        var failures = new List<string>();
+        if (!IPAddress.TryParse(options.AdvertisedAddress, out _))
+        {
+            failures.Add($"Cluster:AdvertisedAddress '{options.AdvertisedAddress}' is not an IP address.");
+        }
+
+        if (new[] { options.SiloPort, options.GatewayPort, options.PrimarySiloPort }.Concat(options.GatewayPorts).Any(port => port is <= 0 or > 65535))
+        {
+            failures.Add("Cluster:SiloPort, GatewayPort, PrimarySiloPort and GatewayPorts must be ports (1 to 65535).");
+        }
+
+        if (options.Clustering == ClusteringProvider.Localhost && options.GatewayPorts.Length == 0)
+        {
+            failures.Add("Cluster:GatewayPorts must name at least one gateway for Localhost clustering.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClusterId) || string.IsNullOrWhiteSpace(options.ServiceId))
+        {
+            failures.Add("Cluster:ClusterId and Cluster:ServiceId are required.");
+        }
+
+        var usesAzure = options.Clustering == ClusteringProvider.AzureStorage
+            || options.GrainStorage is GrainStorageProvider.AzureTable or GrainStorageProvider.AzureBlob
+            || options.Reminders == ReminderProvider.AzureTable;
+        if (usesAzure && string.IsNullOrWhiteSpace(options.StorageConnectionString))
+        {
+            failures.Add("Cluster:StorageConnectionString is required by the Azure Storage providers.");
+        }
+
+        var detection = options.FailureDetection;
+        if (detection.ProbeTimeout <= TimeSpan.Zero || detection.NumMissedProbesLimit <= 0
+            || detection.NumVotesForDeathDeclaration <= 0 || detection.GatewayListRefreshPeriod <= TimeSpan.Zero)
+        {
+            failures.Add("Cluster:FailureDetection values must be positive.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Throws <see cref="OptionsValidationException"/> when <paramref name="options"/> cannot work.</summary>
+    internal static void ThrowIfInvalid(SessionClusterOptions options)
+    {
+        var result = new SessionClusterOptionsValidator().Validate(Options.DefaultName, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(SessionClusterOptions), result.Failures);
+        }
+    }
+}

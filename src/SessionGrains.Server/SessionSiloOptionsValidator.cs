@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace SessionGrains.Server;
+
+/// <summary>Fails silo startup with a clear message when <see cref="SessionSiloOptions"/> cannot work.</summary>
+internal sealed class SessionSiloOptionsValidator : IValidateOptions<SessionSiloOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SessionSiloOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxSessionBytes <= 0 || options.MaxKeys <= 0 || options.MaxKeyLength <= 0)
+        {
+            failures.Add("SessionSiloOptions limits must be positive.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.StorageName))
+        {
+            failures.Add("SessionSiloOptions.StorageName is required.");
+        }
+
+        if (options.TouchWriteInterval < TimeSpan.Zero)
+        {
+            failures.Add("SessionSiloOptions.TouchWriteInterval must not be negative.");
+        }
+
+        if (options.MaxRetainedOperations <= 0 || options.OperationRetention <= TimeSpan.Zero)
+        {
+            failures.Add("SessionSiloOptions.MaxRetainedOperations and OperationRetention must be positive.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

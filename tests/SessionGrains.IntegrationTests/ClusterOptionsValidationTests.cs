@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using SessionGrains.Hosting;
+
+namespace SessionGrains.IntegrationTests;
+
+/// <summary>Configuration that cannot work stops a silo or front end at start-up, with a message naming the key.</summary>
+public sealed class ClusterOptionsValidationTests
+{
+    [Theory]
+    [InlineData("Cluster:AdvertisedAddress", "not-an-address", "Cluster:AdvertisedAddress")]
+    [InlineData("Cluster:SiloPort", "70000", "Cluster:SiloPort")]
+    [InlineData("Cluster:ServiceId", "", "Cluster:ClusterId and Cluster:ServiceId")]
+    [InlineData("Cluster:FailureDetection:ProbeTimeout", "00:00:00", "Cluster:FailureDetection")]
+    public void A_silo_with_unusable_cluster_options_does_not_start(string key, string value, string named)
+    {
+        var cluster = Bind(new() { [key] = value });
+        var failure = Assert.Throws<OptionsValidationException>(() => new HostBuilder().UseOrleans(silo => silo.UseSessionCluster(cluster)).Build());
+        Assert.Contains(named, failure.Message);
+    }
+
+    [Fact]
+    public void A_client_with_azure_clustering_and_no_connection_string_does_not_start()
+    {
+        var cluster = Bind(new() { ["Cluster:Clustering"] = "AzureStorage", ["Cluster:StorageConnectionString"] = " " });
+        var failure = Assert.Throws<OptionsValidationException>(() => new HostBuilder().UseOrleansClient(client => client.UseSessionCluster(cluster)).Build());
+        Assert.Contains("Cluster:StorageConnectionString", failure.Message);
+    }
+
+    [Theory]
+    [InlineData("AzureTable", 262145, true)]
+    [InlineData("AzureTable", 262144, false)]
+    [InlineData("AzureBlob", 1048576, false)]
+    public void Azure_Table_storage_refuses_sessions_larger_than_an_entity_at_start_up(string storage, int maxSessionBytes, bool refused)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cluster:GrainStorage"] = storage,
+            ["SessionGrains:MaxSessionBytes"] = maxSessionBytes.ToString(),
+        }).Build();
+        var cluster = configuration.GetSection(SessionClusterOptions.SectionName).Get<SessionClusterOptions>()!;
+        using var host = new HostBuilder()
+            .UseOrleans(silo => silo.UseSessionCluster(cluster, configuration.GetSection("SessionGrains")))
+            .Build();
+
+        // Options are validated when the host starts, before the silo does: resolve them as start-up would.
+        var options = host.Services.GetRequiredService<IOptionsMonitor<Server.SessionSiloOptions>>();
+        var failure = Record.Exception(() => options.Get(Options.DefaultName));
+        Assert.Equal(refused, failure is OptionsValidationException { Message: var message } && message.Contains("Azure Table"));
+    }
+
+    private static SessionClusterOptions Bind(Dictionary<string, string?> values)
+        => new ConfigurationBuilder().AddInMemoryCollection(values).Build()
+            .GetSection(SessionClusterOptions.SectionName).Get<SessionClusterOptions>() ?? new();
+}
