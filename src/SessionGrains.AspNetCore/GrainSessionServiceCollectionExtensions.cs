@@ -42,12 +42,12 @@ public static class GrainSessionServiceCollectionExtensions
     private static GrainSessionStore ChooseReadPath(IServiceProvider services)
     {
         var localSessions = services.GetService<ILocalSessionReader>();
-        var readCache = localSessions is null ? services.GetRequiredService<SessionReadCache>() : null;
+        var leased = localSessions is null && services.GetRequiredService<IOptions<SessionFrontEndOptions>>().Value.ReadLease > TimeSpan.Zero;
         return new GrainSessionStore(
             services.GetRequiredService<SessionGrainCaller>(),
             services.GetRequiredService<ILogger<GrainSessionStore>>(),
             localSessions,
-            readCache is { Lease.Ticks: > 0 } ? readCache : null);
+            leased ? services.GetRequiredService<SessionReadCache>() : null);
     }
 
     /// <summary>Adds the session services with options bound from <paramref name="configuration"/> (e.g. the "Session" section).</summary>

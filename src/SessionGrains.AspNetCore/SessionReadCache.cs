@@ -18,17 +18,26 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
     private readonly IGrainFactory _grains;
     private readonly long _leaseTicks;
-    private readonly Lock _referenceLock = new();
-    private ITimer? _sweeper;
-    private ISessionReadCache? _reference;
+    private readonly Lock _holderLock = new();
+    private ISessionReadCache? _holder;
+    private readonly ITimer? _sweeper;
     private long _tickets;
 
-    /// <summary>Creates the cache; AddGrainSessions registers it as a singleton.</summary>
+    /// <summary>
+    /// Creates the cache; AddGrainSessions registers it as a singleton and makes it the read path of a cluster client
+    /// when <see cref="SessionFrontEndOptions.ReadLease"/> is positive. While the lease is on, ended leases and
+    /// invalidation markers are swept every lease (at least every second).
+    /// </summary>
     public SessionReadCache(IGrainFactory grains, IOptions<SessionFrontEndOptions> options)
     {
         _grains = grains;
         Lease = options.Value.ReadLease;
         _leaseTicks = (long)(Lease.TotalSeconds * Stopwatch.Frequency);
+        if (Lease > TimeSpan.Zero)
+        {
+            var sweepPeriod = Lease < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : Lease;
+            _sweeper = TimeProvider.System.CreateTimer(_ => Sweep(), null, sweepPeriod, sweepPeriod);
+        }
     }
 
     /// <summary>How long a loaded session is served from here; zero when the cache is off.</summary>
@@ -45,9 +54,9 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
     public void Dispose()
     {
         _sweeper?.Dispose();
-        if (_reference is not null)
+        if (_holder is not null)
         {
-            _grains.DeleteObjectReference<ISessionReadCache>(_reference);
+            _grains.DeleteObjectReference<ISessionReadCache>(_holder);
         }
     }
 
@@ -127,22 +136,15 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
     {
         get
         {
-            if (_reference is { } reference)
+            if (Volatile.Read(ref _holder) is { } holder)
             {
-                return reference;
+                return holder;
             }
 
-            lock (_referenceLock)
+            // Made on first use, when the client is connected; a failure is not kept, so the next write tries again.
+            lock (_holderLock)
             {
-                if (_reference is null)
-                {
-                    // First use (client mode): from now on entries and markers accumulate, so start sweeping them.
-                    var sweepPeriod = Lease < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : Lease;
-                    _sweeper = TimeProvider.System.CreateTimer(_ => Sweep(), null, sweepPeriod, sweepPeriod);
-                    _reference = _grains.CreateObjectReference<ISessionReadCache>(this);
-                }
-
-                return _reference;
+                return _holder ??= _grains.CreateObjectReference<ISessionReadCache>(this);
             }
         }
     }
