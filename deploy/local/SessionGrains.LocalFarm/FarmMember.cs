@@ -10,7 +10,7 @@ internal enum MemberKind
 }
 
 /// <summary>One process of the farm: its name (azurite, silo1, web2, nginx), the ports it holds, and its health URL.</summary>
-internal sealed record FarmMember(string Name, MemberKind Kind, int Index, IReadOnlyList<int> Ports, Uri Health)
+internal sealed record FarmMember(string Name, MemberKind Kind, IReadOnlyList<int> Ports, Uri Health)
 {
     /// <summary>Every process of the farm, in start order.</summary>
     public static IReadOnlyList<FarmMember> All(FarmSettings settings)
@@ -23,16 +23,16 @@ internal sealed record FarmMember(string Name, MemberKind Kind, int Index, IRead
         ];
 
     public static FarmMember Azurite(FarmSettings s)
-        => new("azurite", MemberKind.Azurite, 1, AzuritePorts.From(s.AzuritePort).All, Url(s.AzuritePort, "/"));
+        => new("azurite", MemberKind.Azurite, AzuritePorts.From(s.AzuritePort).All, Url(s.AzuritePort, "/"));
 
     public static FarmMember Silo(FarmSettings s, int n)
-        => new($"silo{n}", MemberKind.Silo, n, [s.SiloPort + n - 1, s.GatewayPort + n - 1, s.SiloHealthPort + n - 1],
+        => new($"silo{n}", MemberKind.Silo, [s.SiloPort + n - 1, s.GatewayPort + n - 1, s.SiloHealthPort + n - 1],
             Url(s.SiloHealthPort + n - 1, "/healthz"));
 
     public static FarmMember Web(FarmSettings s, int n)
-        => new($"web{n}", MemberKind.Web, n, [s.WebPort + n - 1], Url(s.WebPort + n - 1, "/healthz"));
+        => new($"web{n}", MemberKind.Web, [s.WebPort + n - 1], Url(s.WebPort + n - 1, "/healthz"));
 
-    public static FarmMember Nginx(FarmSettings s) => new("nginx", MemberKind.Nginx, 1, [s.NginxPort], Url(s.NginxPort, "/healthz"));
+    public static FarmMember Nginx(FarmSettings s) => new("nginx", MemberKind.Nginx, [s.NginxPort], Url(s.NginxPort, "/healthz"));
 
     /// <summary>Silo or web number <paramref name="n"/> given as text; fails with the usage unless it is 1..count.</summary>
     public static FarmMember Parse(FarmSettings settings, MemberKind kind, string? n, string action)

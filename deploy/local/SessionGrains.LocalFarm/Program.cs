@@ -1,8 +1,6 @@
 using System.Runtime.InteropServices;
 using SessionGrains.LocalFarm;
 
-[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
-
 // deploy/local/farm.sh runs this with FARM_ROOT set to the repository; the commands are described at the top of farm.sh.
 using var interrupted = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -34,8 +34,17 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
         if (!File.Exists(paths.Secret) || new FileInfo(paths.Secret).Length == 0)
         {
             var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)).Replace("/", "").Replace("+", "").Replace("=", "");
-            await File.WriteAllTextAsync(paths.Secret, secret, cancellation);
-            File.SetUnixFileMode(paths.Secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // nobody else may read it
+            }
+
+            await using (var file = new StreamWriter(new FileStream(paths.Secret, options)))
+            {
+                await file.WriteAsync(secret);
+            }
+
             farm.Log.Info($"generated the session cookie secret ({paths.Secret})");
         }
 
