@@ -18,7 +18,7 @@ internal sealed class HealthProbe : IDisposable
             var body = await response.Content.ReadAsStringAsync(cancellation);
             return ((int)response.StatusCode, body.ReplaceLineEndings(" ").Trim());
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {
             return (0, "");
         }

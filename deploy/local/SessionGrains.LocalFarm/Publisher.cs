@@ -49,7 +49,7 @@ internal sealed class Publisher(FarmPaths paths, FarmLog log)
         File.WriteAllText(marker, fingerprint + "\n");
     }
 
-    private static IReadOnlyDictionary<string, string> BuildEnvironment { get; } = new Dictionary<string, string>
+    private static IReadOnlyDictionary<string, string> BuildEnvironment => new Dictionary<string, string>
     {
         ["DOTNET_NOLOGO"] = "1",
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
