@@ -1,11 +1,13 @@
-using System.Diagnostics;
+using System.Globalization;
 using Azure.Data.Tables;
+using SessionGrains.LocalFarm;
 
 namespace SessionGrains.IntegrationTests;
 
 /// <summary>
-/// The real multi-process farm of deploy/local/farm.sh (Azurite, 3 silos, 2 client-mode front ends, nginx), on ports
-/// 100 above the defaults and with its own state folder, so a developer's farm is left alone.
+/// The real multi-process farm of deploy/local/farm.sh (Azurite, 3 silos, 2 client-mode front ends, nginx), run in-process
+/// through the farm's own commands (deploy/local/SessionGrains.LocalFarm), on ports 100 above the defaults and with its own
+/// state folder, so a developer's farm is left alone.
 /// </summary>
 public sealed class LocalFarm : IAsyncLifetime
 {
@@ -33,31 +35,35 @@ public sealed class LocalFarm : IAsyncLifetime
         }
     }
 
-    /// <summary>Runs <c>farm.sh</c> with <paramref name="arguments"/>; fails with its output unless it exits 0.</summary>
+    /// <summary>Runs the farm command <paramref name="arguments"/> in-process; fails with its output unless it exits 0.</summary>
     public async Task<string> RunAsync(string arguments, TimeSpan timeout)
     {
-        var script = Path.Combine(AzuriteServer.RepositoryRoot(), "deploy", "local", "farm.sh");
-        var start = new ProcessStartInfo("bash", $"\"{script}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["FARM_STATE"] = _state;
-        start.Environment["FARM_AZURITE_PORT"] = AzuritePort.ToString();
-        start.Environment["FARM_SILO_PORT"] = FirstSiloPort.ToString();
-        start.Environment["FARM_GATEWAY_PORT"] = "30101";
-        start.Environment["FARM_SILO_HEALTH_PORT"] = "8181";
-        start.Environment["FARM_WEB_PORT"] = "5101";
-        start.Environment["FARM_NGINX_PORT"] = "8180";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
+        var environment = FarmEnvironment;
+        var text = new StringWriter();
+        var output = TextWriter.Synchronized(text);
+        var commands = new FarmCommands(FarmPaths.Create(AzuriteServer.RepositoryRoot(), environment), environment, output, output);
         using var cancel = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        var text = await output + await errors;
-        if (process.ExitCode != 0)
+        var exitCode = await commands.RunAsync(arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries), cancel.Token);
+        if (exitCode != 0)
         {
-            throw new InvalidOperationException($"farm.sh {arguments} exited {process.ExitCode}:\n{text}");
+            throw new InvalidOperationException($"farm {arguments} exited {exitCode}:\n{text}");
         }
 
-        return text;
+        return text.ToString();
     }
+
+    /// <summary>The FARM_* overrides of this farm over the process environment.</summary>
+    private Func<string, string?> FarmEnvironment => name => name switch
+    {
+        "FARM_STATE" => _state,
+        "FARM_AZURITE_PORT" => AzuritePort.ToString(CultureInfo.InvariantCulture),
+        "FARM_SILO_PORT" => FirstSiloPort.ToString(CultureInfo.InvariantCulture),
+        "FARM_GATEWAY_PORT" => "30101",
+        "FARM_SILO_HEALTH_PORT" => "8181",
+        "FARM_WEB_PORT" => "5101",
+        "FARM_NGINX_PORT" => "8180",
+        _ => Environment.GetEnvironmentVariable(name),
+    };
 
     /// <summary>The farm's status and the tails of the front ends' and nginx's logs, for failure messages.</summary>
     public async Task<string> DiagnoseAsync()
@@ -106,11 +112,7 @@ public sealed class LocalFarm : IAsyncLifetime
     }
 
     private static TableClient Table(string name)
-    {
-        var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==" +
-            $";TableEndpoint=http://127.0.0.1:{AzuritePort + 2}/devstoreaccount1;";
-        return new TableServiceClient(connection).GetTableClient(name);
-    }
+        => new TableServiceClient(Azurite.ConnectionString(AzuritePorts.From(AzuritePort))).GetTableClient(name);
 }
 
 [CollectionDefinition(Name)]

@@ -1,0 +1,57 @@
+namespace SessionGrains.LocalFarm;
+
+/// <summary>
+/// Starts the published silos and client-mode front ends, detached, with the cluster settings as environment
+/// variables (Azure Storage clustering on the farm's Azurite, this farm's cluster and service IDs).
+/// </summary>
+internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<string, string?> environment)
+{
+    // Per-request ASP.NET Core logs (every /healthz poll) would bury the rest; nginx-access.log has the requests.
+    private const string QuietAspNetCore = "--Logging:LogLevel:Microsoft.AspNetCore=Warning";
+
+    public ProcessRecord Start(FarmMember member) => member.Kind switch
+    {
+        MemberKind.Silo => StartSilo(member),
+        MemberKind.Web => StartWeb(member),
+        _ => throw new ArgumentException($"{member.Name} is not a silo or front end", nameof(member)),
+    };
+
+    private ProcessRecord StartSilo(FarmMember silo)
+    {
+        var variables = ClusterEnvironment();
+        variables["Cluster__GrainStorage"] = "AzureTable";
+        variables["Cluster__Reminders"] = "AzureTable";
+        variables["Cluster__SiloPort"] = $"{silo.Ports[0]}";
+        variables["Cluster__GatewayPort"] = $"{silo.Ports[1]}";
+        var folder = Path.Combine(paths.Bin, "silo");
+        return DetachedProcess.Start(LogOf(silo), folder,
+            ["dotnet", Path.Combine(folder, "SessionGrains.Silo.dll"), "--urls", $"http://127.0.0.1:{silo.Ports[2]}", QuietAspNetCore], variables);
+    }
+
+    private ProcessRecord StartWeb(FarmMember web)
+    {
+        var variables = ClusterEnvironment();
+        variables["Cluster__Mode"] = "Client";
+        variables["Session__Secrets__0"] = File.ReadAllText(paths.Secret).Trim();
+        var folder = Path.Combine(paths.Bin, "web");
+        return DetachedProcess.Start(LogOf(web), folder,
+            ["dotnet", Path.Combine(folder, "SessionGrains.Web.dll"), "--urls", $"http://127.0.0.1:{web.Ports[0]}", QuietAspNetCore], variables);
+    }
+
+    private string LogOf(FarmMember member) => Path.Combine(paths.Logs, member.Name + ".log");
+
+    private Dictionary<string, string> ClusterEnvironment() => new()
+    {
+        ["DOTNET_NOLOGO"] = "1",
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        ["ASPNETCORE_ENVIRONMENT"] = environment("ASPNETCORE_ENVIRONMENT") ?? "Production",
+        ["Logging__Console__FormatterName"] = "simple",
+        ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss ",
+        ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+        ["Cluster__Clustering"] = "AzureStorage",
+        ["Cluster__StorageConnectionString"] = Azurite.ConnectionString(AzuritePorts.From(settings.AzuritePort)),
+        ["Cluster__ClusterId"] = settings.ClusterId,
+        ["Cluster__ServiceId"] = settings.ServiceId,
+        ["Cluster__AdvertisedAddress"] = "127.0.0.1",
+    };
+}

@@ -1,0 +1,50 @@
+namespace SessionGrains.LocalFarm;
+
+/// <summary>The kinds of process in the farm.</summary>
+internal enum MemberKind
+{
+    Azurite,
+    Silo,
+    Web,
+    Nginx,
+}
+
+/// <summary>One process of the farm: its name (azurite, silo1, web2, nginx), the ports it holds, and its health URL.</summary>
+internal sealed record FarmMember(string Name, MemberKind Kind, IReadOnlyList<int> Ports, Uri Health)
+{
+    /// <summary>Every process of the farm, in start order.</summary>
+    public static IReadOnlyList<FarmMember> All(FarmSettings settings)
+        =>
+        [
+            Azurite(settings),
+            .. Enumerable.Range(1, settings.Silos).Select(n => Silo(settings, n)),
+            .. Enumerable.Range(1, settings.Webs).Select(n => Web(settings, n)),
+            Nginx(settings),
+        ];
+
+    public static FarmMember Azurite(FarmSettings s)
+        => new("azurite", MemberKind.Azurite, AzuritePorts.From(s.AzuritePort).All, Url(s.AzuritePort, "/"));
+
+    public static FarmMember Silo(FarmSettings s, int n)
+        => new($"silo{n}", MemberKind.Silo, [s.SiloPort + n - 1, s.GatewayPort + n - 1, s.SiloHealthPort + n - 1],
+            Url(s.SiloHealthPort + n - 1, "/healthz"));
+
+    public static FarmMember Web(FarmSettings s, int n)
+        => new($"web{n}", MemberKind.Web, [s.WebPort + n - 1], Url(s.WebPort + n - 1, "/healthz"));
+
+    public static FarmMember Nginx(FarmSettings s) => new("nginx", MemberKind.Nginx, [s.NginxPort], Url(s.NginxPort, "/healthz"));
+
+    /// <summary>Silo or web number <paramref name="n"/> given as text; fails with the usage unless it is 1..count.</summary>
+    public static FarmMember Parse(FarmSettings settings, MemberKind kind, string? n, string action)
+    {
+        var max = kind == MemberKind.Silo ? settings.Silos : settings.Webs;
+        if (!int.TryParse(n, System.Globalization.NumberStyles.None, null, out var index) || index < 1 || index > max)
+        {
+            throw new FarmException($"usage: farm.sh {action} N (N = 1..{max})");
+        }
+
+        return kind == MemberKind.Silo ? Silo(settings, index) : Web(settings, index);
+    }
+
+    private static Uri Url(int port, string path) => new($"http://127.0.0.1:{port}{path}");
+}

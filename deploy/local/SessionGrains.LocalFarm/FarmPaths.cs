@@ -1,0 +1,45 @@
+namespace SessionGrains.LocalFarm;
+
+/// <summary>
+/// Where things are: the repository, deploy/local, and the state folder (FARM_STATE, default deploy/local/.farm) with
+/// run/ (pid files), logs/, bin/ (published apps), nginx/, azurite/ (data), farm.env (settings) and secret.
+/// </summary>
+internal sealed record FarmPaths(string RepositoryRoot, string State)
+{
+    public string DeployLocal => Path.Combine(RepositoryRoot, "deploy", "local");
+    public string Run => Path.Combine(State, "run");
+    public string Logs => Path.Combine(State, "logs");
+    public string Bin => Path.Combine(State, "bin");
+    public string NginxDir => Path.Combine(State, "nginx");
+    public string NginxConf => Path.Combine(NginxDir, "nginx.conf");
+    public string AzuriteData => Path.Combine(State, "azurite");
+    public string FarmEnv => Path.Combine(State, "farm.env");
+    public string Secret => Path.Combine(State, "secret");
+    public string Lock => Path.Combine(State, ".lock");
+
+    /// <summary>The paths for <paramref name="repositoryRoot"/>, the state folder from FARM_STATE (created).</summary>
+    public static FarmPaths Create(string repositoryRoot, Func<string, string?> environment)
+    {
+        var state = environment("FARM_STATE") is { Length: > 0 } s ? s : Path.Combine(repositoryRoot, "deploy", "local", ".farm");
+        state = Path.GetFullPath(state);
+        Directory.CreateDirectory(state);
+        return new FarmPaths(Path.GetFullPath(repositoryRoot), state);
+    }
+
+    /// <summary>The folder holding SessionGrains.sln at or above one of <paramref name="starts"/>.</summary>
+    public static string FindRepositoryRoot(params string[] starts)
+    {
+        foreach (var start in starts)
+        {
+            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "SessionGrains.sln")))
+                {
+                    return folder.FullName;
+                }
+            }
+        }
+
+        throw new FarmException($"SessionGrains.sln not found above {string.Join(" or ", starts)}");
+    }
+}
