@@ -17,7 +17,6 @@
 # table +2], FARM_SILO_PORT [11111], FARM_GATEWAY_PORT [30001], FARM_SILO_HEALTH_PORT [8081], FARM_WEB_PORT [5001],
 # FARM_NGINX_PORT [8080], FARM_SILOS [3], FARM_WEBS [2], FARM_TIMEOUT [90 s, health wait], FARM_STOP_TIMEOUT [30 s],
 # FARM_SERVICE_ID [sessiongrains-farm], FARM_KEEP_ON_FAILURE [0: a failed `up` stops what it started].
-set -euo pipefail
 #
 # The supervisor itself is the .NET program in deploy/local/SessionGrains.LocalFarm (the integration tests use it
 # in-process); this script builds it into .farm/build/tool when it is missing or older than its sources, and runs it.
