@@ -17,10 +17,9 @@ public sealed class GrainSession : ISession
     private readonly SessionFrontEndOptions _options;
     private readonly SessionCookieWriter _cookieWriter;
     private readonly IReadOnlyList<PresentedSessionId> _presented;
-    private readonly SessionUnitOfWork _work;
+    private readonly GrainSessionStore _store;
+    private SessionUnitOfWork? _work; // created on first use: an unused session costs no more than its cookie
 
-    private bool _loaded;
-    private bool _resign; // the loaded ID was signed with an older secret
     private bool _savedExplicitly;
     private bool _touchRequested;
     private bool _committed;
@@ -37,7 +36,7 @@ public sealed class GrainSession : ISession
         _options = options;
         _cookieWriter = cookieWriter;
         _presented = presented;
-        _work = new SessionUnitOfWork(store, new SessionTimeouts(options.IdleTimeout, options.AbsoluteTimeout), NewId);
+        _store = store;
         Cookie = new SessionCookie(options.Cookie, clock);
     }
 
@@ -48,13 +47,13 @@ public sealed class GrainSession : ISession
     public string Id => Loaded().AssignId();
 
     /// <summary>True when this session was not presented by the request (new, destroyed or regenerated during it).</summary>
-    public bool IsNew => Loaded().Id is null || _work.IdChanged;
+    public bool IsNew => Loaded().Id is null || Loaded().IdChanged;
 
     /// <summary>This request's session cookie; changes apply to this response.</summary>
     public SessionCookie Cookie { get; }
 
     /// <summary>The stored version last seen: 0 for an unsaved session.</summary>
-    public long Version => _work.Version;
+    public long Version => _work?.Version ?? 0;
 
     /// <inheritdoc />
     public bool IsAvailable
@@ -121,7 +120,7 @@ public sealed class GrainSession : ISession
     public async Task<long> IncrementAsync(string key, long delta = 1)
     {
         await EnsureLoadedAsync();
-        return await _work.IncrementAsync(key, delta)
+        return await Work.IncrementAsync(key, delta)
             ?? throw new InvalidOperationException("The session ended during the request; nothing was incremented.");
     }
 
@@ -129,7 +128,7 @@ public sealed class GrainSession : ISession
     public async Task SaveAsync()
     {
         await EnsureLoadedAsync();
-        await _work.FlushAsync();
+        await Work.FlushAsync();
         _savedExplicitly = true;
     }
 
@@ -137,14 +136,14 @@ public sealed class GrainSession : ISession
     public async Task ReloadAsync()
     {
         await EnsureLoadedAsync();
-        await _work.ReloadAsync();
+        await Work.ReloadAsync();
     }
 
     /// <summary>Deletes the stored session now; the response clears the browser's cookie unless a new session is saved.</summary>
     public async Task DestroyAsync()
     {
         await EnsureLoadedAsync();
-        await _work.DestroyAsync(nextId: null);
+        await Work.DestroyAsync(nextId: null);
     }
 
     /// <summary>
@@ -155,8 +154,8 @@ public sealed class GrainSession : ISession
     public async Task RegenerateAsync(bool keepData = false)
     {
         await EnsureLoadedAsync();
-        var newId = NewId();
-        await (keepData ? _work.MoveAsync(newId) : _work.DestroyAsync(newId));
+        var newId = Work.NewId();
+        await (keepData ? Work.MoveAsync(newId) : Work.DestroyAsync(newId));
     }
 
     /// <summary>Loads ahead of the app; a failure is logged and left for the first use of the session to report.</summary>
@@ -180,7 +179,7 @@ public sealed class GrainSession : ISession
         }
 
         _committed = true;
-        if (!_loaded)
+        if (_work is not { IsLoaded: true })
         {
             if (!SessionCommitRules.ShouldLoad(Facts(), _options))
             {
@@ -191,61 +190,59 @@ public sealed class GrainSession : ISession
         }
 
         var plan = SessionCommitRules.Plan(Facts(), _options);
+        var work = Work;
         if (plan.Destroy)
         {
-            await _work.DestroyAsync(nextId: null);
+            await work.DestroyAsync(nextId: null);
         }
         else if (plan.Save || plan.Touch)
         {
-            await _work.FlushAsync();
+            await work.FlushAsync();
         }
 
-        if (_work.IsStored && plan.SetCookie)
+        if (work.IsStored && plan.SetCookie)
         {
-            _cookieWriter.Write(_context, Cookie, _work.Id!);
+            _cookieWriter.Write(_context, Cookie, work.Id!);
         }
-        else if (!_work.IsStored && _work.EndedPresentedSession && plan.ClearCookieIfEnded)
+        else if (!work.IsStored && work.EndedPresentedSession && plan.ClearCookieIfEnded)
         {
             _cookieWriter.Clear(_context, Cookie); // ended, and no new session saved in its place
         }
     }
 
-    private SessionCommitFacts Facts() => new(
-        Replaced: !ReferenceEquals(_context.Features.Get<ISessionFeature>()?.Session, this),
-        Presented: _presented.Count > 0,
-        SignedWithOlderSecret: _resign || (!_loaded && _presented.Count > 0 && _presented[0].SecretIndex > 0),
-        TouchRequested: _touchRequested,
-        Stored: _work.IsStored,
-        Modified: _work.Tracker.IsModified,
-        UnsavedChanges: _work.Tracker.HasUnsavedChanges,
-        SavedExplicitly: _savedExplicitly,
-        IdChanged: _work.IdChanged,
-        CookieExpires: Cookie.Expires is not null,
-        CookieChanged: Cookie.IsChanged);
+    private SessionCommitFacts Facts()
+    {
+        var work = _work;
+        var loaded = work is { IsLoaded: true };
+        return new(
+            Replaced: !ReferenceEquals(_context.Features.Get<ISessionFeature>()?.Session, this),
+            Presented: _presented.Count > 0,
+            SignedWithOlderSecret: loaded ? work!.SignedWithOlderSecret : _presented.Count > 0 && _presented[0].SecretIndex > 0,
+            TouchRequested: _touchRequested,
+            Stored: work?.IsStored ?? false,
+            Modified: work?.Tracker.IsModified ?? false,
+            UnsavedChanges: work?.Tracker.HasUnsavedChanges ?? false,
+            SavedExplicitly: _savedExplicitly,
+            IdChanged: work?.IdChanged ?? false,
+            CookieExpires: Cookie.Expires is not null,
+            CookieChanged: Cookie.IsChanged);
+    }
+
+    private SessionUnitOfWork Work => _work ??= new SessionUnitOfWork(
+        _store, new SessionTimeouts(_options.IdleTimeout, _options.AbsoluteTimeout), _options.IdGenerator, _context);
 
     private SessionUnitOfWork Loaded()
     {
-        if (!_loaded)
+        var work = Work;
+        if (!work.IsLoaded)
         {
             // ISession's synchronous members load on first use, as ASP.NET Core's session does; await LoadAsync() to avoid blocking.
-            EnsureLoadedAsync().GetAwaiter().GetResult();
+            work.LoadAsync(_presented).GetAwaiter().GetResult();
         }
 
-        return _work;
+        return work;
     }
 
-    private async Task EnsureLoadedAsync()
-    {
-        if (_loaded)
-        {
-            return;
-        }
-
-        // Several presented IDs (duplicate cookies, header and cookie): the first that names a live session wins.
-        var loaded = await _work.LoadPresentedAsync(_presented);
-        _resign = loaded is { SecretIndex: > 0 };
-        _loaded = true;
-    }
-
-    private string NewId() => _options.IdGenerator?.Invoke(_context) ?? SessionIdGenerator.NewId();
+    // Several presented IDs (duplicate cookies, header and cookie): the first that names a live session wins.
+    private Task EnsureLoadedAsync() => Work.IsLoaded ? Task.CompletedTask : Work.LoadAsync(_presented);
 }

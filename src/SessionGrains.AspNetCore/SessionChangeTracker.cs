@@ -8,22 +8,27 @@ internal sealed class SessionChangeTracker
 {
     private static readonly Dictionary<string, byte[]> NoData = new(StringComparer.Ordinal); // never mutated
 
-    private Dictionary<string, byte[]> _data = new(StringComparer.Ordinal);
+    private Dictionary<string, byte[]>? _changed; // the data once written to; null while it equals the saved state
     private Dictionary<string, byte[]> _loaded = NoData; // as loaded; never mutated
     private Dictionary<string, byte[]> _saved = NoData;  // as last saved or loaded; never mutated
     private bool _incremented;
 
-    public IEnumerable<string> Keys => _data.Keys;
+    public IEnumerable<string> Keys => Current.Keys;
 
     /// <summary>The data differs from the last saved state.</summary>
-    public bool HasUnsavedChanges => !SameData(_data, _saved);
+    public bool HasUnsavedChanges => _changed is not null && !SameData(_changed, _saved);
 
     /// <summary>The data differs from what the request loaded (express-session's hash comparison), or was incremented.</summary>
-    public bool IsModified => _incremented || !SameData(_data, _loaded);
+    public bool IsModified => _incremented || !SameData(Current, _loaded);
+
+    private Dictionary<string, byte[]> Current => _changed ?? _saved;
+
+    // Copy on first write: a request that only reads never copies the loaded data.
+    private Dictionary<string, byte[]> Writable => _changed ??= new(_saved, StringComparer.Ordinal);
 
     public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? value)
     {
-        if (_data.TryGetValue(key, out var stored))
+        if (Current.TryGetValue(key, out var stored))
         {
             value = stored.Length == 0 ? stored : stored.ToArray();
             return true;
@@ -33,57 +38,80 @@ internal sealed class SessionChangeTracker
         return false;
     }
 
-    public void Set(string key, byte[] value) => _data[key] = value.ToArray();
+    public void Set(string key, byte[] value) => Writable[key] = value.ToArray();
 
-    public void Remove(string key) => _data.Remove(key);
+    public void Remove(string key)
+    {
+        if (Current.ContainsKey(key))
+        {
+            Writable.Remove(key);
+        }
+    }
 
-    public void Clear() => _data.Clear();
+    public void Clear()
+    {
+        if (Current.Count > 0)
+        {
+            _changed = new(StringComparer.Ordinal);
+        }
+    }
 
     /// <summary>Takes a loaded snapshot's data as loaded, saved and current (an earlier increment still counts as a change).</summary>
     public void Loaded(Dictionary<string, byte[]> data)
     {
         _loaded = _saved = data;
-        _data = new(data, StringComparer.Ordinal);
+        _changed = null;
     }
 
     /// <summary>Starts over with no data (destroyed, regenerated, or ended during the request).</summary>
     public void Reset()
     {
-        _data = new(StringComparer.Ordinal);
+        _changed = null;
         _loaded = _saved = NoData;
         _incremented = false;
     }
 
     /// <summary>The current data is now what is stored.</summary>
-    public void Saved() => _saved = new(_data, StringComparer.Ordinal);
+    public void Saved()
+    {
+        if (_changed is not null)
+        {
+            (_saved, _changed) = (_changed, null); // the next write copies again, so the saved state is never mutated
+        }
+    }
 
     /// <summary>The grain set <paramref name="key"/> to <paramref name="value"/> by an increment.</summary>
     public void Incremented(string key, byte[] value)
     {
-        _data[key] = value;
+        _changed?[key] = value;
         _saved = new(_saved, StringComparer.Ordinal) { [key] = value };
         _incremented = true;
     }
 
     /// <summary>Drops unsaved changes.</summary>
-    public void DiscardUnsaved() => _data = new(_saved, StringComparer.Ordinal);
+    public void DiscardUnsaved() => _changed = null;
 
     /// <summary>All the data, for creating the session.</summary>
-    public SessionChangeSet All() => new() { Sets = new(_data, StringComparer.Ordinal) };
+    public SessionChangeSet All() => new() { Sets = new(Current, StringComparer.Ordinal) };
 
     /// <summary>The delta from the last saved state: removed keys and keys whose value differs.</summary>
     public SessionChangeSet Changes()
     {
         var changes = new SessionChangeSet();
+        if (_changed is null)
+        {
+            return changes;
+        }
+
         foreach (var key in _saved.Keys)
         {
-            if (!_data.ContainsKey(key))
+            if (!_changed.ContainsKey(key))
             {
                 (changes.Removals ??= []).Add(key);
             }
         }
 
-        foreach (var (key, value) in _data)
+        foreach (var (key, value) in _changed)
         {
             if (!_saved.TryGetValue(key, out var saved) || !SameBytes(saved, value))
             {

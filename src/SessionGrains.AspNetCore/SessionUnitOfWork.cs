@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace SessionGrains.AspNetCore;
 
 /// <summary>
@@ -5,7 +7,8 @@ namespace SessionGrains.AspNetCore;
 /// whether a live record backs it, and the calls that load, create, change, increment, move and delete it through
 /// <see cref="GrainSessionStore"/>. A session that ends mid-request (destroyed elsewhere, expired) starts over empty.
 /// </summary>
-internal sealed class SessionUnitOfWork(GrainSessionStore store, SessionTimeouts timeouts, Func<string> newId)
+internal sealed class SessionUnitOfWork(
+    GrainSessionStore store, SessionTimeouts timeouts, Func<HttpContext, string>? idGenerator, HttpContext context)
 {
     private string? _loadedId; // the presented ID whose session was loaded
 
@@ -27,11 +30,23 @@ internal sealed class SessionUnitOfWork(GrainSessionStore store, SessionTimeouts
     /// <summary>The stored version last seen: 0 for an unsaved session.</summary>
     public long Version { get; private set; }
 
-    /// <summary>The ID, assigning a fresh random one if the session has none (never one the client sent).</summary>
-    public string AssignId() => Id ??= newId();
+    /// <summary>The presented IDs were looked up (<see cref="LoadAsync"/>).</summary>
+    public bool IsLoaded { get; private set; }
 
-    /// <summary>Loads the first of <paramref name="presented"/> that names a live session; returns it, or null.</summary>
-    public async Task<PresentedSessionId?> LoadPresentedAsync(IReadOnlyList<PresentedSessionId> presented)
+    /// <summary>The loaded session's ID was signed with an older secret: its cookie is re-signed.</summary>
+    public bool SignedWithOlderSecret { get; private set; }
+
+    /// <summary>The ID, assigning a fresh random one if the session has none (never one the client sent).</summary>
+    public string AssignId() => Id ??= NewId();
+
+    /// <summary>A fresh session ID, from <see cref="SessionFrontEndOptions.IdGenerator"/> or 24 random bytes.</summary>
+    public string NewId() => idGenerator?.Invoke(context) ?? SessionIdGenerator.NewId();
+
+    /// <summary>
+    /// Loads the first of <paramref name="presented"/> that names a live session (duplicate cookies, header and cookie);
+    /// with none, the session is new.
+    /// </summary>
+    public async Task LoadAsync(IReadOnlyList<PresentedSessionId> presented)
     {
         foreach (var candidate in presented)
         {
@@ -39,12 +54,13 @@ internal sealed class SessionUnitOfWork(GrainSessionStore store, SessionTimeouts
             {
                 Id = _loadedId = candidate.Id;
                 IsStored = true;
+                SignedWithOlderSecret = candidate.SecretIndex > 0;
                 Loaded(snapshot);
-                return candidate;
+                break;
             }
         }
 
-        return null;
+        IsLoaded = true;
     }
 
     /// <summary>Discards unsaved changes and reads the stored session again.</summary>
@@ -73,7 +89,7 @@ internal sealed class SessionUnitOfWork(GrainSessionStore store, SessionTimeouts
             var created = await store.CreateAsync(Id!, timeouts, Tracker.All());
             if (created.Status == SessionWriteStatus.AlreadyExists)
             {
-                Id = newId(); // a collision of random IDs: practically never, but never share a session
+                Id = NewId(); // a collision of random IDs: practically never, but never share a session
                 created = await store.CreateAsync(Id, timeouts, Tracker.All());
             }
 
