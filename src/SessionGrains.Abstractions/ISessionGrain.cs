@@ -79,6 +79,32 @@ public interface ISessionGrain : IGrainWithStringKey
     Task DestroyAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The session as its user's list shows it when it is live and bound to <paramref name="userId"/> under
+    /// <paramref name="handle"/>; otherwise null. Records no access. The user's index checks its entries with it.
+    /// </summary>
+    [ReadOnly]
+    [Alias("FindUserSession")]
+    Task<UserSessionInfo?> FindUserSessionAsync(string userId, string handle, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records <paramref name="binding"/> in the live session (replacing another user's, whose index is told).
+    /// <see cref="IUserSessionsGrain.BindAsync"/> calls it once the user's index holds the entry.
+    /// </summary>
+    [Alias("BindUser")]
+    Task<SessionWriteResult> BindUserAsync(SessionUserBinding binding, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the session's binding when it is bound to <paramref name="userId"/> under <paramref name="handle"/>; true when it was.</summary>
+    [Alias("UnbindUser")]
+    Task<bool> UnbindUserAsync(string userId, string handle, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends the session (as <see cref="DestroyAsync"/>) when it is live and bound to <paramref name="userId"/> under
+    /// <paramref name="handle"/>; true when it ended. The user's index revokes and evicts sessions with it.
+    /// </summary>
+    [Alias("EndUserSession")]
+    Task<bool> EndUserSessionAsync(string userId, string handle, SessionEndReason reason, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The stored result of a recent write with this operation ID, or null when the live session recorded none (see
     /// the remarks). A regeneration's retry uses it to learn whether the move it asked for was made.
     /// </summary>

@@ -22,4 +22,7 @@ public sealed class SessionSnapshot
 
     /// <summary>The timeouts the session was created with.</summary>
     [Id(5)] public required SessionTimeouts Timeouts { get; init; }
+
+    /// <summary>The user the session is bound to, or null.</summary>
+    [Id(6)] public SessionUserBinding? User { get; init; }
 }

@@ -55,6 +55,9 @@ public sealed class GrainSession : ISession
     /// <summary>The stored version last seen: 0 for an unsaved session.</summary>
     public long Version => _work?.Version ?? 0;
 
+    /// <summary>The user this session is bound to (<see cref="BindUserAsync"/>), with its handle in the user's list; or null.</summary>
+    public SessionUserBinding? User => Loaded().User;
+
     /// <inheritdoc />
     public bool IsAvailable
     {
@@ -156,6 +159,37 @@ public sealed class GrainSession : ISession
         await EnsureLoadedAsync();
         var newId = Work.NewId();
         await (keepData ? Work.MoveAsync(newId) : Work.DestroyAsync(newId));
+    }
+
+    /// <summary>
+    /// Binds the session to <paramref name="userId"/> (call it at login, after <see cref="RegenerateAsync"/>): the
+    /// session then appears in the user's list (<see cref="UserSessionManager"/>), can be revoked from there, and counts
+    /// against <see cref="UserSessionOptions.MaxSessionsPerUser"/>. Saves the session first. Throws
+    /// <see cref="UserSessionLimitReachedException"/> when the limit refuses new sessions.
+    /// </summary>
+    public async Task<SessionUserBinding> BindUserAsync(string userId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        await EnsureLoadedAsync();
+        var users = _options.Users;
+        var device = users.RecordDevice
+            ? new SessionDevice(_context.Request.Headers.UserAgent.ToString(), _context.Connection.RemoteIpAddress?.ToString())
+            : null;
+        var result = await Work.BindUserAsync(userId, device, new UserSessionLimit(users.MaxSessionsPerUser, users.WhenLimitReached));
+        return result.Status switch
+        {
+            UserSessionBindStatus.Bound => result.Binding!,
+            UserSessionBindStatus.LimitReached => throw new UserSessionLimitReachedException(
+                $"The user has {users.MaxSessionsPerUser} sessions, the most allowed."),
+            _ => throw new InvalidOperationException("The session ended during the request; it was not bound."),
+        };
+    }
+
+    /// <summary>Unbinds the session from its user (it leaves the user's list); false when it was not bound.</summary>
+    public async Task<bool> UnbindUserAsync()
+    {
+        await EnsureLoadedAsync();
+        return await Work.UnbindUserAsync();
     }
 
     /// <summary>Loads ahead of the app; a failure is logged and left for the first use of the session to report.</summary>

@@ -29,6 +29,7 @@ public static class GrainSessionServiceCollectionExtensions
         services.TryAddSingleton<SessionReadCache>();
         services.TryAddSingleton<SessionGrainCaller>();
         services.TryAddSingleton(ChooseReadPath);
+        services.TryAddSingleton(sp => new UserSessionManager(sp.GetRequiredService<SessionGrainCaller>()));
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

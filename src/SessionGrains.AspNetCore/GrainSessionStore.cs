@@ -42,11 +42,32 @@ internal sealed class GrainSessionStore(
 
     public Task<SessionWriteResult> TouchAsync(string id) => WriteAsync(id, static (g, ct) => g.TouchAsync(ct));
 
-    public Task<SessionWriteResult> RegenerateAsync(string id, string newId, SessionTimeouts timeouts, SessionChangeSet? changes)
+    /// <summary>Regenerates the session; one bound to <paramref name="userId"/> through the user's index, which follows the move.</summary>
+    public async Task<SessionWriteResult> RegenerateAsync(
+        string id, string newId, SessionTimeouts timeouts, SessionChangeSet? changes, string? userId)
     {
         readCache?.Forget(id);
         var operationId = Guid.NewGuid();
-        return WriteAsync(id, (g, ct) => g.RegenerateAsync(newId, timeouts, changes, operationId, ct));
+        if (userId is null)
+        {
+            return await WriteAsync(id, (g, ct) => g.RegenerateAsync(newId, timeouts, changes, operationId, ct));
+        }
+
+        var result = await caller.CallUserSessionsAsync(userId, (g, ct) => g.RegenerateAsync(id, newId, timeouts, changes, operationId, ct));
+        ThrowIfRefused(result.Status, result.Error);
+        return result;
+    }
+
+    public Task<UserSessionBindResult> BindUserAsync(string id, string userId, SessionDevice? device, UserSessionLimit limit)
+    {
+        readCache?.Forget(id);
+        return caller.CallUserSessionsAsync(userId, (g, ct) => g.BindAsync(id, device, limit, ct));
+    }
+
+    public Task<bool> UnbindUserAsync(string id, string userId)
+    {
+        readCache?.Forget(id);
+        return caller.CallUserSessionsAsync(userId, (g, ct) => g.UnbindAsync(id, ct));
     }
 
     public Task DestroyAsync(string id)

@@ -45,6 +45,9 @@ public sealed class SessionFrontEndOptions
     /// <summary>Per-call deadline and retries of session grain calls when the cluster fails.</summary>
     public SessionCallOptions Calls { get; set; } = new();
 
+    /// <summary>Sessions bound to users: the per-user limit and the device information recorded.</summary>
+    public UserSessionOptions Users { get; set; } = new();
+
     /// <summary>The server-side idle timeout: the session ends this long after its last access. Defaults to 20 minutes.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(20);
 

@@ -50,6 +50,11 @@ internal sealed class SessionFrontEndOptionsValidator : IValidateOptions<Session
             failures.Add("SessionFrontEndOptions.Calls.RetryDeadline must be at least Calls.Timeout.");
         }
 
+        if (options.Users.MaxSessionsPerUser < 0)
+        {
+            failures.Add("SessionFrontEndOptions.Users.MaxSessionsPerUser must not be negative (0 is no limit).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

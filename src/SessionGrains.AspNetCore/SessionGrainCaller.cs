@@ -16,6 +16,8 @@ internal sealed class SessionGrainCaller(IGrainFactory grains, IOptions<SessionF
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ShortestAttempt = TimeSpan.FromMilliseconds(100);
     private readonly SessionCallOptions options = sessionOptions.Value.Calls;
+    private Func<string, ISessionGrain>? _sessionGrain;            // cached delegates: no allocation per call
+    private Func<string, IUserSessionsGrain>? _userSessionsGrain;
 
     // GetGrain<ISessionGrain>(id) reads the interface's attributes by reflection on every call; resolve them once
     // (PublicationOnly: a failure, e.g. a client not yet started, is not cached for the app's lifetime).
@@ -30,30 +32,42 @@ internal sealed class SessionGrainCaller(IGrainFactory grains, IOptions<SessionF
     /// write, or a write that carries one operation ID over all attempts. <paramref name="beforeRetry"/> runs before
     /// every repeat (the first attempt's outcome is unknown by then).
     /// </summary>
-    public async Task<T> CallAsync<T>(string id, Func<ISessionGrain, CancellationToken, Task<T>> call, Action? beforeRetry = null)
+    public Task<T> CallAsync<T>(string id, Func<ISessionGrain, CancellationToken, Task<T>> call, Action? beforeRetry = null)
+        => RetryAsync(id, _sessionGrain ??= SessionGrain, call, beforeRetry);
+
+    /// <summary>Calls the session index of user <paramref name="userId"/>, as <see cref="CallAsync{T}"/> calls sessions.</summary>
+    public Task<T> CallUserSessionsAsync<T>(string userId, Func<IUserSessionsGrain, CancellationToken, Task<T>> call)
+        => RetryAsync(userId, _userSessionsGrain ??= UserSessionsGrain, call, beforeRetry: null);
+
+    private ISessionGrain SessionGrain(string id)
+        => (ISessionGrain)grains.GetGrain(GrainId.Create(_types.Value.Grain, id), _types.Value.Interface);
+
+    private IUserSessionsGrain UserSessionsGrain(string userId) => grains.GetGrain<IUserSessionsGrain>(userId);
+
+    private async Task<T> RetryAsync<TGrain, T>(
+        string key, Func<string, TGrain> resolve, Func<TGrain, CancellationToken, Task<T>> call, Action? beforeRetry)
     {
         var started = TimeProvider.System.GetTimestamp();
         var pause = FirstPause;
-        for (var attempt = 1; ; attempt++)
+        for (var number = 1; ; number++)
         {
             var remaining = options.RetryDeadline - TimeProvider.System.GetElapsedTime(started);
             using var deadline = new CancellationTokenSource(remaining < options.Timeout ? remaining : options.Timeout);
             try
             {
-                var (grainType, interfaceType) = _types.Value;
-                return await call((ISessionGrain)grains.GetGrain(GrainId.Create(grainType, id), interfaceType), deadline.Token);
+                return await call(resolve(key), deadline.Token);
             }
             catch (Exception exception)
             {
                 var wait = pause * (0.5 + Random.Shared.NextDouble()); // jitter spreads the retries of many requests
                 remaining = options.RetryDeadline - TimeProvider.System.GetElapsedTime(started);
-                if (!IsTransient(exception) || attempt >= options.MaxAttempts || remaining - wait < ShortestAttempt)
+                if (!IsTransient(exception) || number >= options.MaxAttempts || remaining - wait < ShortestAttempt)
                 {
-                    SessionFrontEndLog.ClusterCallFailed(logger, attempt, exception);
+                    SessionFrontEndLog.ClusterCallFailed(logger, number, exception);
                     throw new SessionUnavailableException("The session store is unavailable.", exception);
                 }
 
-                SessionFrontEndLog.CallRetried(logger, attempt, wait, exception.GetType().Name);
+                SessionFrontEndLog.CallRetried(logger, number, wait, exception.GetType().Name);
                 beforeRetry?.Invoke();
                 await Task.Delay(wait);
                 pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;

@@ -22,3 +22,10 @@ public sealed class SessionLimitExceededException(string message) : SessionStore
     /// <inheritdoc />
     public override int StatusCode => StatusCodes.Status413PayloadTooLarge;
 }
+
+/// <summary>The user has the most sessions allowed and new ones are refused (<see cref="UserSessionLimitPolicy.RefuseNewSession"/>); answered with 409.</summary>
+public sealed class UserSessionLimitReachedException(string message) : SessionStoreException(message)
+{
+    /// <inheritdoc />
+    public override int StatusCode => StatusCodes.Status409Conflict;
+}

@@ -30,6 +30,9 @@ internal sealed class SessionUnitOfWork(
     /// <summary>The stored version last seen: 0 for an unsaved session.</summary>
     public long Version { get; private set; }
 
+    /// <summary>The user the session is bound to, or null.</summary>
+    public SessionUserBinding? User { get; private set; }
+
     /// <summary>The presented IDs were looked up (<see cref="LoadAsync"/>).</summary>
     public bool IsLoaded { get; private set; }
 
@@ -148,7 +151,7 @@ internal sealed class SessionUnitOfWork(
         if (IsStored)
         {
             var changes = Tracker.HasUnsavedChanges ? Tracker.Changes() : null;
-            var result = await store.RegenerateAsync(Id!, nextId, timeouts, changes);
+            var result = await store.RegenerateAsync(Id!, nextId, timeouts, changes, User?.UserId);
             if (result.Status != SessionWriteStatus.Succeeded)
             {
                 EndedDuringRequest(); // the old session ended meanwhile (or the new ID was taken): start clean
@@ -163,10 +166,45 @@ internal sealed class SessionUnitOfWork(
         Id = nextId;
     }
 
+    /// <summary>Saves the session if needed, then binds it to <paramref name="userId"/> through the user's index.</summary>
+    public async Task<UserSessionBindResult> BindUserAsync(string userId, SessionDevice? device, UserSessionLimit limit)
+    {
+        if (!IsStored || Tracker.HasUnsavedChanges)
+        {
+            await FlushAsync();
+        }
+
+        var result = IsStored ? await store.BindUserAsync(Id!, userId, device, limit) : new(UserSessionBindStatus.NoSession);
+        if (result.Status == UserSessionBindStatus.Bound)
+        {
+            User = result.Binding;
+        }
+        else if (result.Status == UserSessionBindStatus.NoSession)
+        {
+            EndedDuringRequest();
+        }
+
+        return result;
+    }
+
+    /// <summary>Removes the session's binding; false when it had none.</summary>
+    public async Task<bool> UnbindUserAsync()
+    {
+        if (User is not { } user || !IsStored)
+        {
+            return false;
+        }
+
+        var unbound = await store.UnbindUserAsync(Id!, user.UserId);
+        User = null;
+        return unbound;
+    }
+
     private void Loaded(SessionSnapshot snapshot)
     {
         Tracker.Loaded(snapshot.Data);
         Version = snapshot.Version;
+        User = snapshot.User;
     }
 
     private void StartOver(string? id)
@@ -176,6 +214,7 @@ internal sealed class SessionUnitOfWork(
         IsStored = false;
         Tracker.Reset();
         Version = 0;
+        User = null;
     }
 
     private void EndedDuringRequest()

@@ -53,12 +53,12 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         var id = grainContext.GrainId.Key.ToString()!;
         _logId = id.Length <= 6 ? id : id[..6] + "…";
         _copies = new SessionCopies(localSessions, id);
-        var state = stateFactory.Create<SessionRecord>(grainContext, new StateConfiguration(StateName, _options.StorageName));
+        var state = stateFactory.Create<SessionRecord>(grainContext, new GrainStateConfiguration(StateName, _options.StorageName));
         _writer = new SessionRecordWriter(state, _copies, _options, clock, logger, _logId);
         _expiry = new SessionExpirySchedule(this, ct => _lifetime!.OnExpiryTimerAsync(ct), () => _lifetime!.OnEmptyLifetimeEndAsync(),
             _options.CollectionAge + collectionOptions.Value.CollectionQuantum, reminderOptions.Value.MinimumReminderPeriod,
             _options, logger, _logId);
-        _lifetime = new SessionLifetime(_writer, _copies, _expiry, clock, DeactivateOnIdle, logger, _logId);
+        _lifetime = new SessionLifetime(_writer, _copies, _expiry, clock, DeactivateOnIdle, UserSessionEnded, logger, _logId);
     }
 
     private SessionRecord Record => _writer.Record;
@@ -238,9 +238,14 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         // reads and read leases are withdrawn first, so they wait for the outcome here too.
         await _copies.WithdrawAsync();
         var created = await newSession.CreateAsync(timeouts, carried, operationId);
+        if (created.Succeeded && Record.User is { } user)
+        {
+            created = await newSession.BindUserAsync(user); // the binding and its handle move too (a retry binds again)
+        }
+
         if (created.Succeeded)
         {
-            await _lifetime.DeleteAsync();
+            await _lifetime.DeleteAsync(movedTo: newSessionId);
             SessionGrainLog.Regenerated(_logger, _logId);
         }
         else
@@ -264,6 +269,64 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         {
             _expiry.ReleaseEmptyActivation();
         }
+    }
+
+    /// <inheritdoc />
+    public Task<UserSessionInfo?> FindUserSessionAsync(string userId, string handle, CancellationToken cancellationToken = default)
+    {
+        _servedCaller = true;
+        var record = Record;
+        var lastAccessAt = _copies.LastAccessAt;
+        var live = _writer.Exists && _clock.GetUtcNow() < record.ExpiresAt(lastAccessAt) && record.IsBoundTo(userId, handle);
+        return Task.FromResult(live
+            ? new UserSessionInfo(handle, record.CreatedAt, lastAccessAt, record.User!.BoundAt, record.ExpiresAt(lastAccessAt), record.User.Device)
+            : null);
+    }
+
+    /// <inheritdoc />
+    public async Task<SessionWriteResult> BindUserAsync(SessionUserBinding binding, CancellationToken cancellationToken = default)
+    {
+        if (await AccessAsync(touch: false) is null)
+        {
+            return new(SessionWriteStatus.NoSession);
+        }
+
+        var previous = Record.User;
+        if (previous != binding)
+        {
+            await _writer.WriteUserAsync(binding);
+            if (previous is not null && previous.UserId != binding.UserId)
+            {
+                UserSessionEnded(previous, movedTo: null); // it left the other user's sessions
+            }
+        }
+
+        return Succeeded();
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> UnbindUserAsync(string userId, string handle, CancellationToken cancellationToken = default)
+    {
+        if (await AccessAsync(touch: false) is null || !Record.IsBoundTo(userId, handle))
+        {
+            return false;
+        }
+
+        await _writer.WriteUserAsync(null);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> EndUserSessionAsync(string userId, string handle, SessionEndReason reason, CancellationToken cancellationToken = default)
+    {
+        if (await AccessAsync(touch: false) is null || !Record.IsBoundTo(userId, handle))
+        {
+            return false;
+        }
+
+        await _lifetime.DeleteAsync();
+        SessionGrainLog.EndedForUser(_logger, _logId, reason);
+        return true;
     }
 
     /// <inheritdoc />
@@ -313,11 +376,13 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         return new(status, Error: error);
     }
 
+    /// <summary>Tells the user's index that this session left it (one-way: a session grain never waits for an index).</summary>
+    private void UserSessionEnded(SessionUserBinding user, string? movedTo)
+        => _ = GrainFactory.GetGrain<IUserSessionsGrain>(user.UserId).SessionEndedAsync(user.Handle, this.GetPrimaryKeyString(), movedTo);
+
     private SessionWriteResult Succeeded() => new(SessionWriteStatus.Succeeded, Record.Version, ExpiresAt);
 
     /// <summary>The stored result when <paramref name="operationId"/> was applied already (a retry); otherwise null.</summary>
     private SessionWriteResult? Repeated(Guid operationId)
         => _writer.FindApplied(operationId) is { } operation ? new(SessionWriteStatus.Succeeded, operation.Version, ExpiresAt) : null;
-
-    private sealed record StateConfiguration(string StateName, string StorageName) : IPersistentStateConfiguration;
 }

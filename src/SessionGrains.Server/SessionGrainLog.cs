@@ -44,4 +44,7 @@ internal static partial class SessionGrainLog
 
     [LoggerMessage(1008, LogLevel.Information, "Session {SessionId}: operation {OperationId} was applied already; answered its stored result (a retry).")]
     public static partial void OperationRepeated(ILogger logger, string sessionId, Guid operationId);
+
+    [LoggerMessage(1009, LogLevel.Debug, "Session {SessionId} ended: {Reason} through its user's session list.")]
+    public static partial void EndedForUser(ILogger logger, string sessionId, SessionEndReason reason);
 }

@@ -6,11 +6,11 @@ namespace SessionGrains.Server;
 /// Whether a session grain's session is alive, and how it ends. Every call, the expiry timer and the reminder check
 /// expiry here first. Destroy, regeneration and expiry end the session the same way: the outside copies are withdrawn,
 /// the expiry timer stops, the record is deleted, then the reminder, then the grain deactivates. Interleaved callers
-/// share one deletion; a failed one can be retried.
+/// share one deletion; a failed one can be retried. A bound session tells its user's index once its record is deleted.
 /// </summary>
 internal sealed class SessionLifetime(
     SessionRecordWriter writer, SessionCopies copies, SessionExpirySchedule expiry, TimeProvider clock, Action deactivate,
-    ILogger logger, string logId)
+    Action<SessionUserBinding, string?> userSessionEnded, ILogger logger, string logId)
 {
     private Task? _deletion;
 
@@ -56,10 +56,10 @@ internal sealed class SessionLifetime(
         return Task.CompletedTask;
     }
 
-    /// <summary>Deletes the session now.</summary>
-    public async Task DeleteAsync()
+    /// <summary>Deletes the session now; <paramref name="movedTo"/> names the new ID of a regenerated session.</summary>
+    public async Task DeleteAsync(string? movedTo = null)
     {
-        _deletion ??= DeleteCoreAsync();
+        _deletion ??= DeleteCoreAsync(movedTo);
         try
         {
             await _deletion;
@@ -113,11 +113,17 @@ internal sealed class SessionLifetime(
         return true;
     }
 
-    private async Task DeleteCoreAsync()
+    private async Task DeleteCoreAsync(string? movedTo)
     {
         await copies.WithdrawAsync();
         expiry.Disarm();
+        var user = writer.Record.User;
         await writer.ClearAsync();
+        if (user is not null)
+        {
+            userSessionEnded(user, movedTo);
+        }
+
         await expiry.UnregisterReminderAsync();
         deactivate();
     }

@@ -38,6 +38,9 @@ public sealed class SessionRecord
     /// <summary>Recent writes, oldest first, so that retries of them apply nothing (see <see cref="SessionOperationLog"/>).</summary>
     [Id(7)] public SessionOperation[] Operations { get; set; } = [];
 
+    /// <summary>The user the session is bound to (see <see cref="IUserSessionsGrain"/>), or null.</summary>
+    [Id(8)] public SessionUserBinding? User { get; set; }
+
     /// <summary>When the session expires if it is not accessed after <paramref name="lastAccessAt"/>.</summary>
     public DateTimeOffset ExpiresAt(DateTimeOffset lastAccessAt)
     {
@@ -57,5 +60,9 @@ public sealed class SessionRecord
         LastAccessAt = lastAccessAt,
         ExpiresAt = ExpiresAt(lastAccessAt),
         Timeouts = new SessionTimeouts(IdleTimeout, AbsoluteExpiresAt - CreatedAt),
+        User = User,
     };
+
+    /// <summary>True when the session is bound to <paramref name="userId"/> under <paramref name="handle"/>.</summary>
+    public bool IsBoundTo(string userId, string handle) => User is { } user && user.UserId == userId && user.Handle == handle;
 }

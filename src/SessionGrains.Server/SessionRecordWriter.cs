@@ -62,6 +62,16 @@ internal sealed class SessionRecordWriter(
         await WriteAsync(next);
     }
 
+    /// <summary>Stores the session's user binding (null to unbind); other holders of copies drop them first.</summary>
+    public async Task WriteUserAsync(SessionUserBinding? user)
+    {
+        await copies.BeforeChangeAsync();
+        var next = Record.Copy();
+        next.User = user;
+        next.LastAccessAt = copies.LastAccessAt;
+        await WriteAsync(next);
+    }
+
     /// <summary>Writes the last access when the stored value has grown older than the touch write interval.</summary>
     public Task WriteTouchIfDueAsync(DateTimeOffset now)
     {

@@ -44,6 +44,13 @@ public sealed class SessionSiloOptions
     public TimeSpan? ReminderPeriod { get; set; }
 
     /// <summary>
+    /// How often a user's session index (<see cref="IUserSessionsGrain"/>) that holds entries checks them against their
+    /// sessions, dropping the ones whose end notification was lost; an emptied index deletes its record. Defaults to
+    /// 10 minutes; at least Orleans' minimum reminder period applies.
+    /// </summary>
+    public TimeSpan UserIndexSweepPeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// Whether front ends co-hosted with this silo read active sessions without a grain call (see
     /// <see cref="ILocalSessionReader"/>). Writes always go through the grain. Defaults to true.
     /// </summary>

@@ -28,6 +28,11 @@ internal sealed class SessionSiloOptionsValidator : IValidateOptions<SessionSilo
             failures.Add("SessionSiloOptions.MaxRetainedOperations and OperationRetention must be positive.");
         }
 
+        if (options.UserIndexSweepPeriod <= TimeSpan.Zero)
+        {
+            failures.Add("SessionSiloOptions.UserIndexSweepPeriod must be positive.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

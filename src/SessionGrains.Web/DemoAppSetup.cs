@@ -38,6 +38,7 @@ public static class DemoAppSetup
     {
         app.UseGrainSessions();
         app.MapDemoEndpoints();
+        app.MapDemoUserSessionEndpoints();
         return app;
     }
 }

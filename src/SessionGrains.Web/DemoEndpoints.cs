@@ -58,6 +58,7 @@ public static class DemoEndpoints
             var session = context.GetGrainSession();
             await session.RegenerateAsync(keepData: true); // a new ID at login: no session fixation
             session.SetString(UserKey, user);
+            await session.BindUserAsync(user); // saves, and lists the session under the user
             return Respond(context, user);
         });
 

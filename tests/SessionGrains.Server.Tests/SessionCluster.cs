@@ -37,6 +37,13 @@ public sealed class SessionCluster : IAsyncLifetime
 
     public ISessionGrain Session(string sessionId) => Grains.GetGrain<ISessionGrain>(sessionId);
 
+    public IUserSessionsGrain Users(string userId) => Grains.GetGrain<IUserSessionsGrain>(userId);
+
+    public SessionCallFaults Faults => _silo.Faults;
+
+    public Task<UserSessionIndex?> ReadStoredUserIndexAsync(string userId)
+        => SessionTestSilo.ReadStoredUserIndexAsync(Cluster.Silos[0].SiloHost.Services, userId);
+
     public Task<SessionRecord?> ReadStoredRecordAsync(string sessionId)
         => SessionTestSilo.ReadStoredRecordAsync(Cluster.Silos[0].SiloHost.Services, sessionId);
 

@@ -1,7 +1,7 @@
 namespace SessionGrains.TestSupport;
 
 /// <summary>
-/// Injects failures into calls that reach session grains, as a dying silo or a broken connection causes them: the
+/// Injects failures into calls that reach session grains and users' session indexes, as a dying silo or a broken connection causes them: the
 /// acknowledgement is lost after the grain applied the call, the call is rejected before it runs, or the call stalls
 /// past the caller's deadline and then runs. Arm a fault for a method; it fires on that many calls (or, with a
 /// probability, on calls at random). Tests that arm faults must not run in parallel with others on the same silos.
@@ -45,7 +45,7 @@ public sealed class SessionCallFaults : IIncomingGrainCallFilter
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.InterfaceMethod?.DeclaringType != typeof(ISessionGrain))
+        if (context.InterfaceMethod?.DeclaringType is not { } type || (type != typeof(ISessionGrain) && type != typeof(IUserSessionsGrain)))
         {
             await context.Invoke();
             return;

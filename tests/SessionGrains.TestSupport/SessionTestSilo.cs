@@ -54,7 +54,7 @@ public sealed class SessionTestSilo
     /// </summary>
     public void ConfigureTestHooks(ISiloBuilder silo)
     {
-        silo.Services.Configure<SessionSiloOptions>(o => o.ReminderPeriod = ReminderPeriod);
+        silo.Services.Configure<SessionSiloOptions>(o => (o.ReminderPeriod, o.UserIndexSweepPeriod) = (ReminderPeriod, ReminderPeriod));
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = ReminderPeriod);
         silo.Services.AddKeyedSingleton<TimeProvider>(SessionGrainServiceKeys.TimeProvider, Clock);
         silo.AddIncomingGrainCallFilter(Calls);
@@ -70,6 +70,15 @@ public sealed class SessionTestSilo
         var storage = siloServices.GetRequiredKeyedService<IGrainStorage>(InnerStorageName);
         var state = new GrainState<SessionRecord>();
         await storage.ReadStateAsync(SessionGrain.StateName, GrainIdOf(sessionId), state);
+        return state.RecordExists ? state.State : null;
+    }
+
+    /// <summary>Reads a user's stored session index straight from the memory storage provider of a silo; null when none is stored.</summary>
+    public static async Task<UserSessionIndex?> ReadStoredUserIndexAsync(IServiceProvider siloServices, string userId)
+    {
+        var storage = siloServices.GetRequiredKeyedService<IGrainStorage>(InnerStorageName);
+        var state = new GrainState<UserSessionIndex>();
+        await storage.ReadStateAsync(UserSessionsGrain.StateName, GrainId.Create(UserSessionsGrain.GrainTypeName, userId), state);
         return state.RecordExists ? state.State : null;
     }
 

@@ -1,0 +1,16 @@
+namespace SessionGrains.Server;
+
+/// <summary>One session in a user's index: its handle, its ID, and the IDs a regeneration under way may move it to.</summary>
+[GenerateSerializer]
+[Alias("SessionGrains.UserSessionIndexEntry")]
+public sealed class UserSessionIndexEntry
+{
+    /// <summary>The session's opaque handle (see <see cref="SessionUserBinding.Handle"/>).</summary>
+    [Id(0)] public string Handle { get; set; } = "";
+
+    /// <summary>The session's ID as last confirmed.</summary>
+    [Id(1)] public string SessionId { get; set; } = "";
+
+    /// <summary>New IDs of regenerations begun and not yet confirmed: one of them holds the session once the old ID has ended.</summary>
+    [Id(2)] public string[] Moving { get; set; } = [];
+}

@@ -1,0 +1,293 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace SessionGrains.Server;
+
+/// <summary>
+/// One user's session index (see <see cref="IUserSessionsGrain"/> for the consistency argument). Every operation first
+/// checks the entries it needs against their sessions (<see cref="ISessionGrain.FindUserSessionAsync"/>), so a lost
+/// end notification costs one extra entry until the next check, never a wrong answer. Calls are serialized: concurrent
+/// logins of one user meet the limit one at a time.
+/// </summary>
+[GrainType(GrainTypeName)]
+public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IRemindable
+{
+    /// <summary>The pinned grain type name; storage keys and reminder rows are derived from it.</summary>
+    public const string GrainTypeName = "user-sessions";
+
+    /// <summary>The name of the state in the storage provider.</summary>
+    public const string StateName = "user-sessions";
+
+    /// <summary>The name of the sweep reminder, registered while the index holds entries.</summary>
+    public const string ReminderName = "user-sessions-sweep";
+
+    private readonly IPersistentState<UserSessionIndex> _state;
+    private readonly SessionSiloOptions _options;
+    private readonly TimeSpan _sweepPeriod;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the grain; Orleans calls this.</summary>
+    public UserSessionsGrain(
+        IGrainContext grainContext,
+        IPersistentStateFactory stateFactory,
+        IOptions<SessionSiloOptions> options,
+        IOptions<ReminderOptions> reminderOptions,
+        [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock,
+        ILogger<UserSessionsGrain> logger)
+    {
+        _options = options.Value;
+        var minimum = reminderOptions.Value.MinimumReminderPeriod;
+        _sweepPeriod = _options.UserIndexSweepPeriod < minimum ? minimum : _options.UserIndexSweepPeriod;
+        _clock = clock;
+        _logger = logger;
+        _state = stateFactory.Create<UserSessionIndex>(grainContext, new GrainStateConfiguration(StateName, _options.StorageName));
+    }
+
+    private string UserId => this.GetPrimaryKeyString();
+
+    private List<UserSessionIndexEntry> Entries => _state.State.Entries;
+
+    /// <inheritdoc />
+    public async Task<UserSessionBindResult> BindAsync(
+        string sessionId, SessionDevice? device, UserSessionLimit limit, CancellationToken cancellationToken = default)
+    {
+        var live = await CheckAsync("bind");
+        if (live.FirstOrDefault(s => s.Entry.SessionId == sessionId) is { } bound)
+        {
+            return new(UserSessionBindStatus.Bound, new SessionUserBinding(UserId, bound.Entry.Handle, bound.Info.BoundAt, bound.Info.Device));
+        }
+
+        var evicted = 0;
+        if (limit.MaxSessions > 0 && live.Count >= limit.MaxSessions)
+        {
+            if (limit.Policy == UserSessionLimitPolicy.RefuseNewSession)
+            {
+                UserSessionsLog.BindingRefused(_logger, limit.MaxSessions);
+                return new(UserSessionBindStatus.LimitReached);
+            }
+
+            var oldest = live.OrderBy(s => s.Info.LastAccessAt).Take(live.Count - limit.MaxSessions + 1).ToList();
+            evicted = await EndAsync(oldest, SessionEndReason.Evicted);
+            UserSessionsLog.Evicted(_logger, limit.MaxSessions, evicted);
+        }
+
+        // The entry first, then the session's record: a crash between them leaves an entry the next check drops.
+        var binding = new SessionUserBinding(UserId, NewHandle(), _clock.GetUtcNow(), device?.Bounded());
+        var entry = new UserSessionIndexEntry { Handle = binding.Handle, SessionId = sessionId };
+        Entries.Add(entry);
+        await WriteAsync();
+        var result = await Session(sessionId).BindUserAsync(binding, cancellationToken);
+        if (!result.Succeeded)
+        {
+            Entries.Remove(entry);
+            await WriteAsync();
+            return new(UserSessionBindStatus.NoSession, Evicted: evicted);
+        }
+
+        return new(UserSessionBindStatus.Bound, binding, evicted);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> UnbindAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        if (Entries.Find(e => e.SessionId == sessionId) is not { } entry)
+        {
+            return false; // the index holds every session bound to the user
+        }
+
+        var unbound = await Session(sessionId).UnbindUserAsync(UserId, entry.Handle, cancellationToken);
+        Entries.Remove(entry);
+        await WriteAsync();
+        return unbound;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<UserSessionInfo>> ListAsync(CancellationToken cancellationToken = default)
+        => (await CheckAsync("list")).Select(s => s.Info).OrderBy(i => i.CreatedAt).ThenBy(i => i.BoundAt).ToList();
+
+    /// <inheritdoc />
+    public async Task<bool> RevokeAsync(string handle, CancellationToken cancellationToken = default)
+    {
+        if (Entries.Find(e => e.Handle == handle) is not { } entry)
+        {
+            return false;
+        }
+
+        var live = await CheckAsync("revoke", [entry]);
+        var revoked = await EndAsync(live, SessionEndReason.Revoked);
+        UserSessionsLog.Revoked(_logger, revoked);
+        return revoked > 0;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> RevokeAllAsync(string? keepHandle = null, CancellationToken cancellationToken = default)
+    {
+        var live = await CheckAsync("revoke");
+        var revoked = await EndAsync(live.Where(s => s.Entry.Handle != keepHandle).ToList(), SessionEndReason.Revoked);
+        UserSessionsLog.Revoked(_logger, revoked);
+        return revoked;
+    }
+
+    /// <inheritdoc />
+    public async Task<SessionWriteResult> RegenerateAsync(
+        string sessionId, string newSessionId, SessionTimeouts timeouts, SessionChangeSet? changes, Guid operationId = default,
+        CancellationToken cancellationToken = default)
+    {
+        var entry = Entries.Find(e => e.SessionId == sessionId || e.Moving.Contains(sessionId));
+        if (entry is not null && !entry.Moving.Contains(newSessionId))
+        {
+            entry.Moving = [.. entry.Moving, newSessionId]; // known before the move: never a live bound session the index lacks
+            await WriteAsync();
+        }
+
+        var result = await Session(sessionId).RegenerateAsync(newSessionId, timeouts, changes, operationId, cancellationToken);
+        if (result.Succeeded && entry is not null)
+        {
+            entry.SessionId = newSessionId;
+            entry.Moving = [];
+            await WriteAsync();
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task SessionEndedAsync(string handle, string sessionId, string? movedTo)
+    {
+        if (Entries.Find(e => e.Handle == handle && e.SessionId == sessionId) is not { } entry)
+        {
+            return;
+        }
+
+        if (movedTo is not null && !entry.Moving.Contains(movedTo))
+        {
+            entry.Moving = [.. entry.Moving, movedTo];
+        }
+
+        await CheckAsync("session ended", [entry]);
+    }
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == ReminderName)
+        {
+            await CheckAsync("sweep");
+            DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>
+    /// Checks <paramref name="entries"/> (all by default) against their sessions: an entry whose session confirms it
+    /// stays; one whose session ended moves to the regenerated ID that confirms it, or is dropped. Stores the result.
+    /// </summary>
+    private async Task<List<LiveUserSession>> CheckAsync(string trigger, IReadOnlyList<UserSessionIndexEntry>? entries = null)
+    {
+        entries ??= Entries.ToList();
+        var found = await Task.WhenAll(entries.Select(FindAsync));
+        var live = new List<LiveUserSession>(entries.Count);
+        var changed = false;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (found[i] is { } session)
+            {
+                live.Add(session);
+                changed |= session.Moved;
+            }
+            else
+            {
+                Entries.Remove(entries[i]);
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            UserSessionsLog.EntriesDropped(_logger, entries.Count - live.Count, trigger);
+            await WriteAsync();
+        }
+        else if (Entries.Count == 0 && trigger == "sweep")
+        {
+            await WriteAsync(); // the reminder of an index emptied before a crash
+        }
+
+        return live;
+    }
+
+    private async Task<LiveUserSession?> FindAsync(UserSessionIndexEntry entry)
+    {
+        if (await Session(entry.SessionId).FindUserSessionAsync(UserId, entry.Handle) is { } info)
+        {
+            return new(entry, info, Moved: false);
+        }
+
+        // The confirmed ID has ended: a regeneration under way or done holds the session under one of the new IDs.
+        foreach (var next in entry.Moving)
+        {
+            if (await Session(next).FindUserSessionAsync(UserId, entry.Handle) is { } moved)
+            {
+                entry.SessionId = next;
+                entry.Moving = [];
+                return new(entry, moved, Moved: true);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Ends the sessions and drops their entries; how many were still live.</summary>
+    private async Task<int> EndAsync(IReadOnlyList<LiveUserSession> sessions, SessionEndReason reason)
+    {
+        if (sessions.Count == 0)
+        {
+            return 0;
+        }
+
+        var ended = await Task.WhenAll(sessions.Select(s => Session(s.Entry.SessionId).EndUserSessionAsync(UserId, s.Entry.Handle, reason)));
+        foreach (var session in sessions)
+        {
+            Entries.Remove(session.Entry);
+        }
+
+        await WriteAsync();
+        return ended.Count(e => e);
+    }
+
+    /// <summary>
+    /// Stores the index. The reminder is registered before the first entry is stored and removed after the record is
+    /// deleted, so no stored index is ever without its sweep.
+    /// </summary>
+    private async Task WriteAsync()
+    {
+        if (Entries.Count == 0)
+        {
+            if (_state.RecordExists)
+            {
+                await _state.ClearStateAsync();
+            }
+
+            if (await this.GetReminder(ReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            return;
+        }
+
+        if (!_state.RecordExists)
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, _sweepPeriod, _sweepPeriod);
+        }
+
+        await _state.WriteStateAsync();
+    }
+
+    private ISessionGrain Session(string sessionId) => GrainFactory.GetGrain<ISessionGrain>(sessionId);
+
+    private static string NewHandle() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+}
