@@ -1,0 +1,56 @@
+using System.Text;
+using SessionGrains.Hosting;
+using SessionGrains.TestSupport;
+
+namespace SessionGrains.IntegrationTests;
+
+/// <summary>Users' session indexes on Azure Table and Blob storage (Azurite): they persist, and leave no row behind.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class UserSessionStorageTests(AzuriteServer azurite)
+{
+    private static readonly SessionTimeouts TwentyMinutes = new(TimeSpan.FromMinutes(20));
+
+    [Theory]
+    [InlineData(GrainStorageProvider.AzureTable)]
+    [InlineData(GrainStorageProvider.AzureBlob)]
+    public async Task The_index_and_bindings_survive_reactivation_and_nothing_is_left_once_the_sessions_end(GrainStorageProvider storage)
+    {
+        await using var cluster = await AzureSessionCluster.StartAsync(
+            azurite, new SessionTestSilo(), storage, "it-" + Guid.NewGuid().ToString("N")[..12]);
+        var user = "user-" + Guid.NewGuid().ToString("N")[..8];
+        var index = cluster.Grains.GetGrain<IUserSessionsGrain>(user);
+        var ids = new[] { SessionTestSilo.NewSessionId(), SessionTestSilo.NewSessionId() };
+        var handles = new List<string>();
+        foreach (var id in ids)
+        {
+            await cluster.Session(id).CreateAsync(TwentyMinutes, new SessionChangeSet { Sets = new() { ["n"] = Encoding.UTF8.GetBytes("1") } });
+            handles.Add((await index.BindAsync(id, new SessionDevice("Browser/1.0", "198.51.100.4"), UserSessionLimit.None)).Binding!.Handle);
+        }
+
+        Assert.Equal(1, await CountStoredAsync(cluster, storage, user));
+        Assert.Equal(1, await cluster.CountReminderRowsAsync(user)); // the index's sweep
+        await cluster.Cluster.DeactivateAsync(index);
+        foreach (var id in ids)
+        {
+            await cluster.Cluster.DeactivateAsync(cluster.Session(id));
+        }
+
+        var listed = await index.ListAsync(); // the index and both bindings read back from storage
+        Assert.Equal(handles.Order(), listed.Select(s => s.Handle).Order());
+        Assert.All(listed, s => Assert.Equal(new SessionDevice("Browser/1.0", "198.51.100.4"), s.Device));
+
+        Assert.True(await index.RevokeAsync(handles[0]));
+        await cluster.Session(ids[1]).DestroyAsync();
+
+        await SessionTestSilo.WaitUntilAsync(async () => await CountStoredAsync(cluster, storage, user) == 0
+            && await cluster.CountReminderRowsAsync(user) == 0, "the emptied index deletes its record and its reminder");
+        foreach (var id in ids)
+        {
+            Assert.Equal(0, await CountStoredAsync(cluster, storage, id));
+            Assert.Equal(0, await cluster.CountReminderRowsAsync(id));
+        }
+    }
+
+    private static async Task<int> CountStoredAsync(AzureSessionCluster cluster, GrainStorageProvider storage, string key)
+        => storage == GrainStorageProvider.AzureTable ? await cluster.CountTableRowsAsync(key) : await cluster.CountBlobsAsync(key);
+}
