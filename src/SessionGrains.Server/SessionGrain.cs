@@ -34,6 +34,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     private readonly SessionRecordWriter _writer;
     private readonly SessionExpirySchedule _expiry;
     private readonly SessionLifetime _lifetime;
+    private readonly SessionNotifier _notifier;
     private bool _servedCaller;
 
     /// <summary>Creates the grain; Orleans calls this.</summary>
@@ -45,6 +46,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         IOptions<GrainCollectionOptions> collectionOptions,
         [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock,
         LocalSessionDirectory localSessions,
+        SessionEventDispatcher events,
         ILogger<SessionGrain> logger)
     {
         _options = options.Value;
@@ -58,7 +60,8 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         _expiry = new SessionExpirySchedule(this, ct => _lifetime!.OnExpiryTimerAsync(ct), () => _lifetime!.OnEmptyLifetimeEndAsync(),
             _options.CollectionAge + collectionOptions.Value.CollectionQuantum, reminderOptions.Value.MinimumReminderPeriod,
             _options, logger, _logId);
-        _lifetime = new SessionLifetime(_writer, _copies, _expiry, clock, DeactivateOnIdle, UserSessionEnded, logger, _logId);
+        _notifier = new SessionNotifier(events, GrainFactory, clock, id);
+        _lifetime = new SessionLifetime(_writer, _copies, _expiry, _notifier, clock, DeactivateOnIdle, logger, _logId);
     }
 
     private SessionRecord Record => _writer.Record;
@@ -113,6 +116,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         await _writer.CreateAsync(now, timeouts, data, operationId);
         _lifetime.Reset();
         SessionGrainLog.Created(_logger, _logId, timeouts.IdleTimeout, Record.AbsoluteExpiresAt);
+        _notifier.Raise(SessionEventKind.Created);
         _expiry.Disarm();
         _expiry.Arm(ExpiresAt - now);
         return Succeeded();
@@ -238,7 +242,8 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         // reads and read leases are withdrawn first, so they wait for the outcome here too.
         await _copies.WithdrawAsync();
         var created = await newSession.CreateAsync(timeouts, carried, operationId);
-        if (created.Succeeded && Record.User is { } user)
+        var user = Record.User;
+        if (created.Succeeded && user is not null)
         {
             created = await newSession.BindUserAsync(user); // the binding and its handle move too (a retry binds again)
         }
@@ -247,6 +252,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         {
             await _lifetime.DeleteAsync(movedTo: newSessionId);
             SessionGrainLog.Regenerated(_logger, _logId);
+            _notifier.Raise(SessionEventKind.Regenerated, user, newSessionId: newSessionId);
         }
         else
         {
@@ -262,8 +268,10 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         _servedCaller = true;
         if (_writer.Exists)
         {
+            var user = Record.User;
             await _lifetime.DeleteAsync();
             SessionGrainLog.Destroyed(_logger, _logId);
+            _notifier.Raise(SessionEventKind.Destroyed, user);
         }
         else
         {
@@ -297,8 +305,11 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             await _writer.WriteUserAsync(binding);
             if (previous is not null && previous.UserId != binding.UserId)
             {
-                UserSessionEnded(previous, movedTo: null); // it left the other user's sessions
+                _notifier.LeftUser(previous, movedTo: null); // it left the other user's sessions
+                _notifier.Raise(SessionEventKind.UserUnbound, previous);
             }
+
+            _notifier.Raise(SessionEventKind.UserBound, binding);
         }
 
         return Succeeded();
@@ -312,7 +323,9 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return false;
         }
 
+        var user = Record.User;
         await _writer.WriteUserAsync(null);
+        _notifier.Raise(SessionEventKind.UserUnbound, user);
         return true;
     }
 
@@ -324,8 +337,10 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return false;
         }
 
+        var user = Record.User;
         await _lifetime.DeleteAsync();
         SessionGrainLog.EndedForUser(_logger, _logId, reason);
+        _notifier.Raise(reason == SessionEndReason.Evicted ? SessionEventKind.Evicted : SessionEventKind.Revoked, user);
         return true;
     }
 
@@ -375,10 +390,6 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         SessionGrainLog.ChangeRefused(_logger, _logId, error);
         return new(status, Error: error);
     }
-
-    /// <summary>Tells the user's index that this session left it (one-way: a session grain never waits for an index).</summary>
-    private void UserSessionEnded(SessionUserBinding user, string? movedTo)
-        => _ = GrainFactory.GetGrain<IUserSessionsGrain>(user.UserId).SessionEndedAsync(user.Handle, this.GetPrimaryKeyString(), movedTo);
 
     private SessionWriteResult Succeeded() => new(SessionWriteStatus.Succeeded, Record.Version, ExpiresAt);
 

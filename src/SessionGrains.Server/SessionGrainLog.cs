@@ -2,19 +2,6 @@ using Microsoft.Extensions.Logging;
 
 namespace SessionGrains.Server;
 
-/// <summary>Which expiry layer found a session expired.</summary>
-public enum SessionExpiryLayer
-{
-    /// <summary>A call found the session expired and deleted it before answering.</summary>
-    OnAccess,
-
-    /// <summary>The grain timer of an active session fired at expiry.</summary>
-    Timer,
-
-    /// <summary>The durable reminder activated the grain of an inactive session.</summary>
-    Reminder,
-}
-
 /// <summary>Log messages of the session grain. Event IDs 1000-1099 belong to it.</summary>
 internal static partial class SessionGrainLog
 {
@@ -47,4 +34,10 @@ internal static partial class SessionGrainLog
 
     [LoggerMessage(1009, LogLevel.Debug, "Session {SessionId} ended: {Reason} through its user's session list.")]
     public static partial void EndedForUser(ILogger logger, string sessionId, SessionEndReason reason);
+
+    [LoggerMessage(1010, LogLevel.Warning, "The session event queue is full: the {Kind} event of session {SessionTag} was dropped.")]
+    public static partial void EventDropped(ILogger logger, SessionEventKind kind, string sessionTag);
+
+    [LoggerMessage(1011, LogLevel.Warning, "Session lifecycle handler {Handler} failed on a {Kind} event; the event is not retried.")]
+    public static partial void EventHandlerFailed(ILogger logger, string handler, SessionEventKind kind, Exception exception);
 }

@@ -30,10 +30,33 @@ public static class SessionGrainsSiloBuilderExtensions
         builder.Services.TryAddKeyedSingleton(SessionGrainServiceKeys.TimeProvider,
             (services, _) => services.GetService<TimeProvider>() ?? TimeProvider.System);
         builder.Services.AddSingleton<LocalSessionDirectory>();
+        if (!builder.Services.Any(d => d.ServiceType == typeof(SessionEventDispatcher)))
+        {
+            builder.Services.AddSingleton<SessionEventDispatcher>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionEventDispatcher>());
+        }
         builder.Services.AddSingleton<ILocalSessionReader>(sp => sp.GetRequiredService<LocalSessionDirectory>());
         builder.Services.AddOptions<GrainCollectionOptions>()
             .Configure<IOptions<SessionSiloOptions>>((collection, sessions) =>
                 collection.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!] = sessions.Value.CollectionAge);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="THandler"/> to receive session lifecycle events raised on this silo (see
+    /// <see cref="ISessionLifecycleHandler"/> for the delivery guarantee).
+    /// </summary>
+    public static ISiloBuilder AddSessionLifecycleHandler<THandler>(this ISiloBuilder builder)
+        where THandler : class, ISessionLifecycleHandler
+    {
+        builder.Services.AddSingleton<ISessionLifecycleHandler, THandler>();
+        return builder;
+    }
+
+    /// <summary>Registers a lifecycle handler made by <paramref name="factory"/> (see <see cref="AddSessionLifecycleHandler{THandler}(ISiloBuilder)"/>).</summary>
+    public static ISiloBuilder AddSessionLifecycleHandler(this ISiloBuilder builder, Func<IServiceProvider, ISessionLifecycleHandler> factory)
+    {
+        builder.Services.AddSingleton(factory);
         return builder;
     }
 

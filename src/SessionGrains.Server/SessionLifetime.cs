@@ -9,8 +9,8 @@ namespace SessionGrains.Server;
 /// share one deletion; a failed one can be retried. A bound session tells its user's index once its record is deleted.
 /// </summary>
 internal sealed class SessionLifetime(
-    SessionRecordWriter writer, SessionCopies copies, SessionExpirySchedule expiry, TimeProvider clock, Action deactivate,
-    Action<SessionUserBinding, string?> userSessionEnded, ILogger logger, string logId)
+    SessionRecordWriter writer, SessionCopies copies, SessionExpirySchedule expiry, SessionNotifier notifier, TimeProvider clock,
+    Action deactivate, ILogger logger, string logId)
 {
     private Task? _deletion;
 
@@ -86,8 +86,10 @@ internal sealed class SessionLifetime(
             return false;
         }
 
+        var user = writer.Record.User;
         await DeleteAsync();
         SessionGrainLog.Expired(logger, logId, expiresAt, layer);
+        notifier.Raise(SessionEventKind.Expired, user, layer);
         return true;
     }
 
@@ -121,7 +123,7 @@ internal sealed class SessionLifetime(
         await writer.ClearAsync();
         if (user is not null)
         {
-            userSessionEnded(user, movedTo);
+            notifier.LeftUser(user, movedTo);
         }
 
         await expiry.UnregisterReminderAsync();

@@ -51,6 +51,15 @@ public sealed class SessionSiloOptions
     public TimeSpan UserIndexSweepPeriod { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// The most lifecycle events waiting for the silo's <see cref="ISessionLifecycleHandler"/>s; beyond it, new events
+    /// are dropped and logged. Defaults to 10,000.
+    /// </summary>
+    public int EventQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>How long one handler may take over one event before it is cancelled and the next one runs. Defaults to 10 seconds.</summary>
+    public TimeSpan EventHandlerTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Whether front ends co-hosted with this silo read active sessions without a grain call (see
     /// <see cref="ILocalSessionReader"/>). Writes always go through the grain. Defaults to true.
     /// </summary>

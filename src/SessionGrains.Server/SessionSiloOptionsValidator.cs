@@ -33,6 +33,11 @@ internal sealed class SessionSiloOptionsValidator : IValidateOptions<SessionSilo
             failures.Add("SessionSiloOptions.UserIndexSweepPeriod must be positive.");
         }
 
+        if (options.EventQueueCapacity <= 0 || options.EventHandlerTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("SessionSiloOptions.EventQueueCapacity and EventHandlerTimeout must be positive.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

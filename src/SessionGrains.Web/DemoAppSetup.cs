@@ -26,7 +26,9 @@ public static class DemoAppSetup
         }
         else
         {
-            builder.UseOrleans(silo => silo.UseSessionCluster(cluster, builder.Configuration.GetSection("SessionGrains")));
+            builder.UseOrleans(silo => silo
+                .UseSessionCluster(cluster, builder.Configuration.GetSection("SessionGrains"))
+                .AddSessionLifecycleHandler<DemoSessionEventLogger>());
         }
 
         builder.Services.AddDemoSessions(builder.Configuration);

@@ -141,6 +141,24 @@ public sealed class DemoUserSessionTests(FrontEndCluster cluster)
     }
 
     [Fact]
+    public async Task Login_raises_created_bound_and_regenerated_events_though_a_handler_throws_on_each()
+    {
+        await using var app = await StartDemoAsync();
+        var anonymous = TestApp.CookieToSend(await app.PostAsync("/counter"));
+        var user = NewUser();
+
+        var login = await app.PostAsync($"/login?user={user}", anonymous); // every silo runs a failing handler first
+
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var loggedIn = TestApp.SessionIdOf(TestApp.CookieToSend(login));
+        await SessionGrains.TestSupport.SessionTestSilo.WaitUntilAsync(
+            () => Task.FromResult(cluster.Silo.Events.Of(loggedIn).Count >= 2), "the new session's events arrive");
+        Assert.Equal([SessionEventKind.Created, SessionEventKind.UserBound], cluster.Silo.Events.Of(loggedIn).Select(e => e.Kind));
+        Assert.Equal(user, cluster.Silo.Events.Of(loggedIn)[1].UserId);
+        Assert.Equal(SessionEventKind.Regenerated, cluster.Silo.Events.Of(TestApp.SessionIdOf(anonymous)).Last().Kind);
+    }
+
+    [Fact]
     public void The_demo_reads_the_per_user_limit_from_SessionGrains_MaxSessionsPerUser()
     {
         var configuration = new ConfigurationBuilder()

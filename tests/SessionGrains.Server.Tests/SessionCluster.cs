@@ -23,6 +23,7 @@ public sealed class SessionCluster : IAsyncLifetime
     public FakeTimeProvider Clock => _silo.Clock;
     public StorageOperationCounts StorageCounts => _silo.StorageCounts;
     public FakeLogCollector Logs => _silo.Logs;
+    public SessionEventRecorder Events => _silo.Events;
 
     /// <summary>Calls that reached session grains on any silo so far.</summary>
     public int GrainCalls => _silo.Calls.Calls;

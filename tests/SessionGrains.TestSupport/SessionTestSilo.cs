@@ -24,6 +24,7 @@ public sealed class SessionTestSilo
     public StorageOperationCounts StorageCounts { get; } = new();
     public SessionGrainCallCounter Calls { get; } = new();
     public SessionCallFaults Faults { get; } = new();
+    public SessionEventRecorder Events { get; } = new();
     public FakeLogCollector Logs { get; } = FakeLogCollector.Create(new FakeLogCollectorOptions
     {
         FilteredCategories = { typeof(SessionGrain).FullName! },
@@ -50,7 +51,8 @@ public sealed class SessionTestSilo
 
     /// <summary>
     /// For silos whose storage and reminders are set up elsewhere: 1-second reminders, the fake session clock, the call
-    /// counter, the fault injector (unarmed) and the session grain's debug logs.
+    /// counter, the fault injector (unarmed), lifecycle handlers (one failing, then the recorder) and the session grain's
+    /// debug logs.
     /// </summary>
     public void ConfigureTestHooks(ISiloBuilder silo)
     {
@@ -59,6 +61,8 @@ public sealed class SessionTestSilo
         silo.Services.AddKeyedSingleton<TimeProvider>(SessionGrainServiceKeys.TimeProvider, Clock);
         silo.AddIncomingGrainCallFilter(Calls);
         silo.AddIncomingGrainCallFilter(Faults);
+        silo.AddSessionLifecycleHandler<FailingSessionEventHandler>();
+        silo.AddSessionLifecycleHandler(_ => Events);
         silo.Services.AddLogging(logging => logging
             .AddProvider(new FakeLoggerProvider(Logs))
             .AddFilter(typeof(SessionGrain).FullName, LogLevel.Debug));
