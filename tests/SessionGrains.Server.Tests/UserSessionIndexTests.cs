@@ -298,6 +298,25 @@ public sealed class UserSessionIndexTests(SessionCluster fixture)
         await SessionCluster.WaitUntilAsync(async () => await fixture.ReadStoredUserIndexAsync(first) is null, "the first index empties");
     }
 
+    [Fact]
+    public async Task A_login_costs_one_index_write_and_one_session_write()
+    {
+        var user = NewUser();
+        var index = GrainId.Create(UserSessionsGrain.GrainTypeName, user);
+        foreach (var earlier in new[] { await NewSessionAsync(), await NewSessionAsync() })
+        {
+            await fixture.Users(user).BindAsync(earlier, Laptop, UserSessionLimit.None);
+        }
+
+        var id = await NewSessionAsync();
+        var (indexWrites, sessionWrites) = (fixture.StorageCounts.Writes(index), fixture.StorageCounts.Writes(id));
+
+        await fixture.Users(user).BindAsync(id, Laptop, new UserSessionLimit(5));
+
+        Assert.Equal(indexWrites + 1, fixture.StorageCounts.Writes(index));
+        Assert.Equal(sessionWrites + 1, fixture.StorageCounts.Writes(id));
+    }
+
     private async Task<string> NewSessionAsync()
     {
         var id = SessionCluster.NewSessionId();

@@ -34,7 +34,9 @@ public sealed class StorageOperationCounts
 
     public int Reads(string sessionId) => _counts.GetValueOrDefault((SessionTestSilo.GrainIdOf(sessionId), "read"));
 
-    public int Writes(string sessionId) => _counts.GetValueOrDefault((SessionTestSilo.GrainIdOf(sessionId), "write"));
+    public int Writes(string sessionId) => Writes(SessionTestSilo.GrainIdOf(sessionId));
+
+    public int Writes(GrainId grainId) => _counts.GetValueOrDefault((grainId, "write"));
 
     public int Clears(string sessionId) => _counts.GetValueOrDefault((SessionTestSilo.GrainIdOf(sessionId), "clear"));
 }
