@@ -16,16 +16,10 @@ internal sealed class SessionGrainCaller(IGrainFactory grains, IOptions<SessionF
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ShortestAttempt = TimeSpan.FromMilliseconds(100);
     private readonly SessionCallOptions options = sessionOptions.Value.Calls;
+    private readonly GrainReferenceResolver<ISessionGrain> _sessions = new(grains);
+    private readonly GrainReferenceResolver<IUserSessionsGrain> _users = new(grains);
     private Func<string, ISessionGrain>? _sessionGrain;            // cached delegates: no allocation per call
     private Func<string, IUserSessionsGrain>? _userSessionsGrain;
-
-    // GetGrain<ISessionGrain>(id) reads the interface's attributes by reflection on every call; resolve them once
-    // (PublicationOnly: a failure, e.g. a client not yet started, is not cached for the app's lifetime).
-    private readonly Lazy<(GrainType Grain, GrainInterfaceType Interface)> _types = new(() =>
-    {
-        var reference = (GrainReference)grains.GetGrain<ISessionGrain>("type-probe");
-        return (reference.GrainId.Type, reference.InterfaceType);
-    }, LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>
     /// Calls the grain of session <paramref name="id"/>. A retried call must be safe to repeat: a read, an idempotent
@@ -33,16 +27,11 @@ internal sealed class SessionGrainCaller(IGrainFactory grains, IOptions<SessionF
     /// every repeat (the first attempt's outcome is unknown by then).
     /// </summary>
     public Task<T> CallAsync<T>(string id, Func<ISessionGrain, CancellationToken, Task<T>> call, Action? beforeRetry = null)
-        => RetryAsync(id, _sessionGrain ??= SessionGrain, call, beforeRetry);
+        => RetryAsync(id, _sessionGrain ??= _sessions.Get, call, beforeRetry);
 
     /// <summary>Calls the session index of user <paramref name="userId"/>, as <see cref="CallAsync{T}"/> calls sessions.</summary>
     public Task<T> CallUserSessionsAsync<T>(string userId, Func<IUserSessionsGrain, CancellationToken, Task<T>> call)
-        => RetryAsync(userId, _userSessionsGrain ??= UserSessionsGrain, call, beforeRetry: null);
-
-    private ISessionGrain SessionGrain(string id)
-        => (ISessionGrain)grains.GetGrain(GrainId.Create(_types.Value.Grain, id), _types.Value.Interface);
-
-    private IUserSessionsGrain UserSessionsGrain(string userId) => grains.GetGrain<IUserSessionsGrain>(userId);
+        => RetryAsync(userId, _userSessionsGrain ??= _users.Get, call, beforeRetry: null);
 
     private async Task<T> RetryAsync<TGrain, T>(
         string key, Func<string, TGrain> resolve, Func<TGrain, CancellationToken, Task<T>> call, Action? beforeRetry)

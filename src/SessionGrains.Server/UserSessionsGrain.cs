@@ -56,14 +56,16 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IRemindable
     public async Task<UserSessionBindResult> BindAsync(
         string sessionId, SessionDevice? device, UserSessionLimit limit, CancellationToken cancellationToken = default)
     {
-        var live = await CheckAsync("bind");
-        if (live.FirstOrDefault(s => s.Entry.SessionId == sessionId) is { } bound)
+        if (Entries.Find(e => e.SessionId == sessionId) is { } existing
+            && (await CheckAsync("bind", [existing])).FirstOrDefault() is { } bound)
         {
             return new(UserSessionBindStatus.Bound, new SessionUserBinding(UserId, bound.Entry.Handle, bound.Info.BoundAt, bound.Info.Device));
         }
 
+        // The entries hold every live session of the user, so fewer entries than the limit need no check.
         var evicted = 0;
-        if (limit.MaxSessions > 0 && live.Count >= limit.MaxSessions)
+        if (limit.MaxSessions > 0 && Entries.Count >= limit.MaxSessions && await CheckAsync("bind") is { } live
+            && live.Count >= limit.MaxSessions)
         {
             if (limit.Policy == UserSessionLimitPolicy.RefuseNewSession)
             {
