@@ -1,32 +1,41 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Streams;
 
 namespace SessionGrains.Server;
 
 /// <summary>
-/// Hands session lifecycle events to the silo's <see cref="ISessionLifecycleHandler"/>s from a bounded queue, one event
-/// at a time, each handler under <see cref="SessionSiloOptions.EventHandlerTimeout"/>; failures are logged, never
-/// retried. With no handler registered, raising an event costs nothing.
+/// Hands session lifecycle events to the silo's <see cref="ISessionLifecycleHandler"/>s, and to the stream named by
+/// <see cref="SessionSiloOptions.EventStreamProvider"/>, from a bounded queue, one event at a time, each handler under
+/// <see cref="SessionSiloOptions.EventHandlerTimeout"/>; failures are logged, never retried. With no handler and no
+/// stream, raising an event costs nothing.
 /// </summary>
 public sealed class SessionEventDispatcher : BackgroundService
 {
+    /// <summary>The key of the stream that carries every event, in <see cref="SessionSiloOptions.EventStreamNamespace"/>.</summary>
+    public const string StreamKey = "all";
+
     private readonly ISessionLifecycleHandler[] _handlers;
     private readonly Channel<SessionLifecycleEvent>? _queue;
-    private readonly TimeSpan _timeout;
+    private readonly SessionSiloOptions _options;
+    private readonly IServiceProvider _services;
     private readonly ILogger _logger;
 
     /// <summary>Creates the dispatcher; <c>AddSessionGrains</c> registers it as a singleton and hosted service.</summary>
     public SessionEventDispatcher(
-        IEnumerable<ISessionLifecycleHandler> handlers, IOptions<SessionSiloOptions> options, ILogger<SessionEventDispatcher> logger)
+        IEnumerable<ISessionLifecycleHandler> handlers, IOptions<SessionSiloOptions> options, IServiceProvider services,
+        ILogger<SessionEventDispatcher> logger)
     {
         _handlers = handlers.ToArray();
-        _timeout = options.Value.EventHandlerTimeout;
+        _options = options.Value;
+        _services = services;
         _logger = logger;
-        if (_handlers.Length > 0)
+        if (_handlers.Length > 0 || _options.EventStreamProvider is not null)
         {
-            _queue = Channel.CreateBounded<SessionLifecycleEvent>(new BoundedChannelOptions(options.Value.EventQueueCapacity)
+            _queue = Channel.CreateBounded<SessionLifecycleEvent>(new BoundedChannelOptions(_options.EventQueueCapacity)
             {
                 SingleReader = true,
                 FullMode = BoundedChannelFullMode.DropWrite,
@@ -34,7 +43,7 @@ public sealed class SessionEventDispatcher : BackgroundService
         }
     }
 
-    /// <summary>True when a handler is registered; without one, events are not even built.</summary>
+    /// <summary>True when a handler or a stream is configured; without one, events are not even built.</summary>
     public bool IsEnabled => _queue is not null;
 
     /// <summary>Queues <paramref name="sessionEvent"/> for the handlers; never waits.</summary>
@@ -55,13 +64,21 @@ public sealed class SessionEventDispatcher : BackgroundService
         }
 
         await Task.Yield(); // off the host's start-up path
+        IAsyncStream<SessionLifecycleEvent>? stream = null;
         try
         {
             await foreach (var sessionEvent in _queue.Reader.ReadAllAsync(stoppingToken))
             {
                 foreach (var handler in _handlers)
                 {
-                    await HandleAsync(handler, sessionEvent, stoppingToken);
+                    await DeliverAsync(handler.GetType().Name, sessionEvent, ct => handler.HandleAsync(sessionEvent, ct), stoppingToken);
+                }
+
+                if (_options.EventStreamProvider is { } provider)
+                {
+                    stream ??= _services.GetRequiredKeyedService<IStreamProvider>(provider)
+                        .GetStream<SessionLifecycleEvent>(StreamId.Create(_options.EventStreamNamespace, StreamKey));
+                    await DeliverAsync("stream " + provider, sessionEvent, _ => stream.OnNextAsync(sessionEvent), stoppingToken);
                 }
             }
         }
@@ -70,17 +87,18 @@ public sealed class SessionEventDispatcher : BackgroundService
         }
     }
 
-    private async Task HandleAsync(ISessionLifecycleHandler handler, SessionLifecycleEvent sessionEvent, CancellationToken stoppingToken)
+    private async Task DeliverAsync(
+        string target, SessionLifecycleEvent sessionEvent, Func<CancellationToken, Task> deliver, CancellationToken stoppingToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(_timeout);
+        timeout.CancelAfter(_options.EventHandlerTimeout);
         try
         {
-            await handler.HandleAsync(sessionEvent, timeout.Token).WaitAsync(timeout.Token);
+            await deliver(timeout.Token).WaitAsync(timeout.Token);
         }
         catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
-            SessionGrainLog.EventHandlerFailed(_logger, handler.GetType().Name, sessionEvent.Kind, exception);
+            SessionGrainLog.EventHandlerFailed(_logger, target, sessionEvent.Kind, exception);
         }
     }
 }

@@ -56,6 +56,16 @@ public sealed class SessionSiloOptions
     /// </summary>
     public int EventQueueCapacity { get; set; } = 10_000;
 
+    /// <summary>
+    /// The name of an Orleans stream provider to publish lifecycle events to, for other processes; null (the default)
+    /// publishes none. Events go to the stream <see cref="EventStreamNamespace"/>/"all" with the same guarantee as
+    /// handlers (<see cref="ISessionLifecycleHandler"/>).
+    /// </summary>
+    public string? EventStreamProvider { get; set; }
+
+    /// <summary>The namespace of the lifecycle event stream. Defaults to "session-events".</summary>
+    public string EventStreamNamespace { get; set; } = "session-events";
+
     /// <summary>How long one handler may take over one event before it is cancelled and the next one runs. Defaults to 10 seconds.</summary>
     public TimeSpan EventHandlerTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
