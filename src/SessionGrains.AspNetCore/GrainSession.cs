@@ -18,6 +18,7 @@ public sealed class GrainSession : ISession
     private readonly SessionCookieWriter _cookieWriter;
     private readonly IReadOnlyList<PresentedSessionId> _presented;
     private readonly GrainSessionStore _store;
+    private readonly UserSessionBinder _binder;
     private SessionUnitOfWork? _work; // created on first use: an unused session costs no more than its cookie
 
     private bool _savedExplicitly;
@@ -29,6 +30,7 @@ public sealed class GrainSession : ISession
         SessionFrontEndOptions options,
         GrainSessionStore store,
         SessionCookieWriter cookieWriter,
+        UserSessionBinder binder,
         TimeProvider clock,
         IReadOnlyList<PresentedSessionId> presented)
     {
@@ -37,6 +39,7 @@ public sealed class GrainSession : ISession
         _cookieWriter = cookieWriter;
         _presented = presented;
         _store = store;
+        _binder = binder;
         Cookie = new SessionCookie(options.Cookie, clock);
     }
 
@@ -171,18 +174,7 @@ public sealed class GrainSession : ISession
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         await EnsureLoadedAsync();
-        var users = _options.Users;
-        var device = users.RecordDevice
-            ? new SessionDevice(_context.Request.Headers.UserAgent.ToString(), _context.Connection.RemoteIpAddress?.ToString())
-            : null;
-        var result = await Work.BindUserAsync(userId, device, new UserSessionLimit(users.MaxSessionsPerUser, users.WhenLimitReached));
-        return result.Status switch
-        {
-            UserSessionBindStatus.Bound => result.Binding!,
-            UserSessionBindStatus.LimitReached => throw new UserSessionLimitReachedException(
-                $"The user has {users.MaxSessionsPerUser} sessions, the most allowed."),
-            _ => throw new InvalidOperationException("The session ended during the request; it was not bound."),
-        };
+        return _binder.BindingOf(await Work.BindUserAsync(userId, _binder.DeviceOf(_context), _binder.Limit));
     }
 
     /// <summary>Unbinds the session from its user (it leaves the user's list); false when it was not bound.</summary>

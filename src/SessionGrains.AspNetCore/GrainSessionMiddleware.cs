@@ -16,6 +16,7 @@ internal sealed class GrainSessionMiddleware
     private readonly SessionCookieSigner _signer;
     private readonly GrainSessionStore _store;
     private readonly SessionCookieWriter _cookieWriter;
+    private readonly UserSessionBinder _binder;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly Func<object, Task> _commitBeforeResponseStarts;
@@ -27,6 +28,7 @@ internal sealed class GrainSessionMiddleware
         SessionCookieSigner signer,
         GrainSessionStore store,
         SessionCookieWriter cookieWriter,
+        UserSessionBinder binder,
         TimeProvider clock,
         ILogger<GrainSessionMiddleware> logger)
     {
@@ -37,6 +39,7 @@ internal sealed class GrainSessionMiddleware
         _logger = logger;
         _store = store;
         _cookieWriter = cookieWriter;
+        _binder = binder;
         _commitBeforeResponseStarts = CommitBeforeResponseStartsAsync;
         if (_options.Secrets.Any(s => s.Length < 32))
         {
@@ -54,7 +57,7 @@ internal sealed class GrainSessionMiddleware
         }
 
         var presented = ReadPresentedIds(context.Request);
-        var session = new GrainSession(context, _options, _store, _cookieWriter, _clock, presented);
+        var session = new GrainSession(context, _options, _store, _cookieWriter, _binder, _clock, presented);
         var feature = new GrainSessionFeature(session);
         context.Features.Set<ISessionFeature>(feature);
         context.Features.Set(feature);

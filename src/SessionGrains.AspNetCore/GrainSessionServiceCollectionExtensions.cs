@@ -28,6 +28,7 @@ public static class GrainSessionServiceCollectionExtensions
         services.TryAddSingleton<SessionCookieWriter>();
         services.TryAddSingleton<SessionReadCache>();
         services.TryAddSingleton<SessionGrainCaller>();
+        services.TryAddSingleton<UserSessionBinder>();
         services.TryAddSingleton(ChooseReadPath);
         services.TryAddSingleton(sp => new UserSessionManager(sp.GetRequiredService<SessionGrainCaller>()));
         services.TryAddSingleton(TimeProvider.System);

@@ -1,0 +1,115 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
+
+namespace SessionGrains.AspNetCore;
+
+/// <summary>
+/// Keeps cookie authentication tickets server-side, each in a session grain of its own (<c>AddGrainTicketStore</c>):
+/// the cookie carries only the ticket's key, a fresh random session ID, so signing out or revoking the session really
+/// ends the login. A ticket whose principal has a <see cref="ClaimTypes.NameIdentifier"/> or <c>sub</c> claim is bound
+/// to that user, so it appears in the user's list (<see cref="UserSessionManager"/>) and counts against
+/// <see cref="UserSessionOptions.MaxSessionsPerUser"/>.
+/// </summary>
+/// <remarks>
+/// The session's idle timeout is the ticket's lifetime (<see cref="AuthenticationProperties.ExpiresUtc"/> less
+/// <see cref="AuthenticationProperties.IssuedUtc"/>; <see cref="DefaultLifetime"/> when unset). Each authenticated request
+/// reads the ticket and so slides that timeout, and a renewal by sliding expiration rewrites it, so the record outlives the
+/// ticket it holds; a ticket past its <see cref="AuthenticationProperties.ExpiresUtc"/> is never returned, and its session ends. Renewing a
+/// ticket whose session has ended stores nothing: no record is ever created under a key the client sent.
+/// </remarks>
+public sealed class GrainTicketStore : ITicketStore
+{
+    /// <summary>The ticket's lifetime when it has no expiry: cookie authentication's default <c>ExpireTimeSpan</c>.</summary>
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(14);
+
+    /// <summary>The session key the serialized ticket is stored under.</summary>
+    public const string TicketKey = "SessionGrains.AuthenticationTicket";
+
+    private readonly GrainSessionStore _store;
+    private readonly UserSessionBinder _binder;
+    private readonly TimeProvider _clock;
+
+    internal GrainTicketStore(GrainSessionStore store, UserSessionBinder binder, TimeProvider clock)
+    {
+        _store = store;
+        _binder = binder;
+        _clock = clock;
+    }
+
+    /// <inheritdoc />
+    public Task<string> StoreAsync(AuthenticationTicket ticket) => StoreAsync(ticket, null!, default);
+
+    /// <inheritdoc />
+    public async Task<string> StoreAsync(AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        var key = SessionIdGenerator.NewId();
+        var created = await _store.CreateAsync(key, new SessionTimeouts(LifetimeOf(ticket)), ChangesFor(ticket));
+        if (created.Status != SessionWriteStatus.Succeeded)
+        {
+            throw new InvalidOperationException($"The ticket's session could not be created ({created.Status}).");
+        }
+
+        if (UserIdOf(ticket.Principal) is { } userId)
+        {
+            try
+            {
+                _binder.BindingOf(await _store.BindUserAsync(key, userId, _binder.DeviceOf(httpContext), _binder.Limit));
+            }
+            catch (UserSessionLimitReachedException)
+            {
+                await _store.DestroyAsync(key);
+                throw;
+            }
+        }
+
+        return key;
+    }
+
+    /// <inheritdoc />
+    public Task RenewAsync(string key, AuthenticationTicket ticket) => RenewAsync(key, ticket, null!, default);
+
+    /// <inheritdoc />
+    public async Task RenewAsync(string key, AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken)
+        => await _store.ApplyAsync(key, ChangesFor(ticket)); // a session that ended answers NotFound and stays ended
+
+    /// <inheritdoc />
+    public Task<AuthenticationTicket?> RetrieveAsync(string key) => RetrieveAsync(key, null!, default);
+
+    /// <inheritdoc />
+    public async Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        var snapshot = await _store.LoadAsync(key);
+        if (snapshot is null || !snapshot.Data.TryGetValue(TicketKey, out var bytes)
+            || TicketSerializer.Default.Deserialize(bytes) is not { } ticket)
+        {
+            return null;
+        }
+
+        if (ticket.Properties.ExpiresUtc is { } expires && expires <= _clock.GetUtcNow())
+        {
+            await _store.DestroyAsync(key); // never valid again: end it now rather than at its idle expiry
+            return null;
+        }
+
+        return ticket;
+    }
+
+    /// <inheritdoc />
+    public Task RemoveAsync(string key) => RemoveAsync(key, null!, default);
+
+    /// <inheritdoc />
+    public Task RemoveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) => _store.DestroyAsync(key);
+
+    private static SessionChangeSet ChangesFor(AuthenticationTicket ticket)
+        => new() { Sets = new(StringComparer.Ordinal) { [TicketKey] = TicketSerializer.Default.Serialize(ticket) } };
+
+    private TimeSpan LifetimeOf(AuthenticationTicket ticket)
+        => ticket.Properties.ExpiresUtc - (ticket.Properties.IssuedUtc ?? _clock.GetUtcNow()) is { Ticks: > 0 } lifetime
+            ? lifetime
+            : DefaultLifetime;
+
+    private static string? UserIdOf(ClaimsPrincipal principal)
+        => (principal.FindFirst(ClaimTypes.NameIdentifier) ?? principal.FindFirst("sub"))?.Value is { Length: > 0 } id ? id : null;
+}

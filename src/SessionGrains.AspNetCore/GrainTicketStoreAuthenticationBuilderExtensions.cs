@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SessionGrains.AspNetCore;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers <see cref="GrainTicketStore"/> as a cookie scheme's <see cref="CookieAuthenticationOptions.SessionStore"/>.</summary>
+public static class GrainTicketStoreAuthenticationBuilderExtensions
+{
+    /// <summary>
+    /// Keeps the tickets of the cookie scheme <paramref name="authenticationScheme"/> (for ASP.NET Core Identity,
+    /// <c>IdentityConstants.ApplicationScheme</c>) in session grains. Needs the session services (<c>AddGrainSessions</c>),
+    /// whose options bind tickets to users and limit their number.
+    /// </summary>
+    public static AuthenticationBuilder AddGrainTicketStore(
+        this AuthenticationBuilder builder, string authenticationScheme = CookieAuthenticationDefaults.AuthenticationScheme)
+    {
+        builder.Services.TryAddSingleton(services => new GrainTicketStore(
+            services.GetService<GrainSessionStore>()
+                ?? throw new InvalidOperationException("AddGrainTicketStore needs the session services: call AddGrainSessions."),
+            services.GetRequiredService<UserSessionBinder>(),
+            services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddOptions<CookieAuthenticationOptions>(authenticationScheme)
+            .Configure<GrainTicketStore>((options, store) => options.SessionStore = store);
+        return builder;
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace SessionGrains.AspNetCore;
+
+/// <summary>
+/// Binds stored sessions to users through their indexes with the app's <see cref="UserSessionOptions"/>: the device
+/// that logged in (when recorded) and the per-user limit. Shared by <see cref="GrainSession.BindUserAsync"/> and
+/// <see cref="GrainTicketStore"/>.
+/// </summary>
+internal sealed class UserSessionBinder(IOptions<SessionFrontEndOptions> options)
+{
+    private UserSessionOptions Users => options.Value.Users;
+
+    /// <summary>The limit a new binding counts against.</summary>
+    public UserSessionLimit Limit => new(Users.MaxSessionsPerUser, Users.WhenLimitReached);
+
+    /// <summary>The request's device, as the app sees it after ForwardedHeaders; null when devices are not recorded.</summary>
+    public SessionDevice? DeviceOf(HttpContext? context) => Users.RecordDevice && context is not null
+        ? new SessionDevice(context.Request.Headers.UserAgent.ToString(), context.Connection.RemoteIpAddress?.ToString())
+        : null;
+
+    /// <summary>The binding made, or the exception that a refused or impossible binding throws.</summary>
+    public SessionUserBinding BindingOf(UserSessionBindResult result) => result.Status switch
+    {
+        UserSessionBindStatus.Bound => result.Binding!,
+        UserSessionBindStatus.LimitReached => throw new UserSessionLimitReachedException(
+            $"The user has {Users.MaxSessionsPerUser} sessions, the most allowed."),
+        _ => throw new InvalidOperationException("The session ended before it was bound."),
+    };
+}
