@@ -217,6 +217,8 @@ public sealed class GrainSession : ISession
 
         var plan = SessionCommitRules.Plan(Facts(), _options);
         var work = Work;
+        using var activity = plan.Destroy || plan.Save || plan.Touch ? _store.Activities.StartCommit() : null;
+        activity?.SetTag("sessiongrains.commit.action", plan.Destroy ? "destroy" : plan.Save ? "save" : "touch");
         if (plan.Destroy)
         {
             await work.DestroyAsync(nextId: null);

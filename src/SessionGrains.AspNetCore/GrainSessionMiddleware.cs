@@ -129,9 +129,10 @@ internal sealed class GrainSessionMiddleware
 
     private void AddIfVerified(List<PresentedSessionId> presented, string value)
     {
-        if (!_signer.TryUnsign(value, out var id, out var secretIndex))
+        if (_signer.Verify(value, out var id, out var secretIndex) is { } rejection)
         {
             SessionFrontEndLog.SignatureRejected(_logger);
+            _store.Metrics.CookieRejected(rejection);
         }
         else if (!IsPresented(presented, id))
         {
@@ -163,6 +164,7 @@ internal sealed class GrainSessionMiddleware
         {
             // The app is writing its body; the status still tells the client that the session was not saved.
             SessionFrontEndLog.CommitFailed(_logger, exception.StatusCode, exception);
+            _store.Metrics.RequestFailed(exception.StatusCode);
             session.HttpContext.Response.StatusCode = exception.StatusCode;
         }
     }
@@ -170,11 +172,15 @@ internal sealed class GrainSessionMiddleware
     private async Task WriteFailureAsync(HttpContext context, SessionStoreException exception)
     {
         SessionFrontEndLog.CommitFailed(_logger, exception.StatusCode, exception);
+        _store.Metrics.RequestFailed(exception.StatusCode);
         context.Response.Clear();
         context.Response.StatusCode = exception.StatusCode;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync(exception is SessionLimitExceededException
-            ? "Session data too large.\n"
-            : "Session store unavailable.\n");
+        await context.Response.WriteAsync(exception switch
+        {
+            SessionLimitExceededException => "Session data too large.\n",
+            UserSessionLimitReachedException => "Session limit reached: the user has the most sessions allowed.\n",
+            _ => "Session store unavailable.\n",
+        });
     }
 }

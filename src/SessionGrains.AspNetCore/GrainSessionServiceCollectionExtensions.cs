@@ -27,6 +27,9 @@ public static class GrainSessionServiceCollectionExtensions
         services.TryAddSingleton<SessionCookieSigner>();
         services.TryAddSingleton<SessionCookieWriter>();
         services.TryAddSingleton<SessionReadCache>();
+        services.AddMetrics();
+        services.TryAddSingleton<SessionFrontEndMetrics>();
+        services.TryAddSingleton<SessionFrontEndActivities>();
         services.TryAddSingleton<SessionGrainCaller>();
         services.TryAddSingleton<UserSessionBinder>();
         services.TryAddSingleton(ChooseReadPath);
@@ -47,6 +50,8 @@ public static class GrainSessionServiceCollectionExtensions
         var leased = localSessions is null && services.GetRequiredService<IOptions<SessionFrontEndOptions>>().Value.ReadLease > TimeSpan.Zero;
         return new GrainSessionStore(
             services.GetRequiredService<SessionGrainCaller>(),
+            services.GetRequiredService<SessionFrontEndMetrics>(),
+            services.GetRequiredService<SessionFrontEndActivities>(),
             services.GetRequiredService<ILogger<GrainSessionStore>>(),
             localSessions,
             leased ? services.GetRequiredService<SessionReadCache>() : null);

@@ -50,19 +50,23 @@ public sealed class SessionCookieSigner
     /// <param name="sessionId">The session ID, when the signature verifies.</param>
     /// <param name="secretIndex">Which secret verified it: 0 is the current one; more means the cookie should be re-signed.</param>
     public bool TryUnsign(ReadOnlySpan<char> value, out string sessionId, out int secretIndex)
+        => Verify(value, out sessionId, out secretIndex) is null;
+
+    /// <summary>As <see cref="TryUnsign"/>, saying why a value is rejected; null when it verifies.</summary>
+    internal SessionCookieRejection? Verify(ReadOnlySpan<char> value, out string sessionId, out int secretIndex)
     {
         sessionId = string.Empty;
         secretIndex = -1;
         if (!value.StartsWith(Prefix, StringComparison.Ordinal))
         {
-            return false;
+            return SessionCookieRejection.Malformed;
         }
 
         var signed = value[Prefix.Length..];
         var dot = signed.LastIndexOf('.');
         if (dot <= 0 || signed.Length - dot - 1 != SignatureLength)
         {
-            return false;
+            return SessionCookieRejection.Malformed;
         }
 
         var id = signed[..dot];
@@ -75,11 +79,11 @@ public sealed class SessionCookieSigner
             {
                 sessionId = id.ToString();
                 secretIndex = i;
-                return true;
+                return null;
             }
         }
 
-        return false;
+        return SessionCookieRejection.BadSignature;
     }
 
     private void ComputeSignature(int keyIndex, ReadOnlySpan<char> sessionId, Span<char> destination)

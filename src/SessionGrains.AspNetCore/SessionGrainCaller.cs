@@ -10,7 +10,8 @@ namespace SessionGrains.AspNetCore;
 /// <see cref="SessionUnavailableException"/> once the budget is spent or the failure is not transient. Deadlines run on
 /// real time, never on the app's (possibly fake) session clock.
 /// </summary>
-internal sealed class SessionGrainCaller(IGrainFactory grains, IOptions<SessionFrontEndOptions> sessionOptions, ILogger<SessionGrainCaller> logger)
+internal sealed class SessionGrainCaller(
+    IGrainFactory grains, IOptions<SessionFrontEndOptions> sessionOptions, SessionFrontEndMetrics metrics, ILogger<SessionGrainCaller> logger)
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(1);
@@ -22,19 +23,19 @@ internal sealed class SessionGrainCaller(IGrainFactory grains, IOptions<SessionF
     private Func<string, IUserSessionsGrain>? _userSessionsGrain;
 
     /// <summary>
-    /// Calls the grain of session <paramref name="id"/>. A retried call must be safe to repeat: a read, an idempotent
-    /// write, or a write that carries one operation ID over all attempts. <paramref name="beforeRetry"/> runs before
-    /// every repeat (the first attempt's outcome is unknown by then).
+    /// Calls the grain of session <paramref name="id"/>; <paramref name="operation"/> names the call in metrics. A retried
+    /// call must be safe to repeat: a read, an idempotent write, or a write that carries one operation ID over all
+    /// attempts. <paramref name="beforeRetry"/> runs before every repeat (the first attempt's outcome is unknown by then).
     /// </summary>
-    public Task<T> CallAsync<T>(string id, Func<ISessionGrain, CancellationToken, Task<T>> call, Action? beforeRetry = null)
-        => RetryAsync(id, _sessionGrain ??= _sessions.Get, call, beforeRetry);
+    public Task<T> CallAsync<T>(string operation, string id, Func<ISessionGrain, CancellationToken, Task<T>> call, Action? beforeRetry = null)
+        => RetryAsync(operation, id, _sessionGrain ??= _sessions.Get, call, beforeRetry);
 
     /// <summary>Calls the session index of user <paramref name="userId"/>, as <see cref="CallAsync{T}"/> calls sessions.</summary>
-    public Task<T> CallUserSessionsAsync<T>(string userId, Func<IUserSessionsGrain, CancellationToken, Task<T>> call)
-        => RetryAsync(userId, _userSessionsGrain ??= _users.Get, call, beforeRetry: null);
+    public Task<T> CallUserSessionsAsync<T>(string operation, string userId, Func<IUserSessionsGrain, CancellationToken, Task<T>> call)
+        => RetryAsync(operation, userId, _userSessionsGrain ??= _users.Get, call, beforeRetry: null);
 
     private async Task<T> RetryAsync<TGrain, T>(
-        string key, Func<string, TGrain> resolve, Func<TGrain, CancellationToken, Task<T>> call, Action? beforeRetry)
+        string operation, string key, Func<string, TGrain> resolve, Func<TGrain, CancellationToken, Task<T>> call, Action? beforeRetry)
     {
         var started = TimeProvider.System.GetTimestamp();
         var pause = FirstPause;
@@ -44,7 +45,9 @@ internal sealed class SessionGrainCaller(IGrainFactory grains, IOptions<SessionF
             using var deadline = new CancellationTokenSource(remaining < options.Timeout ? remaining : options.Timeout);
             try
             {
-                return await call(resolve(key), deadline.Token);
+                var result = await call(resolve(key), deadline.Token);
+                metrics.CallEnded(operation, TimeProvider.System.GetElapsedTime(started), failed: false);
+                return result;
             }
             catch (Exception exception)
             {
@@ -53,10 +56,12 @@ internal sealed class SessionGrainCaller(IGrainFactory grains, IOptions<SessionF
                 if (!IsTransient(exception) || number >= options.MaxAttempts || remaining - wait < ShortestAttempt)
                 {
                     SessionFrontEndLog.ClusterCallFailed(logger, number, exception);
+                    metrics.CallEnded(operation, TimeProvider.System.GetElapsedTime(started), failed: true);
                     throw new SessionUnavailableException("The session store is unavailable.", exception);
                 }
 
                 SessionFrontEndLog.CallRetried(logger, number, wait, exception.GetType().Name);
+                metrics.CallRetried(operation);
                 beforeRetry?.Invoke();
                 await Task.Delay(wait);
                 pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;

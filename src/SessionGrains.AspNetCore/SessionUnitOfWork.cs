@@ -51,6 +51,7 @@ internal sealed class SessionUnitOfWork(
     /// </summary>
     public async Task LoadAsync(IReadOnlyList<PresentedSessionId> presented)
     {
+        using var activity = presented.Count > 0 ? store.Activities.StartLoad() : null;
         foreach (var candidate in presented)
         {
             if (await store.LoadAsync(candidate.Id) is { } snapshot)
@@ -61,8 +62,11 @@ internal sealed class SessionUnitOfWork(
                 Loaded(snapshot);
                 break;
             }
+
+            store.Metrics.CookieRejected(SessionCookieRejection.NoSession);
         }
 
+        activity?.SetTag("sessiongrains.session.found", IsStored);
         IsLoaded = true;
     }
 

@@ -13,13 +13,13 @@ public sealed class UserSessionManager
 
     /// <summary>The user's live sessions, oldest first.</summary>
     public Task<IReadOnlyList<UserSessionInfo>> ListAsync(string userId)
-        => _caller.CallUserSessionsAsync(userId, static (g, ct) => g.ListAsync(ct));
+        => _caller.CallUserSessionsAsync("list_user_sessions", userId, static (g, ct) => g.ListAsync(ct));
 
     /// <summary>Ends the user's session with <paramref name="handle"/>; false when the user has no live session with it.</summary>
     public Task<bool> RevokeAsync(string userId, string handle)
-        => _caller.CallUserSessionsAsync(userId, (g, ct) => g.RevokeAsync(handle, ct));
+        => _caller.CallUserSessionsAsync("revoke", userId, (g, ct) => g.RevokeAsync(handle, ct));
 
     /// <summary>Ends the user's sessions but the one with <paramref name="keepHandle"/> (all when null); how many ended.</summary>
     public Task<int> RevokeAllAsync(string userId, string? keepHandle = null)
-        => _caller.CallUserSessionsAsync(userId, (g, ct) => g.RevokeAllAsync(keepHandle, ct));
+        => _caller.CallUserSessionsAsync("revoke_all", userId, (g, ct) => g.RevokeAllAsync(keepHandle, ct));
 }

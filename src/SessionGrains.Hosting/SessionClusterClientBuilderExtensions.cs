@@ -17,6 +17,7 @@ public static class SessionClusterClientBuilderExtensions
     public static IClientBuilder UseSessionCluster(this IClientBuilder client, SessionClusterOptions cluster)
     {
         SessionClusterOptionsValidator.ThrowIfInvalid(cluster);
+        client.AddActivityPropagation(); // grain calls join the request's trace
         client.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = cluster.ClusterId;

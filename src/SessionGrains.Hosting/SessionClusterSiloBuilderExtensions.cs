@@ -14,13 +14,14 @@ namespace Orleans.Hosting;
 public static class SessionClusterSiloBuilderExtensions
 {
     /// <summary>
-    /// Clustering, endpoints, the "sessions" grain storage, reminders and the session grain, as
+    /// Clustering, endpoints, the "sessions" grain storage, reminders, the session grain and trace propagation, as
     /// <paramref name="cluster"/> says. <paramref name="sessionGrains"/> (e.g. the "SessionGrains" section) binds
     /// <see cref="SessionSiloOptions"/>.
     /// </summary>
     public static ISiloBuilder UseSessionCluster(this ISiloBuilder silo, SessionClusterOptions cluster, IConfiguration? sessionGrains = null)
     {
         SessionClusterOptionsValidator.ThrowIfInvalid(cluster);
+        silo.AddActivityPropagation(); // grain calls join the caller's trace
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = cluster.ClusterId;

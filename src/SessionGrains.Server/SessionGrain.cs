@@ -35,6 +35,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     private readonly SessionExpirySchedule _expiry;
     private readonly SessionLifetime _lifetime;
     private readonly SessionNotifier _notifier;
+    private readonly SessionSiloMetrics _metrics;
     private bool _servedCaller;
 
     /// <summary>Creates the grain; Orleans calls this.</summary>
@@ -47,6 +48,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock,
         LocalSessionDirectory localSessions,
         SessionEventDispatcher events,
+        SessionSiloMetrics metrics,
         ILogger<SessionGrain> logger)
     {
         _options = options.Value;
@@ -60,7 +62,8 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         _expiry = new SessionExpirySchedule(this, ct => _lifetime!.OnExpiryTimerAsync(ct), () => _lifetime!.OnEmptyLifetimeEndAsync(),
             _options.CollectionAge + collectionOptions.Value.CollectionQuantum, reminderOptions.Value.MinimumReminderPeriod,
             _options, logger, _logId);
-        _notifier = new SessionNotifier(events, GrainFactory, clock, id);
+        _metrics = metrics;
+        _notifier = new SessionNotifier(events, metrics, GrainFactory, clock, id);
         _lifetime = new SessionLifetime(_writer, _copies, _expiry, _notifier, clock, DeactivateOnIdle, logger, _logId);
     }
 
@@ -71,6 +74,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _metrics.Activated();
         _copies.RecordAccess(Record.LastAccessAt);
         if (_writer.Exists)
         {
@@ -83,6 +87,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _metrics.Deactivated();
         await _copies.WithdrawAsync();
         await _writer.WriteUnwrittenAccessAsync();
     }

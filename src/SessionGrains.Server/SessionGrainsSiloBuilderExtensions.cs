@@ -30,6 +30,8 @@ public static class SessionGrainsSiloBuilderExtensions
         builder.Services.TryAddKeyedSingleton(SessionGrainServiceKeys.TimeProvider,
             (services, _) => services.GetService<TimeProvider>() ?? TimeProvider.System);
         builder.Services.AddSingleton<LocalSessionDirectory>();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<SessionSiloMetrics>();
         if (!builder.Services.Any(d => d.ServiceType == typeof(SessionEventDispatcher)))
         {
             builder.Services.AddSingleton<SessionEventDispatcher>();

@@ -2,16 +2,18 @@ namespace SessionGrains.Server;
 
 /// <summary>
 /// What one session tells others once a change is stored: lifecycle events for the silo's handlers
-/// (<see cref="SessionEventDispatcher"/>), and its user's index when it leaves the user (a one-way message: a session
+/// (<see cref="SessionEventDispatcher"/>) and metrics (<see cref="SessionSiloMetrics"/>), and its user's index when it leaves the user (a one-way message: a session
 /// grain never waits for an index).
 /// </summary>
-internal sealed class SessionNotifier(SessionEventDispatcher events, IGrainFactory grains, TimeProvider clock, string sessionId)
+internal sealed class SessionNotifier(
+    SessionEventDispatcher events, SessionSiloMetrics metrics, IGrainFactory grains, TimeProvider clock, string sessionId)
 {
     private string? _tag;
 
     /// <summary>Raises a <paramref name="kind"/> event about this session.</summary>
     public void Raise(SessionEventKind kind, SessionUserBinding? user = null, SessionExpiryLayer? layer = null, string? newSessionId = null)
     {
+        metrics.Record(kind, layer);
         if (events.IsEnabled)
         {
             events.Raise(new SessionLifecycleEvent(kind, _tag ??= SessionTag.Of(sessionId), clock.GetUtcNow(), user?.UserId, user?.Handle,

@@ -10,7 +10,7 @@ namespace SessionGrains.AspNetCore.Tests;
 [Collection(FrontEndCollection.Name)]
 public sealed class FailureTests(FrontEndCluster cluster)
 {
-    private static void MapBigValue(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder e)
+    internal static void MapBigValue(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder e)
     {
         TestApp.MapSessionEndpoints(e);
         e.MapPost("/set-big", (HttpContext c, int size) =>

@@ -142,6 +142,7 @@ public sealed class GrainTicketStoreTests(FrontEndCluster cluster)
         var refused = await app.PostAsync($"/signin?user={user}");
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("limit reached", await refused.Content.ReadAsStringAsync());
         Assert.Empty(TestApp.SetCookies(refused, CookieName));
         Assert.Single(await ListAsync(app, user));
         Assert.Equal(user, await WhoAmIAsync(app, first));

@@ -1,0 +1,60 @@
+using System.Diagnostics.Metrics;
+
+namespace SessionGrains.Server;
+
+/// <summary>
+/// The silo's instruments, on the meter <see cref="MeterName"/> (from the silo's <see cref="IMeterFactory"/>): sessions
+/// created, sessions ended by reason (and expiry layer), and session grains active on this silo.
+/// </summary>
+public sealed class SessionSiloMetrics
+{
+    /// <summary>The meter's name, to export it (e.g. OpenTelemetry's <c>AddMeter</c>).</summary>
+    public const string MeterName = "SessionGrains.Server";
+
+    private readonly Counter<long> _created;
+    private readonly Counter<long> _ended;
+    private long _active;
+
+    /// <summary>Creates the instruments; the silo's DI does this.</summary>
+    public SessionSiloMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _created = meter.CreateCounter<long>("sessiongrains.sessions.created", "{session}", "Sessions created (a regeneration's new session included).");
+        _ended = meter.CreateCounter<long>(
+            "sessiongrains.sessions.ended", "{session}", "Sessions ended, by reason: destroyed, expired (by layer), regenerated, revoked, evicted.");
+        meter.CreateObservableUpDownCounter(
+            "sessiongrains.sessions.active", () => Volatile.Read(ref _active), "{session}", "Session grains active on this silo.");
+    }
+
+    /// <summary>Counts a lifecycle event that creates or ends a session; others are not counted here.</summary>
+    internal void Record(SessionEventKind kind, SessionExpiryLayer? layer)
+    {
+        switch (kind)
+        {
+            case SessionEventKind.Created:
+                _created.Add(1);
+                break;
+            case SessionEventKind.Expired:
+                _ended.Add(1, new("sessiongrains.session.end_reason", "expired"), new("sessiongrains.session.expiry_layer", layer switch
+                {
+                    SessionExpiryLayer.Timer => "timer",
+                    SessionExpiryLayer.Reminder => "reminder",
+                    _ => "on_access",
+                }));
+                break;
+            case SessionEventKind.Destroyed or SessionEventKind.Regenerated or SessionEventKind.Revoked or SessionEventKind.Evicted:
+                _ended.Add(1, new KeyValuePair<string, object?>("sessiongrains.session.end_reason", kind switch
+                {
+                    SessionEventKind.Destroyed => "destroyed",
+                    SessionEventKind.Regenerated => "regenerated",
+                    SessionEventKind.Revoked => "revoked",
+                    _ => "evicted",
+                }));
+                break;
+        }
+    }
+
+    internal void Activated() => Interlocked.Increment(ref _active);
+
+    internal void Deactivated() => Interlocked.Decrement(ref _active);
+}
