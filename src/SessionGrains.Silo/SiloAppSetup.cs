@@ -5,7 +5,8 @@ namespace SessionGrains.Silo;
 /// <summary>
 /// The standalone silo's whole set-up, used by Program.cs and by the deployment tests (which bind the Kubernetes
 /// manifests' environment through it). Configuration: section "Cluster" (SessionClusterOptions: providers, connection
-/// string, ports, ClusterId/ServiceId), section "SessionGrains" (SessionSiloOptions: limits, intervals), --urls for /healthz.
+/// string, ports, ClusterId/ServiceId), section "SessionGrains" (SessionSiloOptions: limits, intervals), section "Dashboard"
+/// (SiloDashboardOptions: the Orleans Dashboard, off by default), --urls for /healthz and the dashboard.
 /// </summary>
 public static class SiloAppSetup
 {
@@ -18,15 +19,17 @@ public static class SiloAppSetup
         }
 
         var cluster = builder.Configuration.GetSection(SessionClusterOptions.SectionName).Get<SessionClusterOptions>() ?? new();
-        builder.UseOrleans(silo => silo.UseSessionCluster(cluster, builder.Configuration.GetSection("SessionGrains")));
+        builder.UseOrleans(silo => silo
+            .UseSessionCluster(cluster, builder.Configuration.GetSection("SessionGrains"))
+            .AddSiloDashboard(builder.Configuration));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30)); // SIGTERM: deactivate and persist
         return builder;
     }
 
-    /// <summary>/healthz: 200 while this silo is an Active cluster member.</summary>
+    /// <summary>/healthz: 200 while this silo is an Active cluster member; and the dashboard when enabled.</summary>
     public static WebApplication MapSiloEndpoints(this WebApplication app)
     {
         app.MapGet("/healthz", SiloHealth.Check);
-        return app;
+        return app.MapSiloDashboard();
     }
 }

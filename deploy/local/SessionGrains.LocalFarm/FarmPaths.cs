@@ -2,7 +2,7 @@ namespace SessionGrains.LocalFarm;
 
 /// <summary>
 /// Where things are: the repository, deploy/local, and the state folder (FARM_STATE, default deploy/local/.farm) with
-/// run/ (pid files), logs/, bin/ (published apps), nginx/, azurite/ (data), farm.env (settings) and secret.
+/// run/ (pid files), logs/, bin/ (published apps), nginx/, azurite/ (data), farm.env (settings), secret and dashboard-password.
 /// </summary>
 internal sealed record FarmPaths(string RepositoryRoot, string State)
 {
@@ -15,6 +15,7 @@ internal sealed record FarmPaths(string RepositoryRoot, string State)
     public string AzuriteData => Path.Combine(State, "azurite");
     public string FarmEnv => Path.Combine(State, "farm.env");
     public string Secret => Path.Combine(State, "secret");
+    public string DashboardPassword => Path.Combine(State, "dashboard-password");
     public string Lock => Path.Combine(State, ".lock");
 
     /// <summary>The paths for <paramref name="repositoryRoot"/>, the state folder from FARM_STATE (created).</summary>

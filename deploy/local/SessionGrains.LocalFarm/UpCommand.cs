@@ -31,22 +31,8 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
 
         await new Installer(paths, farm.Log).EnsureToolsAsync(cancellation);
         await new Publisher(paths, farm.Log).PublishAsync(cancellation);
-        if (!File.Exists(paths.Secret) || new FileInfo(paths.Secret).Length == 0)
-        {
-            var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)).Replace("/", "").Replace("+", "").Replace("=", "");
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // nobody else may read it
-            }
-
-            await using (var file = new StreamWriter(new FileStream(paths.Secret, options)))
-            {
-                await file.WriteAsync(secret);
-            }
-
-            farm.Log.Info($"generated the session cookie secret ({paths.Secret})");
-        }
+        await EnsureSecretAsync(farm, paths.Secret, "the session cookie secret");
+        await EnsureSecretAsync(farm, paths.DashboardPassword, "the dashboard password");
 
         try
         {
@@ -145,6 +131,29 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
         Directory.CreateDirectory(paths.Logs);
     }
 
+    /// <summary>Writes a random secret to <paramref name="path"/>, readable by this user only, unless one is there.</summary>
+    private static async Task EnsureSecretAsync(Farm farm, string path, string what)
+    {
+        if (File.Exists(path) && new FileInfo(path).Length > 0)
+        {
+            return;
+        }
+
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)).Replace("/", "").Replace("+", "").Replace("=", "");
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // nobody else may read it
+        }
+
+        await using (var file = new StreamWriter(new FileStream(path, options)))
+        {
+            await file.WriteAsync(secret);
+        }
+
+        farm.Log.Info($"generated {what} ({path})");
+    }
+
     private void PrintUrls(FarmSettings s)
     {
         output.WriteLine($"SessionGrains farm is up (cluster {s.ClusterId}):");
@@ -159,6 +168,7 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
             output.WriteLine($"  silo {n}          http://127.0.0.1:{s.SiloHealthPort + n - 1}/healthz   (silo port {s.SiloPort + n - 1}, gateway {s.GatewayPort + n - 1})");
         }
 
+        output.WriteLine($"  dashboard       http://127.0.0.1:{s.SiloHealthPort}/dashboard/   (Orleans Dashboard on silo 1; user admin, password in {paths.DashboardPassword})");
         output.WriteLine($"  Azurite         127.0.0.1:{s.AzuritePort}-{s.AzuritePort + 2}   (data in {paths.AzuriteData})");
         output.WriteLine($"  logs            {paths.Logs}/");
         output.Flush();

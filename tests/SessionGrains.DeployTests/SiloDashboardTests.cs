@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using SessionGrains.Silo;
+
+namespace SessionGrains.DeployTests;
+
+/// <summary>
+/// The silo host's Orleans Dashboard over real HTTP: absent unless enabled, refused without a strong password, and
+/// served only with the configured credentials.
+/// </summary>
+public sealed class SiloDashboardTests
+{
+    private const string Password = "a long dashboard password for tests";
+
+    [Fact]
+    public async Task Enabled_the_dashboard_asks_for_its_credentials_and_serves_its_page_and_api_with_them()
+    {
+        await using var silo = await StartSiloAsync(dashboard: true, Password);
+        using var client = new HttpClient { BaseAddress = silo.Address };
+
+        var anonymous = await client.GetAsync("/dashboard/");
+        var wrong = await client.SendAsync(WithCredentials("/dashboard/", "admin", Password + "x"));
+        var page = await client.SendAsync(WithCredentials("/dashboard/", "admin", Password));
+        var api = await client.SendAsync(WithCredentials("/dashboard/DashboardCounters", "admin", Password));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("Basic", anonymous.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode); // health stays open
+    }
+
+    [Fact]
+    public async Task Off_by_default_there_is_no_dashboard()
+    {
+        await using var silo = await StartSiloAsync(dashboard: false, password: null);
+        using var client = new HttpClient { BaseAddress = silo.Address };
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/dashboard/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Enabled_without_a_strong_password_the_silo_does_not_start()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(async () => { await using var _ = await StartSiloAsync(dashboard: true, "short"); });
+
+        Assert.Contains("Dashboard:Password", failure.ToString());
+    }
+
+    private static HttpRequestMessage WithCredentials(string path, string user, string password) => new(HttpMethod.Get, path)
+    {
+        Headers = { Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"))) },
+    };
+
+    private static async Task<RunningSilo> StartSiloAsync(bool dashboard, string? password)
+    {
+        var (siloPort, gatewayPort) = (FreePort(), FreePort());
+        var builder = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cluster:SiloPort"] = $"{siloPort}",
+            ["Cluster:PrimarySiloPort"] = $"{siloPort}",
+            ["Cluster:GatewayPort"] = $"{gatewayPort}",
+            ["Cluster:ClusterId"] = "dashboard-" + Guid.NewGuid().ToString("N")[..8],
+            ["Dashboard:Enabled"] = dashboard ? "true" : "false",
+            ["Dashboard:Password"] = password,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        var app = builder.ConfigureSilo().Build().MapSiloEndpoints();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return new RunningSilo(app, new Uri(address));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed record RunningSilo(WebApplication App, Uri Address) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+}
