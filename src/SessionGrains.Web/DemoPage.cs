@@ -28,7 +28,7 @@ internal static class DemoPage
             <dl>
               <dt>Counter</dt><dd id="count">{{DemoEndpoints.ReadCount(session)}}</dd>
               <dt>User</dt><dd id="user">{{(user is null ? "not logged in" : WebUtility.HtmlEncode(user))}}</dd>
-              <dt>Session ID</dt><dd id="session">{{(stored ? WebUtility.HtmlEncode(session.Id[..6]) + "…" : "none yet")}}</dd>
+              <dt>Session tag</dt><dd id="session">{{(stored ? SessionTag.Of(session.Id)[..8] : "none yet")}}</dd>
               <dt>Cookie expires</dt><dd id="expires">{{expires}}</dd>
               <dt>Grain hosted by silo</dt><dd id="silo">{{(silo is null ? "no grain" : WebUtility.HtmlEncode(silo.ToString()))}}</dd>
             </dl>
