@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SessionGrains.Silo;
+using SessionGrains.TestSupport;
 
 namespace SessionGrains.DeployTests;
 
@@ -36,6 +37,29 @@ public sealed class SiloDashboardTests
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.OK, api.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode); // health stays open
+    }
+
+    [Fact]
+    public async Task The_dashboard_renders_in_Chromium_with_the_credentials()
+    {
+        await using var silo = await StartSiloAsync(dashboard: true, Password);
+        var (playwright, browser) = await TestChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        await using var context = await browser.NewContextAsync(new()
+        {
+            HttpCredentials = new() { Username = "admin", Password = Password },
+            ViewportSize = new() { Width = 1280, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+
+        var response = await page.GotoAsync(new Uri(silo.Address, "/dashboard/").ToString());
+        await page.GetByText("Active silos", new() { Exact = false }).WaitForAsync(new() { Timeout = 30_000 }); // the app's data arrived
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "dashboard.png");
+        await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+
+        Assert.Equal(200, response?.Status);
+        Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot shows a rendered page");
     }
 
     [Fact]

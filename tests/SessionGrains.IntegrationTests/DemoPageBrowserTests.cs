@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using SessionGrains.TestSupport;
 using SessionGrains.Web;
 
 namespace SessionGrains.IntegrationTests;
@@ -18,18 +19,15 @@ namespace SessionGrains.IntegrationTests;
 /// </summary>
 public sealed class DemoPageBrowserTests : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     private WebApplication _demo = null!;
     private string _url = null!;
 
     [Fact]
     public async Task A_session_revoked_from_another_browser_is_logged_out_on_its_next_page_view()
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs, Timeout = 60_000 });
+        var (playwright, browser) = await TestChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
         await using var laptop = await browser.NewContextAsync(new() { UserAgent = "Laptop/1.0" });
         await using var phone = await browser.NewContextAsync(new() { UserAgent = "Phone/2.0" });
         var user = "ada-" + Guid.NewGuid().ToString("N")[..6];
@@ -53,8 +51,9 @@ public sealed class DemoPageBrowserTests : IAsyncLifetime
     [Fact]
     public async Task The_session_cookie_is_HttpOnly_and_Lax_and_its_id_is_nowhere_on_the_page()
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs, Timeout = 60_000 });
+        var (playwright, browser) = await TestChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
         await using var context = await browser.NewContextAsync();
         var page = await LogInAsync(context, "grace");
 
@@ -82,7 +81,6 @@ public sealed class DemoPageBrowserTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         var (silo, gateway) = (FreePort(), FreePort());
         var builder = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
