@@ -42,7 +42,8 @@ internal sealed class SessionGrainCaller(
         for (var number = 1; ; number++)
         {
             var remaining = options.RetryDeadline - TimeProvider.System.GetElapsedTime(started);
-            using var deadline = new CancellationTokenSource(remaining < options.Timeout ? remaining : options.Timeout);
+            // A pause can outlast its plan on a loaded machine: every attempt still gets at least ShortestAttempt.
+            using var deadline = new CancellationTokenSource(remaining < ShortestAttempt ? ShortestAttempt : remaining < options.Timeout ? remaining : options.Timeout);
             try
             {
                 var result = await call(resolve(key), deadline.Token);

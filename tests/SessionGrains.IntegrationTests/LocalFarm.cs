@@ -62,6 +62,7 @@ public sealed class LocalFarm : IAsyncLifetime
         "FARM_SILO_HEALTH_PORT" => "8181",
         "FARM_WEB_PORT" => "5101",
         "FARM_NGINX_PORT" => "8180",
+        "FARM_DASHBOARD" => "0", // the fault tests measure the cluster without the dashboard's per-call profiling
         _ => Environment.GetEnvironmentVariable(name),
     };
 

@@ -23,8 +23,11 @@ internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<s
         variables["Cluster__Reminders"] = "AzureTable";
         variables["Cluster__SiloPort"] = $"{silo.Ports[0]}";
         variables["Cluster__GatewayPort"] = $"{silo.Ports[1]}";
-        variables["Dashboard__Enabled"] = "true"; // on every silo (its grains may be placed on any); the farm prints silo 1's
-        variables["Dashboard__Password"] = File.ReadAllText(paths.DashboardPassword).Trim();
+        if (settings.Dashboard)
+        {
+            variables["Dashboard__Enabled"] = "true"; // on every silo (its grains may be placed on any); the farm prints silo 1's
+            variables["Dashboard__Password"] = File.ReadAllText(paths.DashboardPassword).Trim();
+        }
         var folder = Path.Combine(paths.Bin, "silo");
         return DetachedProcess.Start(LogOf(silo), folder,
             ["dotnet", Path.Combine(folder, "SessionGrains.Silo.dll"), "--urls", $"http://127.0.0.1:{silo.Ports[2]}", QuietAspNetCore], variables);

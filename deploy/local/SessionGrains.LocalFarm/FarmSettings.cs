@@ -25,6 +25,9 @@ internal sealed record FarmSettings
     /// <summary>Seconds between SIGTERM and SIGKILL (FARM_STOP_TIMEOUT; never saved).</summary>
     public int StopTimeout { get; init; } = 30;
 
+    /// <summary>FARM_DASHBOARD=0 turns the silos' Orleans Dashboard off (it profiles every grain call); on by default.</summary>
+    public bool Dashboard { get; init; } = true;
+
     /// <summary>FARM_KEEP_ON_FAILURE=1: a failed <c>up</c> leaves what it started running.</summary>
     public bool KeepOnFailure { get; init; }
 
@@ -40,6 +43,7 @@ internal sealed record FarmSettings
         ("SILOS", "FARM_SILOS", (s, v) => s with { Silos = Number("SILOS", v) }, s => Text(s.Silos)),
         ("WEBS", "FARM_WEBS", (s, v) => s with { Webs = Number("WEBS", v) }, s => Text(s.Webs)),
         ("SERVICE_ID", "FARM_SERVICE_ID", (s, v) => s with { ServiceId = v }, s => s.ServiceId),
+        ("DASHBOARD", "FARM_DASHBOARD", (s, v) => s with { Dashboard = v != "0" }, s => s.Dashboard ? "1" : "0"),
         ("CLUSTER_ID", "", (s, v) => s with { ClusterId = v }, s => s.ClusterId),
     ];
 

@@ -168,7 +168,11 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
             output.WriteLine($"  silo {n}          http://127.0.0.1:{s.SiloHealthPort + n - 1}/healthz   (silo port {s.SiloPort + n - 1}, gateway {s.GatewayPort + n - 1})");
         }
 
-        output.WriteLine($"  dashboard       http://127.0.0.1:{s.SiloHealthPort}/dashboard/   (Orleans Dashboard on silo 1; user admin, password in {paths.DashboardPassword})");
+        if (s.Dashboard)
+        {
+            output.WriteLine($"  dashboard       http://127.0.0.1:{s.SiloHealthPort}/dashboard/   (Orleans Dashboard on silo 1; user admin, password in {paths.DashboardPassword})");
+        }
+
         output.WriteLine($"  Azurite         127.0.0.1:{s.AzuritePort}-{s.AzuritePort + 2}   (data in {paths.AzuriteData})");
         output.WriteLine($"  logs            {paths.Logs}/");
         output.Flush();
