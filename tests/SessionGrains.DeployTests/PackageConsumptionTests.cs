@@ -59,7 +59,8 @@ public sealed partial class PackageConsumptionTests
         var feed = Path.Combine(scratch, "packages");
         var configuration = typeof(PackageConsumptionTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
         var pack = await DotnetCommand.RunAsync(root.FullPath, CommandBound,
-            "pack", root.SolutionPath, "--no-build", "-c", configuration, "-o", feed, "--version-suffix", version[(version.IndexOf('-') + 1)..]);
+            "pack", root.SolutionPath, "--no-build", "-c", configuration, "-o", feed, "--version-suffix", version[(version.IndexOf('-') + 1)..],
+            $"-p:NuspecOutputPath={Path.Combine(scratch, "nuspec")}{Path.DirectorySeparatorChar}"); // not into the repository's obj/
         Assert.True(pack.Succeeded, $"dotnet pack failed:\n{pack.Tail}");
 
         var expected = LibraryPackages.SelectMany(id => new[] { $"{id}.{version}.nupkg", $"{id}.{version}.snupkg" }).Order();
