@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 
 namespace SessionGrains.DeployTests;
@@ -111,38 +110,15 @@ public sealed class BuildStageReplay
 
     private async Task<string?> RunAsync(DockerfileInstruction step, string directory, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var word in step.Words.Skip(1))
-        {
-            start.ArgumentList.Add(word == "/app" ? Output : word);
-        }
-
-        // The test host's MSBuild variables would point the nested build at the outer one's SDK state.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || k == "DOTNET_HOST_PATH").ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
+        var start = DotnetCommand.StartInfo(directory, step.Words.Skip(1).Select(word => word == "/app" ? Output : word));
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
 
         _log.AppendLine($"$ {step.Arguments}");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        _log.AppendLine(await output).AppendLine(await errors);
-        return process.HasExited && process.ExitCode == 0 ? null : $"RUN {step.Arguments} failed:\n{string.Join('\n', Log.Split('\n').TakeLast(25))}";
+        var result = await DotnetCommand.RunAsync(start, TimeSpan.FromMinutes(5));
+        _log.Append(result.Output);
+        return result.Succeeded ? null : $"RUN {step.Arguments} failed:\n{string.Join('\n', Log.Split('\n').TakeLast(25))}";
     }
 }
