@@ -5,7 +5,7 @@ namespace SessionGrains.Silo;
 /// <summary>
 /// The standalone silo's whole set-up, used by Program.cs and by the deployment tests (which bind the Kubernetes
 /// manifests' environment through it). Configuration: section "Cluster" (SessionClusterOptions: providers, connection
-/// string, ports, ClusterId/ServiceId), section "SessionGrains" (SessionSiloOptions: limits, intervals), --urls for /healthz.
+/// string, ports, ClusterId/ServiceId), section "SessionGrains" (SessionSiloOptions: limits, intervals), --urls for /healthz and /healthz/ready.
 /// </summary>
 public static class SiloAppSetup
 {
@@ -20,13 +20,16 @@ public static class SiloAppSetup
         var cluster = builder.Configuration.GetSection(SessionClusterOptions.SectionName).Get<SessionClusterOptions>() ?? new();
         builder.UseOrleans(silo => silo.UseSessionCluster(cluster, builder.Configuration.GetSection("SessionGrains")));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30)); // SIGTERM: deactivate and persist
+        builder.Services.AddHealthChecks()
+            .AddSessionSiloMembership(tags: [SessionHealthEndpoints.LiveTag, SessionHealthEndpoints.ReadyTag])
+            .AddSessionStorage(tags: [SessionHealthEndpoints.ReadyTag]);
         return builder;
     }
 
-    /// <summary>/healthz: 200 while this silo is an Active cluster member.</summary>
+    /// <summary>/healthz: 200 while this silo is an Active cluster member; /healthz/ready: and its session storage answers.</summary>
     public static WebApplication MapSiloEndpoints(this WebApplication app)
     {
-        app.MapGet("/healthz", SiloHealth.Check);
+        app.MapSessionHealthChecks();
         return app;
     }
 }
