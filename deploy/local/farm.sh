@@ -3,7 +3,7 @@
 # Storage clustering, Azure Table grain storage and reminders), 2 demo front ends in client mode sharing one cookie
 # secret, and nginx round-robin over the front ends.
 #
-#   deploy/local/farm.sh up        build, start, wait until every /healthz is 200 (at most FARM_TIMEOUT s), print URLs
+#   deploy/local/farm.sh up        build, start, wait until every /healthz/ready is 200 (at most FARM_TIMEOUT s), print URLs
 #   deploy/local/farm.sh down      SIGTERM what `up` started (front door first, Azurite last), SIGKILL after 30 s
 #   deploy/local/farm.sh status    pid, alive, health per process; exits 1 unless all are up and healthy
 #   deploy/local/farm.sh kill-silo N | stop-silo N | restart-silo N   (N = 1..3; SIGKILL | SIGTERM | graceful stop if

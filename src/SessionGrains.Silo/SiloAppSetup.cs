@@ -6,7 +6,7 @@ namespace SessionGrains.Silo;
 /// The standalone silo's whole set-up, used by Program.cs and by the deployment tests (which bind the Kubernetes
 /// manifests' environment through it). Configuration: section "Cluster" (SessionClusterOptions: providers, connection
 /// string, ports, ClusterId/ServiceId), section "SessionGrains" (SessionSiloOptions: limits, intervals), section "Dashboard"
-/// (SiloDashboardOptions: the Orleans Dashboard, off by default), --urls for /healthz and the dashboard.
+/// (SiloDashboardOptions: the Orleans Dashboard, off by default), --urls for /healthz, /healthz/ready and the dashboard.
 /// </summary>
 public static class SiloAppSetup
 {
@@ -23,13 +23,16 @@ public static class SiloAppSetup
             .UseSessionCluster(cluster, builder.Configuration.GetSection("SessionGrains"))
             .AddSiloDashboard(builder.Configuration));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30)); // SIGTERM: deactivate and persist
+        builder.Services.AddHealthChecks()
+            .AddSessionSiloMembership(tags: [SessionHealthEndpoints.LiveTag, SessionHealthEndpoints.ReadyTag])
+            .AddSessionStorage(tags: [SessionHealthEndpoints.ReadyTag]);
         return builder;
     }
 
-    /// <summary>/healthz: 200 while this silo is an Active cluster member; and the dashboard when enabled.</summary>
+    /// <summary>/healthz: 200 while this silo is an Active cluster member; /healthz/ready: and its session storage answers; the dashboard when enabled.</summary>
     public static WebApplication MapSiloEndpoints(this WebApplication app)
     {
-        app.MapGet("/healthz", SiloHealth.Check);
+        app.MapSessionHealthChecks();
         return app.MapSiloDashboard();
     }
 }

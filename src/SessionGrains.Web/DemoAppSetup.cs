@@ -19,26 +19,35 @@ public static class DemoAppSetup
         }
 
         var cluster = builder.Configuration.GetSection(SessionClusterOptions.SectionName).Get<SessionClusterOptions>() ?? new();
+        var health = builder.Services.AddHealthChecks();
         if (builder.Configuration.GetValue("Cluster:Mode", FrontEndMode.CoHosted) == FrontEndMode.Client)
         {
             builder.UseOrleansClient(client => client.UseSessionCluster(cluster));
             builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true); // serve /healthz while connecting
+            health.AddSessionGrains(tags: [SessionHealthEndpoints.ReadyTag]);
         }
         else
         {
             builder.UseOrleans(silo => silo
                 .UseSessionCluster(cluster, builder.Configuration.GetSection("SessionGrains"))
                 .AddSessionLifecycleHandler<DemoSessionEventLogger>());
+            health.AddSessionGrains(tags: [SessionHealthEndpoints.ReadyTag])
+                .AddSessionSiloMembership(tags: [SessionHealthEndpoints.LiveTag, SessionHealthEndpoints.ReadyTag])
+                .AddSessionStorage(tags: [SessionHealthEndpoints.ReadyTag]);
         }
 
-        builder.Services.AddDemoSessions(builder.Configuration);
+        builder.Services.AddDemoSessions(builder.Configuration, builder.Environment);
         return builder;
     }
 
-    /// <summary>The session middleware and the demo's endpoints (including /healthz).</summary>
+    /// <summary>
+    /// The session middleware, the demo's endpoints and its health endpoints: /healthz (liveness: a co-hosted silo is an
+    /// Active member; a client front end always passes) and /healthz/ready (the cluster answers; a co-hosted silo's storage too).
+    /// </summary>
     public static WebApplication UseDemo(this WebApplication app)
     {
         app.UseGrainSessions();
+        app.MapSessionHealthChecks();
         app.MapDemoEndpoints();
         app.MapDemoUserSessionEndpoints();
         return app;

@@ -73,19 +73,6 @@ public static class DemoEndpoints
             await context.GetGrainSession().DestroyAsync();
             return context.Request.Query["redirect"] == "true" ? Results.Redirect("/") : Results.NoContent();
         });
-
-        app.MapGet("/healthz", async (IGrainFactory grains) =>
-        {
-            try
-            {
-                var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(5));
-                return Results.Text($"ok: {hosts.Count} silo(s)");
-            }
-            catch (Exception)
-            {
-                return Results.Text("session cluster unavailable", statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-        });
     }
 
     internal static long ReadCount(ISession session)

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
 using SessionGrains.Web;
 
@@ -164,7 +166,7 @@ public sealed class DemoUserSessionTests(FrontEndCluster cluster)
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [DemoSessionSetup.MaxSessionsPerUserKey] = "3", ["Session:Secrets:0"] = "s" })
             .Build();
-        using var services = new ServiceCollection().AddLogging().AddDemoSessions(configuration).BuildServiceProvider();
+        using var services = new ServiceCollection().AddLogging().AddDemoSessions(configuration, new HostingEnvironment { EnvironmentName = Environments.Production }).BuildServiceProvider();
 
         Assert.Equal(3, services.GetRequiredService<IOptions<SessionFrontEndOptions>>().Value.Users.MaxSessionsPerUser);
     }

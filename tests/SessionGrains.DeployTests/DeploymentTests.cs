@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Orleans.Configuration;
@@ -81,6 +82,9 @@ public sealed class DeploymentTests(DeployedApps apps) : IClassFixture<DeployedA
         var http = app.Deployment.Ports.GetValueOrDefault("http");
         Assert.True(app.Deployment.Container.Get("readinessProbe", "httpGet") is not null, $"Deployment {deployment}: the readinessProbe is no httpGet");
         Assert.True(app.Deployment.Container.Get("livenessProbe") is not null, $"Deployment {deployment}: no livenessProbe");
+        // Readiness includes the cluster (front ends) or the storage (silos); liveness only what a restart can fix.
+        Assert.Equal(SessionHealthEndpoints.ReadinessPath, app.Deployment.Container.Text("readinessProbe", "httpGet", "path"));
+        Assert.Equal(SessionHealthEndpoints.LivenessPath, app.Deployment.Container.Text("livenessProbe", "httpGet", "path"));
         foreach (var kind in new[] { "startupProbe", "readinessProbe", "livenessProbe" })
         {
             if (app.Deployment.Container.Get(kind) is not { } probe)

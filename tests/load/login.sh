@@ -29,7 +29,7 @@ Logging__LogLevel__Default=Warning Session__Secrets__0="login-load-$(date +%s)-0
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do
-  [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz" || true) == 200 ]] && break
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz/ready" || true) == 200 ]] && break
   sleep 0.2
 done
 

@@ -128,11 +128,11 @@ start_system() {
       fi
       start silo env Cluster__SiloPort=$SILO_PORT Cluster__PrimarySiloPort=$SILO_PORT Cluster__GatewayPort=$GATEWAY_PORT \
         "${storage[@]}" dotnet "$OUT/bin/silo/SessionGrains.Silo.dll" --urls "http://127.0.0.1:$SILO_HTTP"
-      wait_for "http://127.0.0.1:$SILO_HTTP/healthz"
+      wait_for "http://127.0.0.1:$SILO_HTTP/healthz/ready"
       [[ $1 == 10 ]] && web=(Session__ReadLease=00:00:00)
       start web web_env Client "${web[@]}" dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
   esac
-  if (($1 >= 6)); then wait_for "$url/healthz"; else wait_for "$url/ping"; fi
+  if (($1 >= 6)); then wait_for "$url/healthz/ready"; else wait_for "$url/ping"; fi
 }
 
 create_sessions() { # N sessions through POST /counter; one "name=value" cookie per line

@@ -6,9 +6,6 @@ namespace SessionGrains.LocalFarm;
 /// </summary>
 internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<string, string?> environment)
 {
-    // Per-request ASP.NET Core logs (every /healthz poll) would bury the rest; nginx-access.log has the requests.
-    private const string QuietAspNetCore = "--Logging:LogLevel:Microsoft.AspNetCore=Warning";
-
     public ProcessRecord Start(FarmMember member) => member.Kind switch
     {
         MemberKind.Silo => StartSilo(member),
@@ -30,7 +27,7 @@ internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<s
         }
         var folder = Path.Combine(paths.Bin, "silo");
         return DetachedProcess.Start(LogOf(silo), folder,
-            ["dotnet", Path.Combine(folder, "SessionGrains.Silo.dll"), "--urls", $"http://127.0.0.1:{silo.Ports[2]}", QuietAspNetCore], variables);
+            ["dotnet", Path.Combine(folder, "SessionGrains.Silo.dll"), "--urls", $"http://127.0.0.1:{silo.Ports[2]}"], variables);
     }
 
     private ProcessRecord StartWeb(FarmMember web)
@@ -40,7 +37,7 @@ internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<s
         variables["Session__Secrets__0"] = File.ReadAllText(paths.Secret).Trim();
         var folder = Path.Combine(paths.Bin, "web");
         return DetachedProcess.Start(LogOf(web), folder,
-            ["dotnet", Path.Combine(folder, "SessionGrains.Web.dll"), "--urls", $"http://127.0.0.1:{web.Ports[0]}", QuietAspNetCore], variables);
+            ["dotnet", Path.Combine(folder, "SessionGrains.Web.dll"), "--urls", $"http://127.0.0.1:{web.Ports[0]}"], variables);
     }
 
     private string LogOf(FarmMember member) => Path.Combine(paths.Logs, member.Name + ".log");

@@ -9,7 +9,7 @@ internal enum MemberKind
     Nginx,
 }
 
-/// <summary>One process of the farm: its name (azurite, silo1, web2, nginx), the ports it holds, and its health URL.</summary>
+/// <summary>One process of the farm: its name (azurite, silo1, web2, nginx), the ports it holds, and its health URL (readiness: serving sessions).</summary>
 internal sealed record FarmMember(string Name, MemberKind Kind, IReadOnlyList<int> Ports, Uri Health)
 {
     /// <summary>Every process of the farm, in start order.</summary>
@@ -27,12 +27,12 @@ internal sealed record FarmMember(string Name, MemberKind Kind, IReadOnlyList<in
 
     public static FarmMember Silo(FarmSettings s, int n)
         => new($"silo{n}", MemberKind.Silo, [s.SiloPort + n - 1, s.GatewayPort + n - 1, s.SiloHealthPort + n - 1],
-            Url(s.SiloHealthPort + n - 1, "/healthz"));
+            Url(s.SiloHealthPort + n - 1, "/healthz/ready"));
 
     public static FarmMember Web(FarmSettings s, int n)
-        => new($"web{n}", MemberKind.Web, [s.WebPort + n - 1], Url(s.WebPort + n - 1, "/healthz"));
+        => new($"web{n}", MemberKind.Web, [s.WebPort + n - 1], Url(s.WebPort + n - 1, "/healthz/ready"));
 
-    public static FarmMember Nginx(FarmSettings s) => new("nginx", MemberKind.Nginx, [s.NginxPort], Url(s.NginxPort, "/healthz"));
+    public static FarmMember Nginx(FarmSettings s) => new("nginx", MemberKind.Nginx, [s.NginxPort], Url(s.NginxPort, "/healthz/ready"));
 
     /// <summary>Silo or web number <paramref name="n"/> given as text; fails with the usage unless it is 1..count.</summary>
     public static FarmMember Parse(FarmSettings settings, MemberKind kind, string? n, string action)

@@ -78,7 +78,7 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
             farm.StartApp(app); // front ends in client mode keep retrying until the cluster is up
         }
 
-        farm.Log.Info($"waiting (at most {s.Timeout}s) for every /healthz");
+        farm.Log.Info($"waiting (at most {s.Timeout}s) for every /healthz/ready");
         await WaitAsync(farm, cancellation, [azurite, .. apps]);
         // After the front ends listen: nginx would otherwise mark them failed for fail_timeout.
         await new Nginx(farm.Paths, s, farm.Registry, farm.Log).StartAsync(cancellation);
