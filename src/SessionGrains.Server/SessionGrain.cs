@@ -55,7 +55,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         _clock = clock;
         _logger = logger;
         var id = grainContext.GrainId.Key.ToString()!;
-        _logId = id.Length <= 6 ? id : id[..6] + "…";
+        _logId = SessionTag.Of(id); // logs name the session by its tag: the ID is a bearer secret
         _copies = new SessionCopies(localSessions, id);
         var state = stateFactory.Create<SessionRecord>(grainContext, new GrainStateConfiguration(StateName, _options.StorageName));
         _writer = new SessionRecordWriter(state, _copies, _options, clock, logger, _logId);

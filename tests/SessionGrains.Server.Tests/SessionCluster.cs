@@ -74,7 +74,7 @@ public sealed class SessionCluster : IAsyncLifetime
 
     /// <summary>The expiry layers that logged deleting this session.</summary>
     public IReadOnlyList<string?> ExpiryLayersLogged(string sessionId) => Logs.GetSnapshot()
-        .Where(r => r.Id.Name == "Expired" && r.GetStructuredStateValue("SessionId") is { } id && sessionId.StartsWith(id.TrimEnd('…'), StringComparison.Ordinal))
+        .Where(r => r.Id.Name == "Expired" && r.GetStructuredStateValue("SessionTag") == SessionTag.Of(sessionId))
         .Select(r => r.GetStructuredStateValue("Layer"))
         .ToList();
 
