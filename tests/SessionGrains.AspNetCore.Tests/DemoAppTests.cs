@@ -80,7 +80,8 @@ public sealed class DemoAppTests(FrontEndCluster cluster)
         Assert.Contains("<dd id=\"count\">1</dd>", page);
         Assert.Contains("&lt;script&gt;x&lt;/script&gt;", page);
         Assert.DoesNotContain("<script>x", page);
-        Assert.Contains($"<dd id=\"session\">{TestApp.SessionIdOf(cookie)[..6]}…</dd>", page);
+        Assert.Contains($"<dd id=\"session\">{SessionTag.Of(TestApp.SessionIdOf(cookie))[..8]}</dd>", page); // a tag, never the ID
+        Assert.DoesNotContain(TestApp.SessionIdOf(cookie)[..6], page);
         Assert.Contains(cluster.Cluster.Silos[0].SiloAddress.ToString(), page);
     }
 
