@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
+using SessionGrains.TestSupport;
 namespace SessionGrains.DeployTests;
 
 /// <summary>A published dll run as a real process (<c>dotnet X.dll</c>) on a free loopback port, its output collected.</summary>
@@ -38,7 +38,7 @@ internal sealed class PublishedAppProcess : IDisposable
     /// <summary>Starts <paramref name="dll"/> in its folder with exactly <paramref name="environment"/> added, listening on a free loopback port.</summary>
     public static PublishedAppProcess Start(string dll, IEnumerable<KeyValuePair<string, string>> environment)
     {
-        var port = FreeLoopbackPort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("dotnet", [dll])
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
@@ -137,11 +137,4 @@ internal sealed class PublishedAppProcess : IDisposable
         }
     }
 
-    /// <summary>A TCP port free on 127.0.0.1 just now.</summary>
-    public static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using SessionGrains.Web;
 
+using SessionGrains.TestSupport;
+
 namespace SessionGrains.DeployTests;
 
 /// <summary>
@@ -79,7 +81,7 @@ public sealed class PublishedWebAppSmokeTests(PublishedImages images)
     public async Task Co_hosted_with_a_secret_the_published_front_end_is_live_and_ready()
     {
         var (dll, _) = Published(WebDeploymentNames(images.Root).First());
-        int[] ports = [PublishedAppProcess.FreeLoopbackPort(), PublishedAppProcess.FreeLoopbackPort()];
+        int[] ports = [LoopbackPorts.Free(), LoopbackPorts.Free()];
         using var app = PublishedAppProcess.Start(dll, new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
@@ -86,7 +85,7 @@ public sealed class SiloDashboardTests
 
     private static async Task<RunningSilo> StartSiloAsync(bool dashboard, string? password)
     {
-        var (siloPort, gatewayPort) = (FreePort(), FreePort());
+        var (siloPort, gatewayPort) = (LoopbackPorts.Free(), LoopbackPorts.Free());
         var builder = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -111,13 +110,6 @@ public sealed class SiloDashboardTests
 
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new RunningSilo(app, new Uri(address));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed record RunningSilo(WebApplication App, Uri Address) : IAsyncDisposable

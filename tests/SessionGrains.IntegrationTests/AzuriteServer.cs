@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using SessionGrains.LocalFarm;
 
+using SessionGrains.TestSupport;
 namespace SessionGrains.IntegrationTests;
 
 /// <summary>
@@ -20,7 +20,7 @@ public sealed class AzuriteServer : IAsyncLifetime
         var azurite = new Azurite(Path.Combine(RepositoryRoot(), "deploy", "local"));
         Directory.CreateDirectory(_dataFolder);
         await azurite.EnsureInstalledAsync(Path.Combine(_dataFolder, "install.log"), _ => { });
-        var ports = new AzuritePorts(FreePort(), FreePort(), FreePort());
+        var ports = new AzuritePorts(LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
         var log = Path.Combine(_dataFolder, "azurite.log");
         var process = azurite.Start(_dataFolder, ports, log);
         _process = process;
@@ -60,13 +60,6 @@ public sealed class AzuriteServer : IAsyncLifetime
     }
 
     internal static string RepositoryRoot() => FarmPaths.FindRepositoryRoot(AppContext.BaseDirectory);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

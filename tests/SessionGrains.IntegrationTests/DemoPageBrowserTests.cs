@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -81,7 +80,7 @@ public sealed class DemoPageBrowserTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var (silo, gateway) = (FreePort(), FreePort());
+        var (silo, gateway) = (LoopbackPorts.Free(), LoopbackPorts.Free());
         var builder = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -101,12 +100,5 @@ public sealed class DemoPageBrowserTests : IAsyncLifetime
     {
         await _demo.StopAsync();
         await _demo.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
