@@ -14,7 +14,8 @@ namespace SessionGrains.IntegrationTests;
 /// <summary>
 /// The demo's page in real Chromium (Debian's, never a downloaded one), the demo on Kestrel with its co-hosted silo: two
 /// browsers log in as one user, one revokes the other from "Your sessions", and the revoked one is logged out on its
-/// next page view. The session cookie stays out of script and the page never shows a session ID.
+/// next page view, as is every other one after "Log out everywhere else". The session cookie stays out of script and the
+/// page never shows a session ID, its own or another's.
 /// </summary>
 public sealed class DemoPageBrowserTests : IAsyncLifetime
 {
@@ -48,6 +49,28 @@ public sealed class DemoPageBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Log_out_everywhere_else_logs_out_the_other_browser_and_keeps_this_one()
+    {
+        var (playwright, browser) = await TestChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        await using var laptop = await browser.NewContextAsync();
+        await using var phone = await browser.NewContextAsync();
+        var laptopPage = await LogInAsync(laptop, "hopper");
+        var phonePage = await LogInAsync(phone, "hopper");
+
+        await laptopPage.ReloadAsync();
+        await Assertions.Expect(laptopPage.Locator("#sessions li")).ToHaveCountAsync(2);
+        Assert.DoesNotContain(await SessionIdAsync(phone), await laptopPage.ContentAsync()); // the other row is a handle
+        await laptopPage.GetByRole(AriaRole.Button, new() { Name = "Log out everywhere else" }).ClickAsync();
+
+        await Assertions.Expect(laptopPage.Locator("#sessions li")).ToHaveCountAsync(1);
+        await Assertions.Expect(laptopPage.Locator("#sessions li")).ToContainTextAsync("this session");
+        await phonePage.ReloadAsync();
+        await Assertions.Expect(phonePage.Locator("#user")).ToHaveTextAsync("not logged in");
+    }
+
+    [Fact]
     public async Task The_session_cookie_is_HttpOnly_and_Lax_and_its_id_is_nowhere_on_the_page()
     {
         var (playwright, browser) = await TestChromium.LaunchAsync();
@@ -57,14 +80,20 @@ public sealed class DemoPageBrowserTests : IAsyncLifetime
         var page = await LogInAsync(context, "grace");
 
         var cookie = Assert.Single(await context.CookiesAsync(), c => c.Name == "connect.sid");
-        var signed = Uri.UnescapeDataString(cookie.Value); // "s:" + id + "." + signature
-        var id = signed[2..signed.LastIndexOf('.')];
+        var id = await SessionIdAsync(context);
 
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
         Assert.DoesNotContain("connect.sid", await page.EvaluateAsync<string>("document.cookie"));
         Assert.DoesNotContain(id, await page.ContentAsync());
         Assert.DoesNotContain(id, await page.EvaluateAsync<string>("async () => await (await fetch('/me/sessions')).text()"));
+    }
+
+    private static async Task<string> SessionIdAsync(IBrowserContext context)
+    {
+        var cookie = Assert.Single(await context.CookiesAsync(), c => c.Name == "connect.sid");
+        var signed = Uri.UnescapeDataString(cookie.Value); // "s:" + id + "." + signature
+        return signed[2..signed.LastIndexOf('.')];
     }
 
     private async Task<IPage> LogInAsync(IBrowserContext context, string user)
