@@ -23,7 +23,7 @@ public sealed partial class PackageConsumptionTests
     /// and into this project's references (packing does not build).
     /// </summary>
     private static readonly string[] LibraryPackages =
-        ["SessionGrains.Abstractions", "SessionGrains.AspNetCore", "SessionGrains.Hosting", "SessionGrains.Server"];
+        ["SessionGrains.Abstractions", "SessionGrains.AspNetCore", "SessionGrains.Hosting", "SessionGrains.Server", "SessionGrains.Testing"];
 
     [Fact]
     public async Task A_fresh_web_app_with_the_packages_and_the_README_snippet_keeps_a_counter_and_restarts_a_tampered_session()

@@ -1,11 +1,10 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Hosting;
 using Orleans.Storage;
+using SessionGrains.AspNetCore;
 using SessionGrains.Server;
 using Xunit;
 
@@ -18,7 +17,6 @@ namespace SessionGrains.TestSupport;
 public sealed class SessionTestSilo
 {
     public const string InnerStorageName = "sessions-memory";
-    public static readonly TimeSpan ReminderPeriod = TimeSpan.FromSeconds(1);
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     public StorageOperationCounts StorageCounts { get; } = new();
@@ -31,22 +29,20 @@ public sealed class SessionTestSilo
     });
 
     /// <summary>A session ID as front ends make them: 24 bytes from a CSPRNG, base64url.</summary>
-    public static string NewSessionId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
+    public static string NewSessionId() => SessionIdGenerator.NewId();
 
     public static GrainId GrainIdOf(string sessionId) => GrainId.Create(SessionGrain.GrainTypeName, sessionId);
 
     /// <summary>
-    /// Session grains on memory storage behind a counting decorator, in-memory reminders with a 1-second period, the
-    /// fake session clock, the call counter and debug logs of the session grain.
+    /// SessionGrains.Testing's test silo (memory storage, in-memory reminders with a 1-second period, the fake session
+    /// clock) with the storage behind a counting decorator, and the hooks of <see cref="ConfigureTestHooks"/>.
     /// </summary>
     public void Configure(ISiloBuilder silo)
     {
-        silo.AddSessionGrains();
-        silo.UseInMemoryReminderService();
-        silo.AddSessionMemoryStorage(InnerStorageName);
+        silo.AddSessionGrainsForTests(Clock, InnerStorageName);
         silo.Services.AddKeyedSingleton<IGrainStorage>(SessionSiloOptions.DefaultStorageName, (sp, _) =>
             new CountingGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorageName), StorageCounts));
-        ConfigureTestHooks(silo);
+        AddCallHooks(silo);
     }
 
     /// <summary>
@@ -56,9 +52,12 @@ public sealed class SessionTestSilo
     /// </summary>
     public void ConfigureTestHooks(ISiloBuilder silo)
     {
-        silo.Services.Configure<SessionSiloOptions>(o => (o.ReminderPeriod, o.UserIndexSweepPeriod) = (ReminderPeriod, ReminderPeriod));
-        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = ReminderPeriod);
-        silo.Services.AddKeyedSingleton<TimeProvider>(SessionGrainServiceKeys.TimeProvider, Clock);
+        silo.UseSessionTestTime(Clock);
+        AddCallHooks(silo);
+    }
+
+    private void AddCallHooks(ISiloBuilder silo)
+    {
         silo.AddIncomingGrainCallFilter(Calls);
         silo.AddIncomingGrainCallFilter(Faults);
         silo.AddSessionLifecycleHandler<FailingSessionEventHandler>();
