@@ -31,7 +31,11 @@ public static class SessionGrainsSiloBuilderExtensions
             (services, _) => services.GetService<TimeProvider>() ?? TimeProvider.System);
         builder.Services.AddSingleton<LocalSessionDirectory>();
         builder.Services.AddMetrics();
-        builder.Services.TryAddSingleton<SessionSiloMetrics>();
+        if (!builder.Services.Any(d => d.ServiceType == typeof(SessionSiloMetrics)))
+        {
+            builder.Services.AddSingleton<SessionSiloMetrics>();
+            builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SessionSiloMetrics>());
+        }
         if (!builder.Services.Any(d => d.ServiceType == typeof(SessionEventDispatcher)))
         {
             builder.Services.AddSingleton<SessionEventDispatcher>();

@@ -4,9 +4,10 @@ namespace SessionGrains.Server;
 
 /// <summary>
 /// The silo's instruments, on the meter <see cref="MeterName"/> (from the silo's <see cref="IMeterFactory"/>): sessions
-/// created, sessions ended by reason (and expiry layer), and session grains active on this silo.
+/// created, sessions ended by reason (and expiry layer), and session grains active on this silo. Created as the silo
+/// starts, so a silo reports its zero active sessions before the first one.
 /// </summary>
-public sealed class SessionSiloMetrics
+public sealed class SessionSiloMetrics : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>The meter's name, to export it (e.g. OpenTelemetry's <c>AddMeter</c>).</summary>
     public const string MeterName = "SessionGrains.Server";
@@ -24,6 +25,11 @@ public sealed class SessionSiloMetrics
             "sessiongrains.sessions.ended", "{session}", "Sessions ended, by reason: destroyed, expired (by layer), regenerated, revoked, evicted.");
         meter.CreateObservableUpDownCounter(
             "sessiongrains.sessions.active", () => Volatile.Read(ref _active), "{session}", "Session grains active on this silo.");
+    }
+
+    /// <summary>Nothing to do in the lifecycle: taking part makes the silo create the instruments at start.</summary>
+    public void Participate(ISiloLifecycle lifecycle)
+    {
     }
 
     /// <summary>Counts a lifecycle event that creates or ends a session; others are not counted here.</summary>

@@ -6,7 +6,7 @@ namespace SessionGrains.Silo;
 /// The standalone silo's whole set-up, used by Program.cs and by the deployment tests (which bind the Kubernetes
 /// manifests' environment through it). Configuration: section "Cluster" (SessionClusterOptions: providers, connection
 /// string, ports, ClusterId/ServiceId), section "SessionGrains" (SessionSiloOptions: limits, intervals), section "Dashboard"
-/// (SiloDashboardOptions: the Orleans Dashboard, off by default), --urls for /healthz, /healthz/ready and the dashboard.
+/// (SiloDashboardOptions: the Orleans Dashboard, off by default), section "Telemetry" (HostTelemetryOptions: /metrics), --urls for /healthz, /healthz/ready and the dashboard.
 /// </summary>
 public static class SiloAppSetup
 {
@@ -26,13 +26,14 @@ public static class SiloAppSetup
         builder.Services.AddHealthChecks()
             .AddSessionSiloMembership(tags: [SessionHealthEndpoints.LiveTag, SessionHealthEndpoints.ReadyTag])
             .AddSessionStorage(tags: [SessionHealthEndpoints.ReadyTag]);
-        return builder;
+        return builder.AddHostTelemetry();
     }
 
     /// <summary>/healthz: 200 while this silo is an Active cluster member; /healthz/ready: and its session storage answers; the dashboard when enabled.</summary>
     public static WebApplication MapSiloEndpoints(this WebApplication app)
     {
         app.MapSessionHealthChecks();
+        app.MapHostTelemetry();
         return app.MapSiloDashboard();
     }
 }

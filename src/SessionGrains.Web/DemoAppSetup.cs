@@ -6,7 +6,7 @@ namespace SessionGrains.Web;
 /// The demo's whole set-up, used by Program.cs and by the deployment tests (which bind the Kubernetes manifests'
 /// environment through it). Cluster:Mode = CoHosted (default: a silo in this process; localhost clustering, memory
 /// storage) or Client (a front end of a separate silo cluster). Section "Cluster" chooses the providers, section
-/// "Session" the middleware.
+/// "Session" the middleware, section "Telemetry" the /metrics endpoint (HostTelemetryOptions).
 /// </summary>
 public static class DemoAppSetup
 {
@@ -37,17 +37,18 @@ public static class DemoAppSetup
         }
 
         builder.Services.AddDemoSessions(builder.Configuration, builder.Environment);
-        return builder;
+        return builder.AddHostTelemetry();
     }
 
     /// <summary>
     /// The session middleware, the demo's endpoints and its health endpoints: /healthz (liveness: a co-hosted silo is an
-    /// Active member; a client front end always passes) and /healthz/ready (the cluster answers; a co-hosted silo's storage too).
+    /// Active member; a client front end always passes) and /healthz/ready (the cluster answers; a co-hosted silo's storage too); /metrics when configured.
     /// </summary>
     public static WebApplication UseDemo(this WebApplication app)
     {
         app.UseGrainSessions();
         app.MapSessionHealthChecks();
+        app.MapHostTelemetry();
         app.MapDemoEndpoints();
         app.MapDemoUserSessionEndpoints();
         return app;

@@ -7,6 +7,9 @@ namespace SessionGrains.Web;
 /// <summary>The demo's server-rendered page.</summary>
 internal static class DemoPage
 {
+    /// <summary>This process: which front end of a farm served the page.</summary>
+    private static string FrontEnd => $"{Environment.MachineName} (process {Environment.ProcessId})";
+
     public static async Task<IResult> RenderAsync(HttpContext context, IGrainFactory grains, UserSessionManager users)
     {
         var session = context.GetGrainSession();
@@ -21,7 +24,17 @@ internal static class DemoPage
             <!doctype html>
             <html lang="en">
             <head><meta charset="utf-8"><title>SessionGrains demo</title>
-            <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto}dt{font-weight:bold}form{display:inline-block;margin:.2rem}</style>
+            <meta name="viewport" content="width=device-width,initial-scale=1">
+            <style>
+            body{font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1d2733;background:#f6f8fa}
+            h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
+            dl{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem;background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:1rem}
+            dt{font-weight:600;color:#57606a}dd{margin:0;font-variant-numeric:tabular-nums}
+            form{display:inline-block;margin:.25rem .25rem .25rem 0}
+            button,input{font:inherit;padding:.35rem .7rem;border-radius:6px;border:1px solid #afb8c1;background:#fff}
+            button{cursor:pointer;background:#0969da;border-color:#0969da;color:#fff}button:hover{background:#0550ae}
+            ul{padding-left:1.2rem}li{margin:.3rem 0}
+            </style>
             </head>
             <body>
             <h1>SessionGrains demo</h1>
@@ -30,6 +43,7 @@ internal static class DemoPage
               <dt>User</dt><dd id="user">{{(user is null ? "not logged in" : WebUtility.HtmlEncode(user))}}</dd>
               <dt>Session tag</dt><dd id="session">{{(stored ? SessionTag.Of(session.Id)[..8] : "none yet")}}</dd>
               <dt>Cookie expires</dt><dd id="expires">{{expires}}</dd>
+              <dt>Served by front end</dt><dd id="front-end">{{WebUtility.HtmlEncode(FrontEnd)}}</dd>
               <dt>Grain hosted by silo</dt><dd id="silo">{{(silo is null ? "no grain" : WebUtility.HtmlEncode(silo.ToString()))}}</dd>
             </dl>
             <form method="post" action="/counter?redirect=true"><button>+1 (read-modify-write)</button></form>

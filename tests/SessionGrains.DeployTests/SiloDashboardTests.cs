@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using SessionGrains.Silo;
 using SessionGrains.TestSupport;
 
@@ -83,41 +80,14 @@ public sealed class SiloDashboardTests
         Headers = { Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"))) },
     };
 
-    private static async Task<RunningSilo> StartSiloAsync(bool dashboard, string? password)
+    private static async Task<KestrelTestApp> StartSiloAsync(bool dashboard, string? password)
     {
-        var (siloPort, gatewayPort) = (LoopbackPorts.Free(), LoopbackPorts.Free());
         var builder = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        builder.Configuration.AddInMemoryCollection(LoopbackHostConfiguration.Create("dashboard", new Dictionary<string, string?>
         {
-            ["Cluster:SiloPort"] = $"{siloPort}",
-            ["Cluster:PrimarySiloPort"] = $"{siloPort}",
-            ["Cluster:GatewayPort"] = $"{gatewayPort}",
-            ["Cluster:ClusterId"] = "dashboard-" + Guid.NewGuid().ToString("N")[..8],
             ["Dashboard:Enabled"] = dashboard ? "true" : "false",
             ["Dashboard:Password"] = password,
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        var app = builder.ConfigureSilo().Build().MapSiloEndpoints();
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new RunningSilo(app, new Uri(address));
-    }
-
-    private sealed record RunningSilo(WebApplication App, Uri Address) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await App.StopAsync();
-            await App.DisposeAsync();
-        }
+        }));
+        return await KestrelTestApp.StartAsync(builder.ConfigureSilo().Build().MapSiloEndpoints());
     }
 }

@@ -1,10 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SessionGrains.TestSupport;
 using SessionGrains.Web;
@@ -12,15 +7,65 @@ using SessionGrains.Web;
 namespace SessionGrains.IntegrationTests;
 
 /// <summary>
-/// The demo's page in real Chromium (Debian's, never a downloaded one), the demo on Kestrel with its co-hosted silo: two
-/// browsers log in as one user, one revokes the other from "Your sessions", and the revoked one is logged out on its
-/// next page view, as is every other one after "Log out everywhere else". The session cookie stays out of script and the
-/// page never shows a session ID, its own or another's.
+/// The demo's page in real Chromium (Debian's, never a downloaded one), the demo on Kestrel with its co-hosted silo: the
+/// counter, the front end and silo the page names, and logging out. Two browsers log in as one user, one revokes the
+/// other from "Your sessions", and the revoked one is logged out on its next page view, as is every other one after
+/// "Log out everywhere else". The session cookie stays out of script and the page never shows a session ID.
 /// </summary>
 public sealed class DemoPageBrowserTests : IAsyncLifetime
 {
-    private WebApplication _demo = null!;
+    private KestrelTestApp _demo = null!;
     private string _url = null!;
+
+    [Fact]
+    public async Task The_counter_counts_with_both_buttons_and_the_page_names_its_front_end_and_silo()
+    {
+        var (playwright, browser) = await TestChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        await using var context = await browser.NewContextAsync();
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_url);
+        await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.Locator("#silo")).ToHaveTextAsync("no grain");
+        Assert.Empty(await context.CookiesAsync()); // a page view alone creates no session
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "+1 (read-modify-write)" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "+1 (atomic in the grain)" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("2");
+        await page.ReloadAsync();
+
+        await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("2");
+        await Assertions.Expect(page.Locator("#front-end")).ToHaveTextAsync($"{Environment.MachineName} (process {Environment.ProcessId})");
+        await Assertions.Expect(page.Locator("#silo")).ToContainTextAsync("127.0.0.1:"); // the co-hosted silo's address
+    }
+
+    [Fact]
+    public async Task Logging_out_ends_the_session_the_browser_forgets_its_cookie_and_a_replayed_copy_is_not_logged_in()
+    {
+        var (playwright, browser) = await TestChromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        await using var context = await browser.NewContextAsync();
+        var page = await LogInAsync(context, "lovelace");
+        await page.GetByRole(AriaRole.Button, new() { Name = "+1 (atomic in the grain)" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("1");
+        var loggedIn = Assert.Single(await context.CookiesAsync(), c => c.Name == "connect.sid");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log out", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#user")).ToHaveTextAsync("not logged in");
+        await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.Locator("#session")).ToHaveTextAsync("none yet");
+        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "connect.sid");
+
+        await context.AddCookiesAsync([new() { Name = loggedIn.Name, Value = loggedIn.Value, Domain = loggedIn.Domain, Path = loggedIn.Path }]);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#user")).ToHaveTextAsync("not logged in");
+        await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("0");
+    }
 
     [Fact]
     public async Task A_session_revoked_from_another_browser_is_logged_out_on_its_next_page_view()
@@ -109,25 +154,14 @@ public sealed class DemoPageBrowserTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var (silo, gateway) = (LoopbackPorts.Free(), LoopbackPorts.Free());
         var builder = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        builder.Configuration.AddInMemoryCollection(LoopbackHostConfiguration.Create("browser", new Dictionary<string, string?>
         {
-            ["Cluster:SiloPort"] = $"{silo}",
-            ["Cluster:PrimarySiloPort"] = $"{silo}",
-            ["Cluster:GatewayPort"] = $"{gateway}",
-            ["Cluster:ClusterId"] = "browser-" + Guid.NewGuid().ToString("N")[..8],
             ["Session:Secrets:0"] = "browser test secret, long enough for the validator " + Guid.NewGuid(),
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        _demo = builder.ConfigureDemo().Build().UseDemo();
-        await _demo.StartAsync();
-        _url = _demo.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single() + "/";
+        }));
+        _demo = await KestrelTestApp.StartAsync(builder.ConfigureDemo().Build().UseDemo());
+        _url = _demo.Address.ToString();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _demo.StopAsync();
-        await _demo.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _demo.DisposeAsync();
 }

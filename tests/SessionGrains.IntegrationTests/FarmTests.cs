@@ -36,6 +36,19 @@ public sealed class FarmTests(LocalFarm farm, ITestOutputHelper output) : IDispo
         Assert.Equal("2", count);
     }
 
+    [Fact]
+    public async Task Each_front_end_serves_its_metrics_on_its_own_port_and_the_load_balancer_does_not()
+    {
+        using var a = Client(farm.FrontEnd(1));
+        await CounterLoad.CreateSessionsAsync(a, 1);
+
+        var metrics = await a.GetStringAsync("/metrics");
+        var throughNginx = await _nginx.GetAsync("/metrics");
+
+        Assert.Contains("sessiongrains_store_call_duration_seconds_bucket{", metrics);
+        Assert.Equal(HttpStatusCode.NotFound, throughNginx.StatusCode);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

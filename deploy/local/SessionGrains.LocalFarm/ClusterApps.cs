@@ -55,5 +55,6 @@ internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<s
         ["Cluster__ClusterId"] = settings.ClusterId,
         ["Cluster__ServiceId"] = settings.ServiceId,
         ["Cluster__AdvertisedAddress"] = "127.0.0.1",
+        ["Telemetry__PrometheusPath"] = "/metrics", // on each member's own loopback port; nginx does not pass it on
     };
 }

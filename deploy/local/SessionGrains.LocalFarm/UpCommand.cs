@@ -173,6 +173,7 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
             output.WriteLine($"  dashboard       http://127.0.0.1:{s.SiloHealthPort}/dashboard/   (Orleans Dashboard on silo 1; user admin, password in {paths.DashboardPassword})");
         }
 
+        output.WriteLine($"  metrics         http://127.0.0.1:{s.WebPort}/metrics, http://127.0.0.1:{s.SiloHealthPort}/metrics, ...   (Prometheus, on every front end and silo)");
         output.WriteLine($"  Azurite         127.0.0.1:{s.AzuritePort}-{s.AzuritePort + 2}   (data in {paths.AzuriteData})");
         output.WriteLine($"  logs            {paths.Logs}/");
         output.Flush();
