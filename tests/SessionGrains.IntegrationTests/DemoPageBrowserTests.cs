@@ -15,15 +15,14 @@ namespace SessionGrains.IntegrationTests;
 public sealed class DemoPageBrowserTests : IAsyncLifetime
 {
     private KestrelTestApp _demo = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
     private string _url = null!;
 
     [Fact]
     public async Task The_counter_counts_with_both_buttons_and_the_page_names_its_front_end_and_silo()
     {
-        var (playwright, browser) = await TestChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        await using var context = await browser.NewContextAsync();
+        await using var context = await _browser.NewContextAsync();
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync(_url);
@@ -45,10 +44,7 @@ public sealed class DemoPageBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Logging_out_ends_the_session_the_browser_forgets_its_cookie_and_a_replayed_copy_is_not_logged_in()
     {
-        var (playwright, browser) = await TestChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        await using var context = await browser.NewContextAsync();
+        await using var context = await _browser.NewContextAsync();
         var page = await LogInAsync(context, "lovelace");
         await page.GetByRole(AriaRole.Button, new() { Name = "+1 (atomic in the grain)" }).ClickAsync();
         await Assertions.Expect(page.Locator("#count")).ToHaveTextAsync("1");
@@ -70,11 +66,8 @@ public sealed class DemoPageBrowserTests : IAsyncLifetime
     [Fact]
     public async Task A_session_revoked_from_another_browser_is_logged_out_on_its_next_page_view()
     {
-        var (playwright, browser) = await TestChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        await using var laptop = await browser.NewContextAsync(new() { UserAgent = "Laptop/1.0" });
-        await using var phone = await browser.NewContextAsync(new() { UserAgent = "Phone/2.0" });
+        await using var laptop = await _browser.NewContextAsync(new() { UserAgent = "Laptop/1.0" });
+        await using var phone = await _browser.NewContextAsync(new() { UserAgent = "Phone/2.0" });
         var user = "ada-" + Guid.NewGuid().ToString("N")[..6];
         var laptopPage = await LogInAsync(laptop, user);
         var phonePage = await LogInAsync(phone, user);
@@ -96,11 +89,8 @@ public sealed class DemoPageBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Log_out_everywhere_else_logs_out_the_other_browser_and_keeps_this_one()
     {
-        var (playwright, browser) = await TestChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        await using var laptop = await browser.NewContextAsync();
-        await using var phone = await browser.NewContextAsync();
+        await using var laptop = await _browser.NewContextAsync();
+        await using var phone = await _browser.NewContextAsync();
         var laptopPage = await LogInAsync(laptop, "hopper");
         var phonePage = await LogInAsync(phone, "hopper");
 
@@ -118,10 +108,7 @@ public sealed class DemoPageBrowserTests : IAsyncLifetime
     [Fact]
     public async Task The_session_cookie_is_HttpOnly_and_Lax_and_its_id_is_nowhere_on_the_page()
     {
-        var (playwright, browser) = await TestChromium.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        await using var context = await browser.NewContextAsync();
+        await using var context = await _browser.NewContextAsync();
         var page = await LogInAsync(context, "grace");
 
         var cookie = Assert.Single(await context.CookiesAsync(), c => c.Name == "connect.sid");
@@ -161,7 +148,13 @@ public sealed class DemoPageBrowserTests : IAsyncLifetime
         }));
         _demo = await KestrelTestApp.StartAsync(builder.ConfigureDemo().Build().UseDemo());
         _url = _demo.Address.ToString();
+        (_playwright, _browser) = await TestChromium.LaunchAsync();
     }
 
-    public async Task DisposeAsync() => await _demo.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _demo.DisposeAsync();
+    }
 }
