@@ -8,4 +8,7 @@ public enum ClusteringProvider
 
     /// <summary>Membership table in Azure Table storage.</summary>
     AzureStorage,
+
+    /// <summary>Membership in Redis (<see cref="SessionClusterOptions.RedisConnectionString"/>).</summary>
+    Redis,
 }

@@ -11,4 +11,7 @@ public enum GrainStorageProvider
 
     /// <summary>Azure Blob storage: one blob per session, for larger sessions.</summary>
     AzureBlob,
+
+    /// <summary>Redis: one hash per session, written by compare-and-set on its ETag (at most 64 MiB of session data).</summary>
+    Redis,
 }

@@ -8,4 +8,7 @@ public enum ReminderProvider
 
     /// <summary>Azure Table storage: survives silo and cluster restarts.</summary>
     AzureTable,
+
+    /// <summary>Redis: survives silo and cluster restarts when Redis persists (AOF or RDB).</summary>
+    Redis,
 }

@@ -1,9 +1,11 @@
 using System.Net;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using SessionGrains.Hosting;
+using StackExchange.Redis;
 
 namespace Orleans.Hosting;
 
@@ -28,6 +30,10 @@ public static class SessionClusterClientBuilderExtensions
         {
             var address = IPAddress.Parse(cluster.AdvertisedAddress);
             client.UseStaticClustering(cluster.GatewayPorts.Select(port => new IPEndPoint(address, port)).ToArray());
+        }
+        else if (cluster.Clustering == ClusteringProvider.Redis)
+        {
+            client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString));
         }
         else
         {

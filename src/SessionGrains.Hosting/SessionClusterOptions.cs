@@ -21,6 +21,12 @@ public sealed class SessionClusterOptions
     /// <summary>The Azure Storage connection string for every Azure provider; "UseDevelopmentStorage=true" is Azurite's default endpoints.</summary>
     public string StorageConnectionString { get; set; } = "UseDevelopmentStorage=true";
 
+    /// <summary>
+    /// The StackExchange.Redis configuration string (e.g. "127.0.0.1:6379,password=...") for every Redis provider:
+    /// clustering, grain storage and reminders share it.
+    /// </summary>
+    public string RedisConnectionString { get; set; } = "";
+
     /// <summary>The Orleans cluster ID: silos and clients with the same ID form one cluster.</summary>
     public string ClusterId { get; set; } = "sessiongrains";
 

@@ -5,7 +5,7 @@ namespace SessionGrains.Hosting;
 
 /// <summary>
 /// Fails silo and client start-up with a clear message when <see cref="SessionClusterOptions"/> cannot work: an
-/// address that does not parse, ports out of range, empty IDs, a missing connection string for an Azure provider, or
+/// address that does not parse, ports out of range, empty IDs, a missing connection string for an Azure or Redis provider, or
 /// failure detection values that are not positive. Run by <c>UseSessionCluster</c> before anything is configured.
 /// </summary>
 public sealed class SessionClusterOptionsValidator : IValidateOptions<SessionClusterOptions>
@@ -40,6 +40,13 @@ public sealed class SessionClusterOptionsValidator : IValidateOptions<SessionClu
         if (usesAzure && string.IsNullOrWhiteSpace(options.StorageConnectionString))
         {
             failures.Add("Cluster:StorageConnectionString is required by the Azure Storage providers.");
+        }
+
+        var usesRedis = options.Clustering == ClusteringProvider.Redis || options.GrainStorage == GrainStorageProvider.Redis
+            || options.Reminders == ReminderProvider.Redis;
+        if (usesRedis && string.IsNullOrWhiteSpace(options.RedisConnectionString))
+        {
+            failures.Add("Cluster:RedisConnectionString is required by the Redis providers.");
         }
 
         var detection = options.FailureDetection;

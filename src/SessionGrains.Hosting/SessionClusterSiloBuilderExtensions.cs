@@ -3,10 +3,12 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using SessionGrains.Server;
 using SessionGrains.Hosting;
+using StackExchange.Redis;
 
 namespace Orleans.Hosting;
 
@@ -36,7 +38,15 @@ public static class SessionClusterSiloBuilderExtensions
         }
         else
         {
-            silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(cluster.StorageConnectionString));
+            if (cluster.Clustering == ClusteringProvider.Redis)
+            {
+                silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString));
+            }
+            else
+            {
+                silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(cluster.StorageConnectionString));
+            }
+
             silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
         }
 
@@ -80,25 +90,33 @@ public static class SessionClusterSiloBuilderExtensions
                     o.DeleteStateOnClear = true;
                 });
                 break;
+            case GrainStorageProvider.Redis:
+                silo.AddRedisGrainStorage(SessionSiloOptions.DefaultStorageName, o =>
+                {
+                    o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString);
+                    o.DeleteStateOnClear = true; // ended sessions leave no key; no EntryExpiry (a fixed TTL would drop live idle sessions)
+                });
+                break;
             default:
                 silo.AddSessionMemoryStorage();
                 break;
         }
 
-        if (cluster.Reminders == ReminderProvider.AzureTable)
+        switch (cluster.Reminders)
         {
-            silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(cluster.StorageConnectionString));
-        }
-        else
-        {
-            silo.UseInMemoryReminderService();
+            case ReminderProvider.AzureTable:
+                silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(cluster.StorageConnectionString));
+                break;
+            case ReminderProvider.Redis:
+                silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString));
+                break;
+            default:
+                silo.UseInMemoryReminderService();
+                break;
         }
 
         silo.AddSessionGrains(o => sessionGrains?.Bind(o));
-        if (cluster.GrainStorage == GrainStorageProvider.AzureTable)
-        {
-            silo.Services.AddSingleton<IValidateOptions<SessionSiloOptions>, AzureTableSessionSizeValidator>();
-        }
+        silo.Services.AddSingleton<IValidateOptions<SessionSiloOptions>>(new StorageSessionSizeValidator(cluster.GrainStorage));
         return silo;
     }
 }

@@ -21,23 +21,38 @@ public sealed class ClusterOptionsValidationTests
         Assert.Contains(named, failure.Message);
     }
 
-    [Fact]
-    public void A_client_with_azure_clustering_and_no_connection_string_does_not_start()
+    [Theory]
+    [InlineData("AzureStorage", "Cluster:StorageConnectionString")]
+    [InlineData("Redis", "Cluster:RedisConnectionString")]
+    public void A_client_whose_clustering_has_no_connection_string_does_not_start(string clustering, string named)
     {
-        var cluster = Bind(new() { ["Cluster:Clustering"] = "AzureStorage", ["Cluster:StorageConnectionString"] = " " });
+        var cluster = Bind(new() { ["Cluster:Clustering"] = clustering, ["Cluster:StorageConnectionString"] = " " });
         var failure = Assert.Throws<OptionsValidationException>(() => new HostBuilder().UseOrleansClient(client => client.UseSessionCluster(cluster)).Build());
-        Assert.Contains("Cluster:StorageConnectionString", failure.Message);
+        Assert.Contains(named, failure.Message);
+    }
+
+    [Theory]
+    [InlineData("GrainStorage", "Redis")]
+    [InlineData("Reminders", "Redis")]
+    public void A_silo_with_a_redis_provider_and_no_redis_connection_string_does_not_start(string key, string provider)
+    {
+        var cluster = Bind(new() { [$"Cluster:{key}"] = provider });
+        var failure = Assert.Throws<OptionsValidationException>(() => new HostBuilder().UseOrleans(silo => silo.UseSessionCluster(cluster)).Build());
+        Assert.Contains("Cluster:RedisConnectionString", failure.Message);
     }
 
     [Theory]
     [InlineData("AzureTable", 262145, true)]
     [InlineData("AzureTable", 262144, false)]
     [InlineData("AzureBlob", 1048576, false)]
-    public void Azure_Table_storage_refuses_sessions_larger_than_an_entity_at_start_up(string storage, int maxSessionBytes, bool refused)
+    [InlineData("Redis", 64 * 1024 * 1024 + 1, true)]
+    [InlineData("Redis", 1048576, false)]
+    public void Storage_refuses_sessions_larger_than_it_holds_or_serves_well_at_start_up(string storage, int maxSessionBytes, bool refused)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Cluster:GrainStorage"] = storage,
+            ["Cluster:RedisConnectionString"] = "127.0.0.1:1", // never connected: only options are resolved
             ["SessionGrains:MaxSessionBytes"] = maxSessionBytes.ToString(),
         }).Build();
         var cluster = configuration.GetSection(SessionClusterOptions.SectionName).Get<SessionClusterOptions>()!;
@@ -48,7 +63,7 @@ public sealed class ClusterOptionsValidationTests
         // Options are validated when the host starts, before the silo does: resolve them as start-up would.
         var options = host.Services.GetRequiredService<IOptionsMonitor<Server.SessionSiloOptions>>();
         var failure = Record.Exception(() => options.Get(Options.DefaultName));
-        Assert.Equal(refused, failure is OptionsValidationException { Message: var message } && message.Contains("Azure Table"));
+        Assert.Equal(refused, failure is OptionsValidationException { Message: var message } && message.Contains("MaxSessionBytes exceeds"));
     }
 
     private static SessionClusterOptions Bind(Dictionary<string, string?> values)

@@ -23,26 +23,26 @@ public sealed class TicketStorageTests(AzuriteServer azurite)
     [Fact]
     public async Task A_login_is_one_table_row_read_back_after_reactivation_and_signing_out_leaves_no_row()
     {
-        await using var cluster = await AzureSessionCluster.StartAsync(
-            azurite, new SessionTestSilo(), GrainStorageProvider.AzureTable, "tk-" + Guid.NewGuid().ToString("N")[..12]);
+        await using var cluster = await DurableSessionCluster.StartAsync(
+            new AzureSessionStore(azurite, GrainStorageProvider.AzureTable), new SessionTestSilo(), "tk-" + Guid.NewGuid().ToString("N")[..12]);
         await using var app = await StartAppAsync(cluster.Grains);
         var client = app.GetTestClient();
         var user = "user-" + Guid.NewGuid().ToString("N")[..8];
 
         var cookie = await SignInAsync(client, user);
         var key = KeyOf(app, cookie);
-        Assert.Equal(1, await cluster.CountTableRowsAsync(key));
-        Assert.Equal(1, await cluster.CountTableRowsAsync(user)); // the user's index
+        Assert.Equal(1, await cluster.CountRecordsAsync(key));
+        Assert.Equal(1, await cluster.CountRecordsAsync(user)); // the user's index
 
         await cluster.Cluster.DeactivateAsync(cluster.Session(key));
         Assert.Equal(user, await WhoAmIAsync(client, cookie)); // the ticket read back from its row
 
         Assert.True((await client.SendAsync(Request(HttpMethod.Post, "/signout", cookie))).IsSuccessStatusCode);
         Assert.Null(await WhoAmIAsync(client, cookie));
-        await SessionTestSilo.WaitUntilAsync(async () => await cluster.CountTableRowsAsync(key) == 0
-            && await cluster.CountReminderRowsAsync(key) == 0
-            && await cluster.CountTableRowsAsync(user) == 0
-            && await cluster.CountReminderRowsAsync(user) == 0, "signing out leaves no ticket, index or reminder row");
+        await SessionTestSilo.WaitUntilAsync(async () => await cluster.CountRecordsAsync(key) == 0
+            && await cluster.CountRemindersAsync(key) == 0
+            && await cluster.CountRecordsAsync(user) == 0
+            && await cluster.CountRemindersAsync(user) == 0, "signing out leaves no ticket, index or reminder row");
     }
 
     private static async Task<WebApplication> StartAppAsync(IGrainFactory grains)

@@ -15,8 +15,8 @@ public sealed class UserSessionStorageTests(AzuriteServer azurite)
     [InlineData(GrainStorageProvider.AzureBlob)]
     public async Task The_index_and_bindings_survive_reactivation_and_nothing_is_left_once_the_sessions_end(GrainStorageProvider storage)
     {
-        await using var cluster = await AzureSessionCluster.StartAsync(
-            azurite, new SessionTestSilo(), storage, "it-" + Guid.NewGuid().ToString("N")[..12]);
+        await using var cluster = await DurableSessionCluster.StartAsync(
+            new AzureSessionStore(azurite, storage), new SessionTestSilo(), "it-" + Guid.NewGuid().ToString("N")[..12]);
         var user = "user-" + Guid.NewGuid().ToString("N")[..8];
         var index = cluster.Grains.GetGrain<IUserSessionsGrain>(user);
         var ids = new[] { SessionTestSilo.NewSessionId(), SessionTestSilo.NewSessionId() };
@@ -27,8 +27,8 @@ public sealed class UserSessionStorageTests(AzuriteServer azurite)
             handles.Add((await index.BindAsync(id, new SessionDevice("Browser/1.0", "198.51.100.4"), UserSessionLimit.None)).Binding!.Handle);
         }
 
-        Assert.Equal(1, await CountStoredAsync(cluster, storage, user));
-        Assert.Equal(1, await cluster.CountReminderRowsAsync(user)); // the index's sweep
+        Assert.Equal(1, await cluster.CountRecordsAsync(user));
+        Assert.Equal(1, await cluster.CountRemindersAsync(user)); // the index's sweep
         await cluster.Cluster.DeactivateAsync(index);
         foreach (var id in ids)
         {
@@ -42,15 +42,12 @@ public sealed class UserSessionStorageTests(AzuriteServer azurite)
         Assert.True(await index.RevokeAsync(handles[0]));
         await cluster.Session(ids[1]).DestroyAsync();
 
-        await SessionTestSilo.WaitUntilAsync(async () => await CountStoredAsync(cluster, storage, user) == 0
-            && await cluster.CountReminderRowsAsync(user) == 0, "the emptied index deletes its record and its reminder");
+        await SessionTestSilo.WaitUntilAsync(async () => await cluster.CountRecordsAsync(user) == 0
+            && await cluster.CountRemindersAsync(user) == 0, "the emptied index deletes its record and its reminder");
         foreach (var id in ids)
         {
-            Assert.Equal(0, await CountStoredAsync(cluster, storage, id));
-            Assert.Equal(0, await cluster.CountReminderRowsAsync(id));
+            Assert.Equal(0, await cluster.CountRecordsAsync(id));
+            Assert.Equal(0, await cluster.CountRemindersAsync(id));
         }
     }
-
-    private static async Task<int> CountStoredAsync(AzureSessionCluster cluster, GrainStorageProvider storage, string key)
-        => storage == GrainStorageProvider.AzureTable ? await cluster.CountTableRowsAsync(key) : await cluster.CountBlobsAsync(key);
 }

@@ -2,7 +2,7 @@ namespace SessionGrains.LocalFarm;
 
 /// <summary>
 /// Starts the published silos and client-mode front ends, detached, with the cluster settings as environment
-/// variables (Azure Storage clustering on the farm's Azurite, this farm's cluster and service IDs).
+/// variables (clustering, grain storage and reminders on the farm's storage server, this farm's cluster and service IDs).
 /// </summary>
 internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<string, string?> environment)
 {
@@ -15,9 +15,7 @@ internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<s
 
     private ProcessRecord StartSilo(FarmMember silo)
     {
-        var variables = ClusterEnvironment();
-        variables["Cluster__GrainStorage"] = "AzureTable";
-        variables["Cluster__Reminders"] = "AzureTable";
+        var variables = ClusterEnvironment(silo: true);
         variables["Cluster__SiloPort"] = $"{silo.Ports[0]}";
         variables["Cluster__GatewayPort"] = $"{silo.Ports[1]}";
         if (settings.Dashboard)
@@ -32,7 +30,7 @@ internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<s
 
     private ProcessRecord StartWeb(FarmMember web)
     {
-        var variables = ClusterEnvironment();
+        var variables = ClusterEnvironment(silo: false);
         variables["Cluster__Mode"] = "Client";
         variables["Session__Secrets__0"] = File.ReadAllText(paths.Secret).Trim();
         var folder = Path.Combine(paths.Bin, "web");
@@ -42,7 +40,7 @@ internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<s
 
     private string LogOf(FarmMember member) => Path.Combine(paths.Logs, member.Name + ".log");
 
-    private Dictionary<string, string> ClusterEnvironment() => new()
+    private Dictionary<string, string> ClusterEnvironment(bool silo) => new(new FarmStorage(paths, settings).ClusterVariables(silo))
     {
         ["DOTNET_NOLOGO"] = "1",
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
@@ -50,8 +48,6 @@ internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<s
         ["Logging__Console__FormatterName"] = "simple",
         ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss ",
         ["Logging__Console__FormatterOptions__SingleLine"] = "true",
-        ["Cluster__Clustering"] = "AzureStorage",
-        ["Cluster__StorageConnectionString"] = Azurite.ConnectionString(AzuritePorts.From(settings.AzuritePort)),
         ["Cluster__ClusterId"] = settings.ClusterId,
         ["Cluster__ServiceId"] = settings.ServiceId,
         ["Cluster__AdvertisedAddress"] = "127.0.0.1",

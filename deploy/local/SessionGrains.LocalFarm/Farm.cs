@@ -40,11 +40,11 @@ internal sealed class Farm : IDisposable
         Log.Info($"started {member.Name} (pid {process.Pid}) ports {string.Join(' ', member.Ports)}");
     }
 
-    /// <summary>Front door first, storage last: silos persist sessions to Azurite while they shut down.</summary>
+    /// <summary>Front door first, storage last: silos persist sessions to the storage server while they shut down.</summary>
     public async Task StopAllAsync(TimeSpan stopTimeout)
     {
         string[] Names(MemberKind kind) => Members.Where(m => m.Kind == kind).Select(m => m.Name).ToArray();
-        foreach (var kind in new[] { MemberKind.Nginx, MemberKind.Web, MemberKind.Silo, MemberKind.Azurite })
+        foreach (var kind in new[] { MemberKind.Nginx, MemberKind.Web, MemberKind.Silo, MemberKind.Storage })
         {
             await Stopper.StopAsync(ProcessRecord.SigTerm, stopTimeout, Names(kind));
         }

@@ -13,7 +13,7 @@ internal sealed class FarmCommands(FarmPaths paths, Func<string, string?> enviro
         {
             return action switch
             {
-                "up" => await new UpCommand(paths, environment, output, errors).RunAsync(cancellation),
+                "up" => await new UpCommand(paths, UpEnvironment(args), output, errors).RunAsync(cancellation),
                 "down" => await DownAsync(cancellation),
                 "status" => await StatusAsync(cancellation),
                 "logs" => Logs(args.Count > 1 ? args[1] : null, args.Count > 2 ? args[2] : null),
@@ -29,6 +29,14 @@ internal sealed class FarmCommands(FarmPaths paths, Func<string, string?> enviro
             return 1;
         }
     }
+
+    /// <summary><c>up [--storage azure|redis]</c>: the option wins over FARM_STORAGE.</summary>
+    private Func<string, string?> UpEnvironment(IReadOnlyList<string> args) => args switch
+    {
+        [_] => environment,
+        [_, "--storage", var storage] => name => name == "FARM_STORAGE" ? storage : environment(name),
+        _ => throw new FarmException("usage: farm.sh up [--storage azure|redis]"),
+    };
 
     private Farm Open() => new(paths, FarmSettings.Load(paths.FarmEnv, environment), environment, errors);
 
@@ -65,7 +73,7 @@ internal sealed class FarmCommands(FarmPaths paths, Func<string, string?> enviro
                 any = true;
                 var (healthy, code, body) = await farm.Probe.CheckAsync(member, cancellation);
                 bad |= !healthy;
-                body = member.Kind == MemberKind.Azurite ? "(storage answers)" : body[..Math.Min(70, body.Length)];
+                body = member.Kind == MemberKind.Storage ? "(storage answers)" : body[..Math.Min(70, body.Length)];
                 output.WriteLine($"{member.Name,-8} {process.Pid,-8} {"alive",-8} {code:000} {body}");
             }
             else

@@ -3,27 +3,29 @@ namespace SessionGrains.LocalFarm;
 /// <summary>The kinds of process in the farm.</summary>
 internal enum MemberKind
 {
-    Azurite,
+    Storage,
     Silo,
     Web,
     Nginx,
 }
 
-/// <summary>One process of the farm: its name (azurite, silo1, web2, nginx), the ports it holds, and its health URL (readiness: serving sessions).</summary>
+/// <summary>One process of the farm: its name (azurite or redis, silo1, web2, nginx), the ports it holds, and its health URL (readiness: serving sessions).</summary>
 internal sealed record FarmMember(string Name, MemberKind Kind, IReadOnlyList<int> Ports, Uri Health)
 {
     /// <summary>Every process of the farm, in start order.</summary>
     public static IReadOnlyList<FarmMember> All(FarmSettings settings)
         =>
         [
-            Azurite(settings),
+            Storage(settings),
             .. Enumerable.Range(1, settings.Silos).Select(n => Silo(settings, n)),
             .. Enumerable.Range(1, settings.Webs).Select(n => Web(settings, n)),
             Nginx(settings),
         ];
 
-    public static FarmMember Azurite(FarmSettings s)
-        => new("azurite", MemberKind.Azurite, AzuritePorts.From(s.AzuritePort).All, Url(s.AzuritePort, "/"));
+    /// <summary>The storage server: Azurite (healthy when it answers HTTP) or redis-server (when it answers PING).</summary>
+    public static FarmMember Storage(FarmSettings s) => s.Storage == FarmStorageKind.Redis
+        ? new("redis", MemberKind.Storage, [s.RedisPort], new Uri($"redis://127.0.0.1:{s.RedisPort}"))
+        : new("azurite", MemberKind.Storage, AzuritePorts.From(s.AzuritePort).All, Url(s.AzuritePort, "/"));
 
     public static FarmMember Silo(FarmSettings s, int n)
         => new($"silo{n}", MemberKind.Silo, [s.SiloPort + n - 1, s.GatewayPort + n - 1, s.SiloHealthPort + n - 1],

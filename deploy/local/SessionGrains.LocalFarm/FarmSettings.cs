@@ -8,7 +8,9 @@ namespace SessionGrains.LocalFarm;
 /// </summary>
 internal sealed record FarmSettings
 {
+    public FarmStorageKind Storage { get; init; } = FarmStorageKind.Azure;
     public int AzuritePort { get; init; } = 10000;
+    public int RedisPort { get; init; } = 6390;
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30001;
     public int SiloHealthPort { get; init; } = 8081;
@@ -34,6 +36,8 @@ internal sealed record FarmSettings
     // Saved key, FARM_* variable, and how to set the value.
     private static readonly (string Key, string Variable, Func<FarmSettings, string, FarmSettings> Set, Func<FarmSettings, string> Get)[] Fields =
     [
+        ("STORAGE", "FARM_STORAGE", (s, v) => s with { Storage = StorageKind(v) }, s => s.Storage.ToString().ToLowerInvariant()),
+        ("REDIS_PORT", "FARM_REDIS_PORT", (s, v) => s with { RedisPort = Number("REDIS_PORT", v) }, s => Text(s.RedisPort)),
         ("AZURITE_PORT", "FARM_AZURITE_PORT", (s, v) => s with { AzuritePort = Number("AZURITE_PORT", v) }, s => Text(s.AzuritePort)),
         ("SILO_PORT", "FARM_SILO_PORT", (s, v) => s with { SiloPort = Number("SILO_PORT", v) }, s => Text(s.SiloPort)),
         ("GATEWAY_PORT", "FARM_GATEWAY_PORT", (s, v) => s with { GatewayPort = Number("GATEWAY_PORT", v) }, s => Text(s.GatewayPort)),
@@ -105,6 +109,13 @@ internal sealed record FarmSettings
         => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             ? n
             : throw new FarmException($"{name} must be a number (got '{value}')");
+
+    private static FarmStorageKind StorageKind(string value) => value.ToLowerInvariant() switch
+    {
+        "azure" => FarmStorageKind.Azure,
+        "redis" => FarmStorageKind.Redis,
+        _ => throw new FarmException($"--storage must be azure or redis (got '{value}')"),
+    };
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -24,11 +24,17 @@ internal sealed class HealthProbe : IDisposable
         }
     }
 
-    /// <summary>Healthy: 200, or for Azurite any HTTP answer.</summary>
+    /// <summary>Healthy: 200; for Azurite any HTTP answer; for Redis a PONG (reported as 200).</summary>
     public async Task<(bool Healthy, int Code, string Body)> CheckAsync(FarmMember member, CancellationToken cancellation = default)
     {
+        if (member.Health.Scheme == "redis")
+        {
+            var ready = await RedisServer.IsReadyAsync(member.Health.Port, cancellation);
+            return (ready, ready ? 200 : 0, ready ? "PONG" : "");
+        }
+
         var (code, body) = await GetAsync(member.Health, cancellation);
-        return (member.Kind == MemberKind.Azurite ? code != 0 : code == 200, code, body);
+        return (member.Kind == MemberKind.Storage ? code != 0 : code == 200, code, body);
     }
 
     /// <summary>True when something accepts a TCP connection on 127.0.0.1:<paramref name="port"/> within 2 s.</summary>

@@ -1,11 +1,14 @@
 namespace SessionGrains.LocalFarm;
 
-/// <summary>What <c>up</c> needs on the machine: dotnet, nginx (installed with apt-get when missing) and Azurite (npm ci).</summary>
+/// <summary>
+/// What <c>up</c> needs on the machine: dotnet, nginx and, for Redis storage, redis-server (both installed with apt-get
+/// when missing), and, for Azure storage, Azurite (npm ci).
+/// </summary>
 internal sealed class Installer(FarmPaths paths, FarmLog log)
 {
     private string InstallLog => Path.Combine(paths.Logs, "install.log");
 
-    public async Task EnsureToolsAsync(CancellationToken cancellation)
+    public async Task EnsureToolsAsync(FarmStorageKind storage, CancellationToken cancellation)
     {
         if (FindOnPath("dotnet") is null)
         {
@@ -14,7 +17,17 @@ internal sealed class Installer(FarmPaths paths, FarmLog log)
 
         if (Nginx.FindExecutable() is null)
         {
-            await InstallNginxAsync(cancellation);
+            await InstallDebianPackageAsync("nginx", () => Nginx.FindExecutable() is not null, cancellation);
+        }
+
+        if (storage == FarmStorageKind.Redis)
+        {
+            if (RedisServer.FindExecutable() is null)
+            {
+                await InstallDebianPackageAsync("redis-server", () => RedisServer.FindExecutable() is not null, cancellation);
+            }
+
+            return;
         }
 
         if (!File.Exists(new Azurite(paths.DeployLocal).Executable) && FindOnPath("npm") is null)
@@ -31,30 +44,30 @@ internal sealed class Installer(FarmPaths paths, FarmLog log)
             .Select(folder => Path.Combine(folder, program))
             .FirstOrDefault(File.Exists);
 
-    private async Task InstallNginxAsync(CancellationToken cancellation)
+    private async Task InstallDebianPackageAsync(string package, Func<bool> installed, CancellationToken cancellation)
     {
         if (FindOnPath("apt-get") is null)
         {
-            throw new FarmException("nginx is missing and apt-get is not available: install nginx");
+            throw new FarmException($"{package} is missing and apt-get is not available: install {package}");
         }
 
-        log.Info($"installing nginx (apt-get; output in {InstallLog})");
-        // Debian starts its own nginx service (port 80) on install where services may start; the farm does not use it.
-        string[] asRoot = Environment.UserName == "root" ? [] : FindOnPath("sudo") is not null ? ["sudo"] : throw new FarmException("need root to install nginx");
+        log.Info($"installing {package} (apt-get; output in {InstallLog})");
+        // Debian starts the package's own service (nginx on 80, redis on 6379) where services may start; the farm uses neither.
+        string[] asRoot = Environment.UserName == "root" ? [] : FindOnPath("sudo") is not null ? ["sudo"] : throw new FarmException($"need root to install {package}");
         string[] aptGet = [.. asRoot, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get"];
         if (await ExternalCommand.RunAsync(InstallLog, paths.State, [.. aptGet, "update"], TimeSpan.FromMinutes(5), cancellation: cancellation) != 0)
         {
             throw new FarmException($"apt-get update failed: {FarmLog.TailOf(InstallLog)}");
         }
 
-        if (await ExternalCommand.RunAsync(InstallLog, paths.State, [.. aptGet, "install", "-y", "nginx"], TimeSpan.FromMinutes(10), cancellation: cancellation) != 0)
+        if (await ExternalCommand.RunAsync(InstallLog, paths.State, [.. aptGet, "install", "-y", package], TimeSpan.FromMinutes(10), cancellation: cancellation) != 0)
         {
-            throw new FarmException($"apt-get install nginx failed: {FarmLog.TailOf(InstallLog)}");
+            throw new FarmException($"apt-get install {package} failed: {FarmLog.TailOf(InstallLog)}");
         }
 
-        if (Nginx.FindExecutable() is null)
+        if (!installed())
         {
-            throw new FarmException("nginx still not found after installing it");
+            throw new FarmException($"{package} still not found after installing it");
         }
     }
 }

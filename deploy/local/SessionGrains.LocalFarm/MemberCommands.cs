@@ -37,9 +37,9 @@ internal sealed class MemberCommands(Farm farm)
         }
 
         var clock = Stopwatch.StartNew();
-        if (farm.Registry.Live("azurite") is null)
+        if (farm.Registry.Live(FarmMember.Storage(farm.Settings).Name) is null)
         {
-            throw new FarmException("Azurite is not running: run farm.sh down && farm.sh up");
+            throw new FarmException($"{FarmMember.Storage(farm.Settings).Name} is not running: run farm.sh down && farm.sh up");
         }
 
         if (farm.Registry.Live(member.Name) is not null)

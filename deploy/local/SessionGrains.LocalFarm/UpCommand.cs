@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace SessionGrains.LocalFarm;
 
 /// <summary>
-/// <c>up</c>: fresh settings (new cluster ID), free ports, tools installed, binaries published, then Azurite, the silos
+/// <c>up</c>: fresh settings (new cluster ID), free ports, tools installed, binaries published, then the storage server (Azurite or Redis), the silos
 /// and front ends, and nginx once the front ends answer; each waited for until healthy. A failed or interrupted
 /// <c>up</c> stops what it started (unless FARM_KEEP_ON_FAILURE=1).
 /// </summary>
@@ -29,7 +29,7 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
         farm.Registry.ForgetAll();
         RotateLogs();
 
-        await new Installer(paths, farm.Log).EnsureToolsAsync(cancellation);
+        await new Installer(paths, farm.Log).EnsureToolsAsync(farm.Settings.Storage, cancellation);
         await new Publisher(paths, farm.Log).PublishAsync(cancellation);
         await EnsureSecretAsync(farm, paths.Secret, "the session cookie secret");
         await EnsureSecretAsync(farm, paths.DashboardPassword, "the dashboard password");
@@ -67,11 +67,11 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
     {
         var s = farm.Settings;
         farm.Log.Info($"cluster {s.ClusterId} (service {s.ServiceId})");
-        var azurite = FarmMember.Azurite(s);
-        farm.Registry.Record(azurite.Name, new Azurite(farm.Paths.DeployLocal).Start(farm.Paths.AzuriteData, AzuritePorts.From(s.AzuritePort),
-            Path.Combine(farm.Paths.Logs, "azurite.log")));
-        farm.Log.Info($"started azurite (pid {farm.Registry.Live(azurite.Name)?.Pid}) ports {string.Join(' ', azurite.Ports)}");
-        await WaitAsync(farm, cancellation, azurite);
+        var storage = new FarmStorage(farm.Paths, s);
+        var store = storage.Member;
+        farm.Registry.Record(store.Name, storage.Start());
+        farm.Log.Info($"started {store.Name} (pid {farm.Registry.Live(store.Name)?.Pid}) ports {string.Join(' ', store.Ports)}");
+        await WaitAsync(farm, cancellation, store);
         var apps = farm.Members.Where(m => m.Kind is MemberKind.Silo or MemberKind.Web).ToArray();
         foreach (var app in apps)
         {
@@ -79,7 +79,7 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
         }
 
         farm.Log.Info($"waiting (at most {s.Timeout}s) for every /healthz/ready");
-        await WaitAsync(farm, cancellation, [azurite, .. apps]);
+        await WaitAsync(farm, cancellation, [store, .. apps]);
         // After the front ends listen: nginx would otherwise mark them failed for fail_timeout.
         await new Nginx(farm.Paths, s, farm.Registry, farm.Log).StartAsync(cancellation);
         await WaitAsync(farm, cancellation, FarmMember.Nginx(s));
@@ -110,7 +110,7 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
         if (busy.Count > 0)
         {
             farm.Log.Info($"ports already in use on 127.0.0.1: {string.Join(' ', busy)}");
-            throw new FarmException("stop whatever holds them, or move the farm (FARM_AZURITE_PORT, FARM_SILO_PORT, FARM_GATEWAY_PORT, " +
+            throw new FarmException("stop whatever holds them, or move the farm (FARM_AZURITE_PORT, FARM_REDIS_PORT, FARM_SILO_PORT, FARM_GATEWAY_PORT, " +
                 "FARM_SILO_HEALTH_PORT, FARM_WEB_PORT, FARM_NGINX_PORT; `ss -ltnp` shows who holds them)");
         }
     }
@@ -174,7 +174,9 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
         }
 
         output.WriteLine($"  metrics         http://127.0.0.1:{s.WebPort}/metrics, http://127.0.0.1:{s.SiloHealthPort}/metrics, ...   (Prometheus, on every front end and silo)");
-        output.WriteLine($"  Azurite         127.0.0.1:{s.AzuritePort}-{s.AzuritePort + 2}   (data in {paths.AzuriteData})");
+        output.WriteLine(s.Storage == FarmStorageKind.Redis
+            ? $"  Redis           127.0.0.1:{s.RedisPort}   (append-only file, fsync every second, in {Path.Combine(paths.State, "redis")})"
+            : $"  Azurite         127.0.0.1:{s.AzuritePort}-{s.AzuritePort + 2}   (data in {paths.AzuriteData})");
         output.WriteLine($"  logs            {paths.Logs}/");
         output.Flush();
     }

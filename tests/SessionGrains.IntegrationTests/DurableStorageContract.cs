@@ -1,0 +1,138 @@
+using System.Text;
+using Orleans.TestingHost;
+using SessionGrains.TestSupport;
+
+namespace SessionGrains.IntegrationTests;
+
+/// <summary>
+/// What every durable store guarantees, run on each real one (a subclass per store): sessions round trip, ended sessions
+/// leave nothing, reminders outlive the whole cluster, and a killed silo loses no acknowledged write.
+/// </summary>
+public abstract class DurableStorageContract(IDurableSessionStore store)
+{
+    private static readonly SessionTimeouts TwentyMinutes = new(TimeSpan.FromMinutes(20));
+
+    private static string NewId() => SessionTestSilo.NewSessionId();
+
+    private static string NewServiceId(string purpose) => $"it-{purpose}-" + Guid.NewGuid().ToString("N")[..8];
+
+    private static SessionChangeSet Set(string key, string value) => new() { Sets = new() { [key] = Encoding.UTF8.GetBytes(value) } };
+
+    [Fact]
+    public async Task A_session_round_trips_through_storage_and_destroy_deletes_it()
+    {
+        await using var cluster = await DurableSessionCluster.StartAsync(store, new SessionTestSilo(), NewServiceId("trip"));
+        var id = NewId();
+        var session = cluster.Session(id);
+        await session.CreateAsync(TwentyMinutes, Set("user", "ada"));
+        await session.ApplyAsync(Set("cart", new string('x', 100_000))); // large values survive the provider's encoding
+        Assert.Equal(1, await cluster.CountRecordsAsync(id));
+        Assert.Equal(1, await cluster.CountRemindersAsync(id));
+
+        await cluster.Cluster.DeactivateAsync(session);
+        var reloaded = await session.LoadAsync();
+
+        Assert.NotNull(reloaded);
+        Assert.Equal("ada", Encoding.UTF8.GetString(reloaded.Data["user"]));
+        Assert.Equal(100_000, reloaded.Data["cart"].Length);
+        Assert.Equal(2, reloaded.Version);
+
+        await session.DestroyAsync();
+        Assert.Equal(0, await cluster.CountRecordsAsync(id));
+        Assert.Equal(0, await cluster.CountRemindersAsync(id));
+    }
+
+    [Fact]
+    public async Task Expiry_deletes_the_stored_session_and_its_reminder()
+    {
+        var testSilo = new SessionTestSilo();
+        await using var cluster = await DurableSessionCluster.StartAsync(store, testSilo, NewServiceId("expiry"));
+        var lazy = NewId();
+        var byReminder = NewId();
+        await cluster.Session(lazy).CreateAsync(TwentyMinutes, Set("a", "1"));
+        await cluster.Session(byReminder).CreateAsync(TwentyMinutes, Set("b", "2"));
+        Assert.Equal(1, await cluster.CountRemindersAsync(byReminder));
+        await cluster.Cluster.DeactivateAsync(cluster.Session(byReminder));
+
+        testSilo.Clock.Advance(TimeSpan.FromMinutes(21));
+
+        Assert.Null(await cluster.Session(lazy).LoadAsync());
+        Assert.Equal(0, await cluster.CountRecordsAsync(lazy));
+        await SessionTestSilo.WaitUntilAsync(async () => await cluster.CountRecordsAsync(byReminder) == 0, "the reminder deletes the idle session");
+        await SessionTestSilo.WaitUntilAsync(async () => await cluster.CountRemindersAsync(byReminder) == 0, "the reminder unregisters itself");
+    }
+
+    [Fact]
+    public async Task The_reminder_survives_a_whole_cluster_restart_and_still_deletes_the_idle_session()
+    {
+        var serviceId = NewServiceId("restart");
+        var testSilo = new SessionTestSilo();
+        var id = NewId();
+        await using (var first = await DurableSessionCluster.StartAsync(store, testSilo, serviceId))
+        {
+            await first.Session(id).CreateAsync(TwentyMinutes, null);
+            await first.Cluster.StopAllSilosAsync();
+            Assert.Equal(1, await first.CountRecordsAsync(id)); // stored, with no silo running
+            Assert.Equal(1, await first.CountRemindersAsync(id));
+        }
+
+        // The session expires while no silo runs. (The new cluster's first reminder tick may come before any check here
+        // could look, hence the checks above.)
+        testSilo.Clock.Advance(TimeSpan.FromMinutes(21));
+        await using var second = await DurableSessionCluster.StartAsync(store, testSilo, serviceId);
+
+        await SessionTestSilo.WaitUntilAsync(async () => await second.CountRecordsAsync(id) == 0, "the new cluster's reminder deletes the idle session", TimeSpan.FromSeconds(30));
+        await SessionTestSilo.WaitUntilAsync(async () => await second.CountRemindersAsync(id) == 0, "the reminder unregisters itself");
+        Assert.Equal(1, testSilo.Calls.Calls); // the creation; nothing called the session in the new cluster
+    }
+
+    [Fact]
+    public async Task Killing_the_silo_that_hosts_sessions_loses_no_acknowledged_write()
+    {
+        await using var cluster = await DurableSessionCluster.StartAsync(store, new SessionTestSilo(), NewServiceId("kill"), silos: 3);
+        var ids = Enumerable.Range(0, 30).Select(_ => NewId()).ToArray();
+        await Task.WhenAll(ids.Select(id => cluster.Session(id).CreateAsync(TwentyMinutes, null)));
+        for (var round = 0; round < 5; round++)
+        {
+            await Task.WhenAll(ids.Select(id => cluster.Session(id).IncrementAsync("n", 1)));
+        }
+
+        var management = cluster.Grains.GetGrain<IManagementGrain>(0);
+        var (victim, moved) = await MostUsedSecondarySiloAsync(cluster, ids);
+        Assert.NotEmpty(moved);
+
+        await cluster.Cluster.KillSiloAsync(victim);
+
+        foreach (var id in moved)
+        {
+            var after = await cluster.Session(id).IncrementAsync("n", 1);
+            Assert.Equal(SessionWriteStatus.Succeeded, after.Status);
+            Assert.Equal(6, after.Value); // 5 acknowledged before the kill, 1 after
+            Assert.NotEqual(victim.SiloAddress, await management.GetActivationAddress(cluster.Session(id)));
+        }
+    }
+
+    /// <summary>The non-primary silo that hosts most of <paramref name="ids"/>, and the sessions it hosts.</summary>
+    internal static async Task<(InProcessSiloHandle Silo, string[] Hosted)> MostUsedSecondarySiloAsync(DurableSessionCluster cluster, string[] ids)
+    {
+        var management = cluster.Grains.GetGrain<IManagementGrain>(0);
+        var hosts = await Task.WhenAll(ids.Select(async id => await management.GetActivationAddress(cluster.Session(id))));
+        var victim = cluster.Cluster.Silos.Where(s => s.SiloAddress != cluster.Cluster.Silos[0].SiloAddress)
+            .OrderByDescending(s => hosts.Count(h => h == s.SiloAddress)).First();
+        return (victim, ids.Where((_, i) => hosts[i] == victim.SiloAddress).ToArray());
+    }
+}
+
+/// <summary>The durable-store contract on Azure Table storage (Azurite).</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureTableStorageContractTests(AzuriteServer azurite)
+    : DurableStorageContract(new AzureSessionStore(azurite, Hosting.GrainStorageProvider.AzureTable));
+
+/// <summary>The durable-store contract on Azure Blob storage (Azurite), with Azure Table reminders.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureBlobStorageContractTests(AzuriteServer azurite)
+    : DurableStorageContract(new AzureSessionStore(azurite, Hosting.GrainStorageProvider.AzureBlob));
+
+/// <summary>The durable-store contract on Redis (redis-server with the append-only file).</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisStorageContractTests(RedisFixture redis) : DurableStorageContract(new RedisSessionStore(redis));

@@ -1,0 +1,34 @@
+using SessionGrains.Hosting;
+using StackExchange.Redis;
+
+namespace SessionGrains.IntegrationTests;
+
+/// <summary>Redis grain storage and reminders on the tests' redis-server.</summary>
+public sealed class RedisSessionStore(RedisFixture redis) : IDurableSessionStore
+{
+    public SessionClusterOptions Settings(string serviceId) => new()
+    {
+        GrainStorage = GrainStorageProvider.Redis,
+        Reminders = ReminderProvider.Redis,
+        RedisConnectionString = redis.ConnectionString,
+        ServiceId = serviceId,
+    };
+
+    public async Task<int> CountRecordsAsync(SessionClusterOptions settings, string key)
+    {
+        var server = redis.Connection.GetServers()[0];
+        var count = 0;
+        await foreach (var _ in server.KeysAsync(pattern: $"{settings.ServiceId}/state/*{key}*"))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    public async Task<int> CountRemindersAsync(SessionClusterOptions settings, string key)
+    {
+        var members = await redis.Connection.GetDatabase().SortedSetRangeByRankAsync($"{settings.ServiceId}/reminders");
+        return members.Count(m => m.ToString().Contains(key, StringComparison.Ordinal));
+    }
+}
