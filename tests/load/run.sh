@@ -9,7 +9,10 @@
 #          6 sessiongrains (co-hosted silo, memory) | 7 sessiongrains-client (front end + silo process, memory) |
 #          8 sessiongrains-azurite (front end + silo on Azure Table storage in Azurite) |
 #          9 sessiongrains-no-local-reads (6 with SessionGrains:LocalReads=false: every load is a grain call) |
-#          10 sessiongrains-client-no-lease (7 with Session:ReadLease=0: every load is a grain call)
+#          10 sessiongrains-client-no-lease (7 with Session:ReadLease=0: every load is a grain call) |
+#          11 aspnet-redis-aof (3 with Redis's append-only file, fsync every second) |
+#          12 sessiongrains-redis (front end + silo on Redis grain storage and reminders, Redis as in 3) |
+#          13 sessiongrains-redis-aof (12 with Redis as in 11)
 # Output: tests/load/results/results.md and chart.png (committed), raw wrk output in tests/load/.out/.
 set -euo pipefail
 
@@ -17,7 +20,8 @@ ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 LOAD=$ROOT/tests/load
 OUT=$LOAD/.out
 RESULTS=$LOAD/results
-SYSTEMS="1,2,3,4,5,6,7,8,9,10"
+ALL_SYSTEMS="1,2,3,4,5,6,7,8,9,10,11,12,13"
+SYSTEMS=$ALL_SYSTEMS
 DURATION=10 WARMUP=3 CONNECTIONS=32 THREADS=2 SESSIONS=1000 REPEAT=1 QUICK=0 REPORT_ONLY=0 PROFILE=""
 while (($#)); do
   case $1 in
@@ -35,7 +39,8 @@ done
 PORT=5600 SILO_PORT=11611 GATEWAY_PORT=30611 SILO_HTTP=8611 REDIS_PORT=6391 AZURITE_PORT=10600
 SECRET="load-test-secret-$(date +%s)-0123456789abcdef"
 AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((AZURITE_PORT + 2))/devstoreaccount1;"
-NAMES=(- kestrel aspnet-memory aspnet-redis express-memory express-redis sessiongrains sessiongrains-client sessiongrains-azurite sessiongrains-no-local-reads sessiongrains-client-no-lease)
+NAMES=(- kestrel aspnet-memory aspnet-redis express-memory express-redis sessiongrains sessiongrains-client sessiongrains-azurite sessiongrains-no-local-reads sessiongrains-client-no-lease
+  aspnet-redis-aof sessiongrains-redis sessiongrains-redis-aof)
 PIDS=()
 declare -A PID_OF=()
 
@@ -57,7 +62,7 @@ build() {
   log "publishing the apps (Release)"
   dotnet publish "$ROOT/src/SessionGrains.Web" -c Release -o "$OUT/bin/web" --nologo -v q >/dev/null
   dotnet publish "$ROOT/src/SessionGrains.Silo" -c Release -o "$OUT/bin/silo" --nologo -v q >/dev/null
-  if [[ ,$SYSTEMS, =~ ,[123], ]]; then
+  if [[ ,$SYSTEMS, =~ ,(1|2|3|11), ]]; then
     dotnet publish "$LOAD/anchors/AspNetSession" -c Release -o "$OUT/bin/aspnet" --nologo -v q >/dev/null
   fi
   if [[ ,$SYSTEMS, =~ ,[45], && ! -d $LOAD/anchors/express/node_modules ]]; then
@@ -105,19 +110,28 @@ web_env() { # the SessionGrains front end's settings; $1 = CoHosted or Client (e
     Cluster__GatewayPort=$GATEWAY_PORT Cluster__GatewayPorts__0=$GATEWAY_PORT "${@:2}"
 }
 
+start_redis() { # SYSTEM: one redis-server for the anchor and SessionGrains alike; 11 and 13 keep the append-only file
+  local aof=no
+  [[ $1 == 11 || $1 == 13 ]] && aof=yes
+  rm -rf "$OUT/redis" && mkdir -p "$OUT/redis"
+  start redis redis-server --port $REDIS_PORT --bind 127.0.0.1 --dir "$OUT/redis" --save "" --appendonly $aof --appendfsync everysec
+  for _ in $(seq 1 100); do [[ $(redis-cli -p $REDIS_PORT ping 2>/dev/null) == PONG ]] && return 0; sleep 0.1; done
+  log "redis-server did not start"; return 1
+}
+
 start_system() {
   local url=http://127.0.0.1:$PORT
   case $1 in
     1) start kestrel dotnet "$OUT/bin/aspnet/AspNetSession.dll" --mode none --urls "$url" ;;
     2) start aspnet dotnet "$OUT/bin/aspnet/AspNetSession.dll" --mode memory --urls "$url" ;;
-    3) start redis redis-server --port $REDIS_PORT --bind 127.0.0.1 --save "" --appendonly no
+    3|11) start_redis "$1"
        start aspnet dotnet "$OUT/bin/aspnet/AspNetSession.dll" --mode redis --redis "127.0.0.1:$REDIS_PORT" --urls "$url" ;;
     4) start express node "$LOAD/anchors/express/server.js" --store memory --port $PORT ;;
-    5) start redis redis-server --port $REDIS_PORT --bind 127.0.0.1 --save "" --appendonly no
+    5) start_redis 5
        start express node "$LOAD/anchors/express/server.js" --store redis --redis-url "redis://127.0.0.1:$REDIS_PORT" --port $PORT ;;
     6) start web web_env CoHosted dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
     9) start web web_env CoHosted SessionGrains__LocalReads=false dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
-    7|8|10)
+    7|8|10|12|13)
       local storage=() web=()
       if [[ $1 == 8 ]]; then
         rm -rf "$OUT/azurite" && mkdir -p "$OUT/azurite"
@@ -125,6 +139,9 @@ start_system() {
           --blobHost 127.0.0.1 --blobPort $AZURITE_PORT --queueHost 127.0.0.1 --queuePort $((AZURITE_PORT + 1)) \
           --tableHost 127.0.0.1 --tablePort $((AZURITE_PORT + 2)) --skipApiVersionCheck --loose
         storage=(Cluster__GrainStorage=AzureTable Cluster__Reminders=AzureTable "Cluster__StorageConnectionString=$AZURITE_CONNECTION")
+      elif (($1 >= 12)); then
+        start_redis "$1"
+        storage=(Cluster__GrainStorage=Redis Cluster__Reminders=Redis "Cluster__RedisConnectionString=127.0.0.1:$REDIS_PORT")
       fi
       start silo env Cluster__SiloPort=$SILO_PORT Cluster__PrimarySiloPort=$SILO_PORT Cluster__GatewayPort=$GATEWAY_PORT \
         "${storage[@]}" dotnet "$OUT/bin/silo/SessionGrains.Silo.dll" --urls "http://127.0.0.1:$SILO_HTTP"
@@ -176,7 +193,8 @@ path, results, date, machine, command, duration, connections, sessions, repeat =
 names = {1: "kestrel (no session)", 2: "ASP.NET Session + memory", 3: "ASP.NET Session + Redis", 4: "express-session + MemoryStore",
          5: "express-session + connect-redis", 6: "SessionGrains co-hosted (memory)", 7: "SessionGrains front end + silo (memory)",
          8: "SessionGrains front end + silo (Azurite table)", 9: "SessionGrains co-hosted, local reads off (memory)",
-         10: "SessionGrains front end + silo, read leases off (memory)"}
+         10: "SessionGrains front end + silo, read leases off (memory)", 11: "ASP.NET Session + Redis (AOF everysec)",
+         12: "SessionGrains front end + silo (Redis)", 13: "SessionGrains front end + silo (Redis, AOF everysec)"}
 runs = collections.defaultdict(list)
 for line in open(path):
     s, route, rps, p50, p99, errors, requests = line.strip().split("|")
@@ -195,20 +213,20 @@ lines = [f"# Load comparison, {date}", "",
          "Every system serves GET /counter (read), POST /counter (read-modify-write), GET /ping (no session), on 127.0.0.1. "
          "With several runs, ± is half the spread of req/s, and the ratio columns give the median ratio and, in brackets, "
          "the lowest and highest ratio within one run.", "",
-         "| system | route | req/s | p50 ms | p99 ms | errors | vs ASP.NET+Redis | vs ASP.NET+memory | vs no session |",
+         "| system | route | req/s | p50 ms | p99 ms | errors | vs ASP.NET+Redis (same Redis settings; 11 vs 3) | vs ASP.NET+memory | vs no session |",
          "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
 for s in sorted({k[0] for k in runs}):
     for route in routes:
         key = (s, route)
         if key not in runs: continue
         rps = med(key, 0)
-        redis = med((3, route), 0); limit = med((1, route), 0)
+        anchor = 11 if s == 13 else 3  # like for like: the same Redis settings
         spread = ""
         if len(runs[key]) > 1:
             values = [r[0] for r in runs[key]]
             spread = f" (±{(max(values) - min(values)) / 2 / rps * 100:.0f}%)"
         lines.append(f"| {s}. {names[s]} | {route} | {rps:,.0f}{spread} | {med(key, 1):.2f} | {med(key, 2):.2f} | {sum(r[3] for r in runs[key])} | "
-                     f"{ratio(key, (3, route))} | {ratio(key, (2, route))} | {ratio(key, (1, route))} |")
+                     f"{ratio(key, (anchor, route))} | {ratio(key, (2, route))} | {ratio(key, (1, route))} |")
 open(f"{results}/results.md", "w").write("\n".join(lines) + "\n")
 with open(f"{results}/chart.dat", "w") as data:
     for s in sorted({k[0] for k in runs}):
@@ -286,7 +304,7 @@ main() {
     done
   done
   local args=""; ((QUICK)) && args="--quick"
-  [[ $SYSTEMS == "1,2,3,4,5,6,7,8,9,10" ]] || args="$args --systems $SYSTEMS"
+  [[ $SYSTEMS == "$ALL_SYSTEMS" ]] || args="$args --systems $SYSTEMS"
   ((REPEAT > 1)) && args="$args --repeat $REPEAT"
   report "${args# }"
 }
