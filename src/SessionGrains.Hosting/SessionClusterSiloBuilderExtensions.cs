@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using SessionGrains.Server;
 using SessionGrains.Hosting;
 using StackExchange.Redis;
@@ -91,11 +93,12 @@ public static class SessionClusterSiloBuilderExtensions
                 });
                 break;
             case GrainStorageProvider.Redis:
-                silo.AddRedisGrainStorage(SessionSiloOptions.DefaultStorageName, o =>
+                silo.AddRedisGrainStorage(SessionSiloOptions.DefaultStorageName, redis => redis.Configure<Serializer>((o, serializer) =>
                 {
                     o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString);
                     o.DeleteStateOnClear = true; // ended sessions leave no key; no EntryExpiry (a fixed TTL would drop live idle sessions)
-                });
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer); // binary, as on memory storage: smaller and cheaper than JSON
+                }));
                 break;
             default:
                 silo.AddSessionMemoryStorage();
