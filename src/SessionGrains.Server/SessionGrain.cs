@@ -6,11 +6,11 @@ using Orleans.Configuration;
 namespace SessionGrains.Server;
 
 /// <summary>
-/// One session: the <see cref="ISessionGrain"/> API over four collaborators. <see cref="SessionRecordWriter"/> stores
+/// One session: the <see cref="ISessionGrain"/> API over its collaborators. <see cref="SessionRecordWriter"/> stores
 /// the record; <see cref="SessionCopies"/> keeps the copies outside the grain (co-hosted local reads, front ends' read
 /// leases) in step; <see cref="SessionExpirySchedule"/> holds the expiry timer, the reminder and the empty-activation
 /// lifetime; <see cref="SessionLifetime"/> checks expiry and ends the session the same way for destroy, regeneration and
-/// expiry. Expiry is enforced in three layers: every call checks it first; while the grain is active, the timer
+/// expiry; <see cref="SessionUserLink"/> is its side of its user's session index. Expiry is enforced in three layers: every call checks it first; while the grain is active, the timer
 /// deletes the session when it expires; the durable reminder, registered once at creation, activates the grain of an
 /// inactive session to delete it (also after silo restarts).
 /// </summary>
@@ -36,6 +36,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     private readonly SessionLifetime _lifetime;
     private readonly SessionNotifier _notifier;
     private readonly SessionSiloMetrics _metrics;
+    private SessionUserLink? _userLink; // made on first use: most sessions never meet their user's index
     private bool _servedCaller;
 
     /// <summary>Creates the grain; Orleans calls this.</summary>
@@ -68,6 +69,8 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     }
 
     private SessionRecord Record => _writer.Record;
+
+    private SessionUserLink UserLink => _userLink ??= new(_writer, _copies, _lifetime, _notifier, _clock, _logger, _logId);
 
     private DateTimeOffset ExpiresAt => _writer.ExpiresAt;
 
@@ -288,12 +291,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     public Task<UserSessionInfo?> FindUserSessionAsync(string userId, string handle, CancellationToken cancellationToken = default)
     {
         _servedCaller = true;
-        var record = Record;
-        var lastAccessAt = _copies.LastAccessAt;
-        var live = _writer.Exists && _clock.GetUtcNow() < record.ExpiresAt(lastAccessAt) && record.IsBoundTo(userId, handle);
-        return Task.FromResult(live
-            ? new UserSessionInfo(handle, record.CreatedAt, lastAccessAt, record.User!.BoundAt, record.ExpiresAt(lastAccessAt), record.User.Device)
-            : null);
+        return Task.FromResult(UserLink.Find(userId, handle));
     }
 
     /// <inheritdoc />
@@ -304,50 +302,17 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return new(SessionWriteStatus.NoSession);
         }
 
-        var previous = Record.User;
-        if (previous != binding)
-        {
-            await _writer.WriteUserAsync(binding);
-            if (previous is not null && previous.UserId != binding.UserId)
-            {
-                _notifier.LeftUser(previous, movedTo: null); // it left the other user's sessions
-                _notifier.Raise(SessionEventKind.UserUnbound, previous);
-            }
-
-            _notifier.Raise(SessionEventKind.UserBound, binding);
-        }
-
+        await UserLink.BindAsync(binding);
         return Succeeded();
     }
 
     /// <inheritdoc />
     public async Task<bool> UnbindUserAsync(string userId, string handle, CancellationToken cancellationToken = default)
-    {
-        if (await AccessAsync(touch: false) is null || !Record.IsBoundTo(userId, handle))
-        {
-            return false;
-        }
-
-        var user = Record.User;
-        await _writer.WriteUserAsync(null);
-        _notifier.Raise(SessionEventKind.UserUnbound, user);
-        return true;
-    }
+        => await AccessAsync(touch: false) is not null && await UserLink.UnbindAsync(userId, handle);
 
     /// <inheritdoc />
     public async Task<bool> EndUserSessionAsync(string userId, string handle, SessionEndReason reason, CancellationToken cancellationToken = default)
-    {
-        if (await AccessAsync(touch: false) is null || !Record.IsBoundTo(userId, handle))
-        {
-            return false;
-        }
-
-        var user = Record.User;
-        await _lifetime.DeleteAsync();
-        SessionGrainLog.EndedForUser(_logger, _logId, reason);
-        _notifier.Raise(reason == SessionEndReason.Evicted ? SessionEventKind.Evicted : SessionEventKind.Revoked, user);
-        return true;
-    }
+        => await AccessAsync(touch: false) is not null && await UserLink.EndAsync(userId, handle, reason);
 
     /// <inheritdoc />
     public Task<SessionWriteResult?> FindOperationAsync(Guid operationId, CancellationToken cancellationToken = default)
