@@ -3,13 +3,14 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.TestingHost;
+using SessionGrains.Hosting;
 using SessionGrains.Server;
 
 namespace SessionGrains.Benchmarks;
 
 /// <summary>
 /// A one-silo in-process cluster shaped like production: AddSessionGrains on memory storage named "sessions" and
-/// in-memory reminders. Unlike SessionTestSilo (TestSupport) it adds no counting storage decorator, no call filter,
+/// in-memory reminders, or on Redis. Unlike SessionTestSilo (TestSupport) it adds no counting storage decorator, no call filter,
 /// no fake clock and no debug log collector, whose costs would be measured too.
 /// </summary>
 public static class BenchCluster
@@ -18,21 +19,36 @@ public static class BenchCluster
 
     /// <param name="configure">Session grain options.</param>
     /// <param name="jsonStorage">Memory storage in Orleans' default JSON format instead of AddSessionMemoryStorage's binary one.</param>
-    public static InProcessTestCluster Build(Action<SessionSiloOptions>? configure = null, bool jsonStorage = false)
+    /// <param name="redis">A Redis server for grain storage and reminders, configured as the silo host does (Cluster:GrainStorage=Redis).</param>
+    public static InProcessTestCluster Build(Action<SessionSiloOptions>? configure = null, bool jsonStorage = false, string? redis = null)
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
+        builder.Options.ServiceId = "bench-" + Guid.NewGuid().ToString("N")[..8]; // a run's Redis keys are its own
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddSessionGrains(configure);
-            silo.UseInMemoryReminderService();
-            if (jsonStorage)
+            if (redis is not null)
             {
-                silo.AddMemoryGrainStorage(SessionSiloOptions.DefaultStorageName);
+                silo.AddSessionProviders(new SessionClusterOptions
+                {
+                    GrainStorage = GrainStorageProvider.Redis,
+                    Reminders = ReminderProvider.Redis,
+                    RedisConnectionString = redis,
+                });
+                silo.Services.Configure(configure ?? (_ => { }));
             }
             else
             {
-                silo.AddSessionMemoryStorage();
+                silo.AddSessionGrains(configure);
+                silo.UseInMemoryReminderService();
+                if (jsonStorage)
+                {
+                    silo.AddMemoryGrainStorage(SessionSiloOptions.DefaultStorageName);
+                }
+                else
+                {
+                    silo.AddSessionMemoryStorage();
+                }
             }
 
             silo.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

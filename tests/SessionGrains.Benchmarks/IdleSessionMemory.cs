@@ -12,7 +12,9 @@ namespace SessionGrains.Benchmarks;
 /// 100,000) each holding one small key ("user" → 8 bytes), and reports heap and working-set growth per session and
 /// the number of activations. Then it deactivates those sessions (their records and reminders stay) and measures again,
 /// which splits the cost into the activation (what "idle live session" means) and what storage and reminders keep.
-/// Target: at most 1.5 KB per idle live session beyond its data.
+/// Target: at most 1.5 KB per idle live session beyond its data. With <c>--redis HOST:PORT</c> the sessions are stored in
+/// that Redis as the silo host stores them, and the run also reports Redis's own memory per session (INFO used_memory),
+/// then deletes its keys.
 /// </summary>
 public static class IdleSessionMemory
 {
@@ -22,10 +24,12 @@ public static class IdleSessionMemory
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var sessions = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : DefaultSessions;
-        if (sessions <= 0)
+        var redis = args.SkipWhile(a => a != "--redis").Skip(1).FirstOrDefault();
+        var counts = args.Where((a, i) => a != "--redis" && (i == 0 || args[i - 1] != "--redis")).ToArray();
+        var sessions = counts.Length > 0 ? int.Parse(counts[0], System.Globalization.CultureInfo.InvariantCulture) : DefaultSessions;
+        if (sessions <= 0 || (args.Contains("--redis") && redis is null))
         {
-            Console.Error.WriteLine("usage: --memory [sessions > 0]");
+            Console.Error.WriteLine("usage: --memory [sessions > 0] [--redis HOST:PORT]");
             return 2;
         }
 
@@ -36,8 +40,9 @@ public static class IdleSessionMemory
         // Default options, as in production: the run measures within the 2-minute CollectionAge, and fails if Orleans
         // collected any measured activation before it was measured. (A longer CollectionAge would arm each session's
         // expiry timer, which production idle sessions do not carry.)
-        await using var cluster = BenchCluster.Build();
+        await using var cluster = BenchCluster.Build(redis: redis);
         await cluster.DeployAsync();
+        await using var redisMemory = redis is null ? null : await RedisMemory.ConnectAsync(redis, cluster.Options.ServiceId);
         var grains = BenchCluster.HostedGrainFactory(cluster);
         var management = grains.GetGrain<IManagementGrain>(0);
         var value = "12345678"u8.ToArray(); // "user" → 8 bytes (a JSON number: a user ID)
@@ -46,6 +51,7 @@ public static class IdleSessionMemory
         await CreateAsync(grains, value, first: -WarmupSessions, count: WarmupSessions, progress: false);
 
         var before = Measure();
+        var redisBefore = redisMemory is null ? 0 : await redisMemory.UsedMemoryAsync();
         Console.WriteLine($"baseline: heap {Mb(before.Heap)}, working set {Mb(before.WorkingSet)}, activations {await management.GetTotalActivationCount():N0}");
 
         var create = Stopwatch.StartNew();
@@ -54,6 +60,7 @@ public static class IdleSessionMemory
         Console.WriteLine($"created {sessions:N0} sessions in {create.Elapsed.TotalSeconds:F1} s ({sessions / create.Elapsed.TotalSeconds:N0}/s)");
 
         var live = Measure();
+        var redisLive = redisMemory is null ? 0 : await redisMemory.UsedMemoryAsync();
         await HoldForHeapDumpAsync("live");
         var liveActivations = ActiveSessions(cluster, sessions);
         var totalActivations = await management.GetTotalActivationCount();
@@ -78,6 +85,7 @@ public static class IdleSessionMemory
         }
 
         var stored = Measure();
+        var redisStored = redisMemory is null ? 0 : await redisMemory.UsedMemoryAsync();
         Console.WriteLine($"inactive: heap {Mb(stored.Heap)}, working set {Mb(stored.WorkingSet)}, measured sessions active {remaining:N0}, " +
             $"activations {await management.GetTotalActivationCount():N0} (deactivated in {deactivate.Elapsed.TotalSeconds:F1} s)");
 
@@ -89,6 +97,13 @@ public static class IdleSessionMemory
         Row("  of which the activation (live - inactive)", live.Heap - stored.Heap, live.WorkingSet - stored.WorkingSet, sessions);
         Row("  of which storage + reminders (inactive - base)", stored.Heap - before.Heap, stored.WorkingSet - before.WorkingSet, sessions);
         Console.WriteLine("(The working set does not shrink when activations go: the GC keeps the freed memory. Only its first row means much.)");
+        if (redisMemory is not null)
+        {
+            Console.WriteLine($"in Redis (INFO used_memory) per session: {(redisLive - redisBefore) / (double)sessions:N0} B while live, " +
+                $"{(redisStored - redisBefore) / (double)sessions:N0} B once deactivated (record, etag, key and reminder)");
+            Console.WriteLine($"deleted this run's {await redisMemory.DeleteRunKeysAsync():N0} Redis keys");
+        }
+
         Console.WriteLine();
         Console.WriteLine($"measured sessions active when measured live: {liveActivations:N0} of {sessions:N0}; total {total.Elapsed.TotalSeconds:F0} s");
         return liveActivations == sessions && remaining == 0 ? 0 : 1;
