@@ -7,21 +7,39 @@ namespace SessionGrains.IntegrationTests;
 /// <summary>
 /// The real multi-process farm of deploy/local/farm.sh (Azurite, 3 silos, 2 client-mode front ends, nginx), run in-process
 /// through the farm's own commands (deploy/local/SessionGrains.LocalFarm), on ports 100 above the defaults and with its own
-/// state folder, so a developer's farm is left alone.
+/// state folder, so a developer's farm is left alone. <see cref="RedisLocalFarm"/> is the same on Redis, 200 above.
 /// </summary>
-public sealed class LocalFarm : IAsyncLifetime
+public class LocalFarm : IAsyncLifetime
 {
-    private const int AzuritePort = 10100;
-
-    /// <summary>Silo N listens on FirstSiloPort + N - 1.</summary>
-    public const int FirstSiloPort = 11211;
+    private readonly string _storage;
+    private readonly int _offset;
     private readonly string _state = Path.Combine(Path.GetTempPath(), "sessiongrains-farm-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public Uri Nginx { get; } = new("http://127.0.0.1:8180");
+    public LocalFarm()
+        : this("azure", 100)
+    {
+    }
 
-    public Uri FrontEnd(int n) => new($"http://127.0.0.1:{5100 + n}");
+    /// <summary>A farm on <paramref name="storage"/> (farm.sh up --storage), its ports <paramref name="offset"/> above the defaults.</summary>
+    protected LocalFarm(string storage, int offset)
+    {
+        _storage = storage;
+        _offset = offset;
+    }
 
-    public async Task InitializeAsync() => await RunAsync("up", TimeSpan.FromMinutes(8));
+    private int AzuritePort => 10000 + _offset;
+
+    /// <summary>Silo N listens on FirstSiloPort + N - 1.</summary>
+    public int FirstSiloPort => 11111 + _offset;
+
+    /// <summary>The Redis server's port, with <c>--storage redis</c>.</summary>
+    public int RedisPort => 6290 + _offset;
+
+    public Uri Nginx => new($"http://127.0.0.1:{8080 + _offset}");
+
+    public Uri FrontEnd(int n) => new($"http://127.0.0.1:{5000 + _offset + n}");
+
+    public async Task InitializeAsync() => await RunAsync($"up --storage {_storage}", TimeSpan.FromMinutes(8));
 
     public async Task DisposeAsync()
     {
@@ -56,15 +74,18 @@ public sealed class LocalFarm : IAsyncLifetime
     private Func<string, string?> FarmEnvironment => name => name switch
     {
         "FARM_STATE" => _state,
-        "FARM_AZURITE_PORT" => AzuritePort.ToString(CultureInfo.InvariantCulture),
-        "FARM_SILO_PORT" => FirstSiloPort.ToString(CultureInfo.InvariantCulture),
-        "FARM_GATEWAY_PORT" => "30101",
-        "FARM_SILO_HEALTH_PORT" => "8181",
-        "FARM_WEB_PORT" => "5101",
-        "FARM_NGINX_PORT" => "8180",
+        "FARM_AZURITE_PORT" => Text(AzuritePort),
+        "FARM_REDIS_PORT" => Text(RedisPort),
+        "FARM_SILO_PORT" => Text(FirstSiloPort),
+        "FARM_GATEWAY_PORT" => Text(30001 + _offset),
+        "FARM_SILO_HEALTH_PORT" => Text(8081 + _offset),
+        "FARM_WEB_PORT" => Text(5001 + _offset),
+        "FARM_NGINX_PORT" => Text(8080 + _offset),
         "FARM_DASHBOARD" => "0", // the fault tests measure the cluster without the dashboard's per-call profiling
         _ => Environment.GetEnvironmentVariable(name),
     };
+
+    private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The farm's status and the tails of the front ends' and nginx's logs, for failure messages.</summary>
     public async Task<string> DiagnoseAsync()
@@ -85,7 +106,7 @@ public sealed class LocalFarm : IAsyncLifetime
         return report.ToString();
     }
 
-    /// <summary>Every row in the farm's grain-state table.</summary>
+    /// <summary>Every row in the farm's grain-state table (Azure storage).</summary>
     public async Task<int> CountStoredSessionsAsync()
     {
         var count = 0;
@@ -112,7 +133,7 @@ public sealed class LocalFarm : IAsyncLifetime
         return count;
     }
 
-    private static TableClient Table(string name)
+    private TableClient Table(string name)
         => new TableServiceClient(Azurite.ConnectionString(AzuritePorts.From(AzuritePort))).GetTableClient(name);
 }
 
@@ -120,4 +141,13 @@ public sealed class LocalFarm : IAsyncLifetime
 public sealed class LocalFarmCollection : ICollectionFixture<LocalFarm>
 {
     public const string Name = "local farm";
+}
+
+/// <summary>The farm of <c>farm.sh up --storage redis</c>: redis-server holds membership, sessions and reminders.</summary>
+public sealed class RedisLocalFarm() : LocalFarm("redis", 200);
+
+[CollectionDefinition(Name)]
+public sealed class RedisLocalFarmCollection : ICollectionFixture<RedisLocalFarm>
+{
+    public const string Name = "local farm on redis";
 }
