@@ -41,22 +41,7 @@ public sealed class AzuriteServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_process is { } process)
-        {
-            process.Signal(ProcessRecord.SigKill);
-            for (var i = 0; i < 50 && process.IsRunning; i++)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        try
-        {
-            Directory.Delete(_dataFolder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await ServerProcessCleanup.KillAndDeleteAsync(_process, _dataFolder);
     }
 
     internal static string RepositoryRoot() => FarmPaths.FindRepositoryRoot(AppContext.BaseDirectory);

@@ -67,5 +67,18 @@ public sealed class FarmLoadChecks(LocalFarm farm, ITestOutputHelper output) : I
 
     private static string Describe(CounterLoad load) => string.Join(", ", load.Errors.GroupBy(e => e.What).Select(g => $"{g.Key} x{g.Count()}"));
 
+    /// <summary>Creates a session and increments it through front end 1, then reads its counter through front end 2.</summary>
+    public async Task<string> CounterReadThroughTheOtherFrontEndAsync()
+    {
+        using var a = Client(farm.FrontEnd(1));
+        using var b = Client(farm.FrontEnd(2));
+        var cookie = (await CounterLoad.CreateSessionsAsync(a, 1))[0];
+        using var increment = new HttpRequestMessage(HttpMethod.Post, "/counter/atomic") { Headers = { { "Cookie", cookie } } };
+        await a.SendAsync(increment);
+
+        using var read = new HttpRequestMessage(HttpMethod.Get, "/counter") { Headers = { { "Cookie", cookie } } };
+        return await (await b.SendAsync(read)).Content.ReadAsStringAsync();
+    }
+
     public void Dispose() => Nginx.Dispose();
 }

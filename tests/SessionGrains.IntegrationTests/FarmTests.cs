@@ -21,18 +21,7 @@ public sealed class FarmTests(LocalFarm farm, ITestOutputHelper output) : IDispo
 
     [Fact]
     public async Task A_session_created_through_one_front_end_is_read_through_the_other()
-    {
-        using var a = FarmLoadChecks.Client(farm.FrontEnd(1));
-        using var b = FarmLoadChecks.Client(farm.FrontEnd(2));
-        var cookie = (await CounterLoad.CreateSessionsAsync(a, 1))[0];
-        using var increment = new HttpRequestMessage(HttpMethod.Post, "/counter/atomic") { Headers = { { "Cookie", cookie } } };
-        await a.SendAsync(increment);
-
-        using var read = new HttpRequestMessage(HttpMethod.Get, "/counter") { Headers = { { "Cookie", cookie } } };
-        var count = await (await b.SendAsync(read)).Content.ReadAsStringAsync();
-
-        Assert.Equal("2", count);
-    }
+        => Assert.Equal("2", await _checks.CounterReadThroughTheOtherFrontEndAsync());
 
     [Fact]
     public async Task Each_front_end_serves_its_metrics_on_its_own_port_and_the_load_balancer_does_not()

@@ -15,14 +15,7 @@ public sealed class RedisFarmTests(RedisLocalFarm farm, ITestOutputHelper output
     [Fact]
     public async Task A_session_is_stored_in_redis_and_shared_by_both_front_ends()
     {
-        using var a = FarmLoadChecks.Client(farm.FrontEnd(1));
-        using var b = FarmLoadChecks.Client(farm.FrontEnd(2));
-        var cookie = (await CounterLoad.CreateSessionsAsync(a, 1))[0];
-        using var increment = new HttpRequestMessage(HttpMethod.Post, "/counter/atomic") { Headers = { { "Cookie", cookie } } };
-        await a.SendAsync(increment);
-        using var read = new HttpRequestMessage(HttpMethod.Get, "/counter") { Headers = { { "Cookie", cookie } } };
-
-        Assert.Equal("2", await (await b.SendAsync(read)).Content.ReadAsStringAsync());
+        Assert.Equal("2", await _checks.CounterReadThroughTheOtherFrontEndAsync());
         await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{farm.RedisPort}");
         var server = redis.GetServers()[0];
         Assert.NotEmpty(await server.KeysAsync(pattern: "sessiongrains-farm/state/session/*").Take(1).ToArrayAsync());

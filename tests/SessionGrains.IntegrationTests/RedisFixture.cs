@@ -43,22 +43,7 @@ public sealed class RedisFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _connection?.Dispose();
-        if (_process is { } process)
-        {
-            process.Signal(ProcessRecord.SigKill);
-            for (var i = 0; i < 50 && process.IsRunning; i++)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        try
-        {
-            Directory.Delete(_dataFolder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await ServerProcessCleanup.KillAndDeleteAsync(_process, _dataFolder);
     }
 }
 
