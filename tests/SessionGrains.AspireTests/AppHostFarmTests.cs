@@ -27,8 +27,16 @@ public sealed class AppHostFarmTests
             .SetMinimumLevel(LogLevel.Warning) // the members' own output only when it warns
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)); // Azurite refuses connections while it starts
         await using var app = await builder.BuildAsync(timeout.Token);
-        await app.StartAsync(timeout.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
+        await using var states = new ResourceStates(app.ResourceNotifications);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            Assert.Fail($"the front ends were not healthy in time: {states}");
+        }
 
         // Through DCP's proxy of the two replicas, a new connection for every request so that both get some.
         using var handler = new SocketsHttpHandler { CookieContainer = new CookieContainer(), PooledConnectionLifetime = TimeSpan.Zero };
