@@ -1,0 +1,45 @@
+using SessionGrains.AppHost;
+
+// The local farm under Aspire: Azurite (an executable: no container engine needed), 3 silos, 2 client-mode front ends.
+// Needs 'npm ci' in deploy/local (Azurite). Run: dotnet run --project deploy/aspire/SessionGrains.AppHost
+const string ClusterId = "sessiongrains-aspire", ServiceId = "sessiongrains-aspire";
+
+var builder = DistributedApplication.CreateBuilder(args);
+var deployLocal = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "..", "local"));
+
+var storage = builder.AddAzurite("azurite", deployLocal);
+var provider = new SessionStorageProvider(storage);
+var orleans = builder.AddOrleans("cluster")
+    .WithClusterId(ClusterId)
+    .WithServiceId(ServiceId)
+    .WithClustering(provider)
+    .WithGrainStorage("sessions", provider)
+    .WithReminders(provider);
+
+// Secrets as parameters: set Parameters:session-secret / Parameters:dashboard-password (user secrets, environment),
+// or each run generates its own.
+var sessionSecret = builder.AddParameter("session-secret", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
+var dashboardPassword = builder.AddParameter("dashboard-password", new GenerateParameterDefault { MinLength = 20, Special = false }, secret: true);
+
+var silo = builder.AddProject<Projects.SessionGrains_Silo>("silo")
+    .WithHttpEndpoint()
+    .WithSessionSilo(orleans, ClusterId, ServiceId)
+    .WithEnvironment("Dashboard__Enabled", "true")
+    .WithEnvironment("Dashboard__Password", dashboardPassword)
+    .WithEnvironment("Telemetry__PrometheusPath", "/metrics")
+    .WithHttpHealthCheck("/healthz")
+    .WithReplicas(3)
+    .WaitFor(storage);
+
+builder.AddProject<Projects.SessionGrains_Web>("web", launchProfileName: null)
+    .WithHttpEndpoint()
+    .WithExternalHttpEndpoints()
+    .WithSessionClient(orleans, ClusterId, ServiceId)
+    .WithEnvironment("Session__Secrets__0", sessionSecret)
+    .WithEnvironment("Telemetry__PrometheusPath", "/metrics")
+    .WithHttpHealthCheck("/healthz/ready")
+    .WithReplicas(2)
+    .WaitFor(storage)
+    .WaitFor(silo);
+
+builder.Build().Run();

@@ -1,0 +1,77 @@
+using System.Net;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SessionGrains.LocalFarm;
+
+namespace SessionGrains.AspireTests;
+
+/// <summary>
+/// The Aspire AppHost's farm, started by DCP as it is by <c>dotnet run</c> (Azurite, 3 silos, 2 front ends; no dashboard):
+/// one session's counter goes on across both front ends.
+/// </summary>
+public sealed class AppHostFarmTests
+{
+    private const int MaxRequests = 30;
+
+    [Fact]
+    public async Task A_counter_survives_requests_across_both_front_ends()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4)); // typically under a minute; a bound for a loaded machine
+        var deployLocal = Path.Combine(RepositoryRoot(), "deploy", "local");
+        await new Azurite(deployLocal).EnsureInstalledAsync(Path.Combine(Path.GetTempPath(), "sessiongrains-aspire-npm.log"), _ => { }, timeout.Token);
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SessionGrains_AppHost>(timeout.Token);
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning) // the members' own output only when it warns
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)); // Azurite refuses connections while it starts
+        await using var app = await builder.BuildAsync(timeout.Token);
+        await using var states = new ResourceStates(app.ResourceNotifications);
+        try
+        {
+            await app.StartAsync(timeout.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("web", timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            Assert.Fail($"the front ends were not healthy in time: {states}");
+        }
+
+        // Through DCP's proxy of the two replicas, a new connection for every request so that both get some.
+        using var handler = new SocketsHttpHandler { CookieContainer = new CookieContainer(), PooledConnectionLifetime = TimeSpan.Zero };
+        using var client = new HttpClient(handler) { BaseAddress = app.GetEndpoint("web", "http") };
+        var frontEnds = new HashSet<string>(StringComparer.Ordinal);
+        var count = 0;
+        while (count < MaxRequests && (count < 3 || frontEnds.Count < 2))
+        {
+            using var increment = new HttpRequestMessage(HttpMethod.Post, "/counter") { Headers = { ConnectionClose = true } };
+            using var incremented = await client.SendAsync(increment, timeout.Token);
+            Assert.Equal(HttpStatusCode.OK, incremented.StatusCode);
+            count++;
+            Assert.Equal($"{count}", await incremented.Content.ReadAsStringAsync(timeout.Token));
+
+            using var read = new HttpRequestMessage(HttpMethod.Get, "/") { Headers = { ConnectionClose = true } };
+            using var page = await client.SendAsync(read, timeout.Token);
+            var reading = DemoPageReading.Parse(await page.Content.ReadAsStringAsync(timeout.Token));
+            Assert.Equal(count, reading.Count);
+            frontEnds.Add(reading.FrontEnd);
+        }
+
+        Assert.True(frontEnds.Count == 2, $"{count} requests all reached {string.Join(", ", frontEnds)}");
+        await app.StopAsync(timeout.Token);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "SessionGrains.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no SessionGrains.sln above {AppContext.BaseDirectory}");
+    }
+}
