@@ -38,7 +38,15 @@ public static class SessionClusterSiloBuilderExtensions
         }
         else
         {
-            if (cluster.Clustering == ClusteringProvider.Redis)
+            if (cluster.Clustering == ClusteringProvider.AdoNet)
+            {
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = cluster.AdoNetInvariant;
+                    o.ConnectionString = cluster.AdoNetConnectionString;
+                });
+            }
+            else if (cluster.Clustering == ClusteringProvider.Redis)
             {
                 silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString));
             }
@@ -97,6 +105,14 @@ public static class SessionClusterSiloBuilderExtensions
                     o.DeleteStateOnClear = true; // ended sessions leave no key; no EntryExpiry (a fixed TTL would drop live idle sessions)
                 });
                 break;
+            case GrainStorageProvider.AdoNet:
+                silo.AddAdoNetGrainStorage(SessionSiloOptions.DefaultStorageName, o =>
+                {
+                    o.Invariant = cluster.AdoNetInvariant;
+                    o.ConnectionString = cluster.AdoNetConnectionString;
+                    o.DeleteStateOnClear = true; // ended sessions leave no row (the default keeps an empty one)
+                });
+                break;
             default:
                 silo.AddSessionMemoryStorage();
                 break;
@@ -109,6 +125,13 @@ public static class SessionClusterSiloBuilderExtensions
                 break;
             case ReminderProvider.Redis:
                 silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString));
+                break;
+            case ReminderProvider.AdoNet:
+                silo.UseAdoNetReminderService(o =>
+                {
+                    o.Invariant = cluster.AdoNetInvariant;
+                    o.ConnectionString = cluster.AdoNetConnectionString;
+                });
                 break;
             default:
                 silo.UseInMemoryReminderService();
