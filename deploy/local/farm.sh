@@ -3,20 +3,23 @@
 # Storage clustering, Azure Table grain storage and reminders), 2 demo front ends in client mode sharing one cookie
 # secret, and nginx round-robin over the front ends.
 #
-#   deploy/local/farm.sh up [--storage azure|redis]   build, start, wait until every /healthz/ready is 200 (at most
-#                                  FARM_TIMEOUT s), print URLs; redis: Debian's redis-server (append-only file, fsync
-#                                  every second) holds membership, sessions and reminders instead of Azurite
+#   deploy/local/farm.sh up [--storage azure|redis|postgres]   build, start, wait until every /healthz/ready is 200 (at
+#                                  most FARM_TIMEOUT s), print URLs; redis: Debian's redis-server (append-only file, fsync
+#                                  every second) holds membership, sessions and reminders instead of Azurite; postgres:
+#                                  Debian's PostgreSQL (initdb into the state folder, trust auth on 127.0.0.1 only, run as
+#                                  the postgres user when root) with the AdoNet providers, its schema applied by the
+#                                  published silo's `dotnet SessionGrains.Silo.dll setup-database` before any silo starts
 #   deploy/local/farm.sh down      SIGTERM what `up` started (front door first, storage last), SIGKILL after 30 s
 #   deploy/local/farm.sh status    pid, alive, health per process; exits 1 unless all are up and healthy
 #   deploy/local/farm.sh kill-silo N | stop-silo N | restart-silo N   (N = 1..3; SIGKILL | SIGTERM | graceful stop if
 #                                  running, start with the same ports, wait until healthy); also kill-web/stop-web/restart-web
-#   deploy/local/farm.sh logs [NAME [LINES]]                           (NAME = azurite or redis, silo1, web2, nginx-access, build...)
+#   deploy/local/farm.sh logs [NAME [LINES]]                           (NAME = azurite, redis or postgres, setup-database, silo1, web2, nginx-access, build...)
 #
-# State, binaries, logs and Azurite's or Redis's data live in deploy/local/.farm/ (FARM_STATE overrides it). Every process is
+# State, binaries, logs and Azurite's, Redis's or PostgreSQL's data live in deploy/local/.farm/ (FARM_STATE overrides it). Every process is
 # recorded as "pid starttime" in .farm/run/, and only those exact processes are ever signalled.
 #
 # Environment overrides (defaults in brackets): FARM_STATE [deploy/local/.farm], FARM_STORAGE [azure], FARM_AZURITE_PORT
-# [10000; queue +1, table +2], FARM_REDIS_PORT [6390], FARM_SILO_PORT [11111], FARM_GATEWAY_PORT [30001], FARM_SILO_HEALTH_PORT [8081], FARM_WEB_PORT [5001],
+# [10000; queue +1, table +2], FARM_REDIS_PORT [6390], FARM_POSTGRES_PORT [5440], FARM_SILO_PORT [11111], FARM_GATEWAY_PORT [30001], FARM_SILO_HEALTH_PORT [8081], FARM_WEB_PORT [5001],
 # FARM_NGINX_PORT [8080], FARM_SILOS [3], FARM_WEBS [2], FARM_TIMEOUT [90 s, health wait], FARM_STOP_TIMEOUT [30 s],
 # FARM_SERVICE_ID [sessiongrains-farm], FARM_KEEP_ON_FAILURE [0: a failed `up` stops what it started].
 #

@@ -11,4 +11,7 @@ public enum ClusteringProvider
 
     /// <summary>Membership in Redis (<see cref="SessionClusterOptions.RedisConnectionString"/>).</summary>
     Redis,
+
+    /// <summary>Membership tables in PostgreSQL (<see cref="SessionClusterOptions.AdoNetConnectionString"/>), version-checked on every change.</summary>
+    AdoNet,
 }

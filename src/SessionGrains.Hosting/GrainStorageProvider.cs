@@ -14,4 +14,10 @@ public enum GrainStorageProvider
 
     /// <summary>Redis: one hash per session, written by compare-and-set on its ETag (at most 64 MiB of session data).</summary>
     Redis,
+
+    /// <summary>
+    /// PostgreSQL through Orleans' ADO.NET provider: one row per session, written only when its version matches (at most
+    /// 64 MiB of session data). The schema comes from <see cref="SessionDatabaseSchema"/>.
+    /// </summary>
+    AdoNet,
 }

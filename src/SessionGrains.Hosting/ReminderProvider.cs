@@ -11,4 +11,7 @@ public enum ReminderProvider
 
     /// <summary>Redis: survives silo and cluster restarts when Redis persists (AOF or RDB).</summary>
     Redis,
+
+    /// <summary>PostgreSQL through Orleans' ADO.NET provider: survives silo and cluster restarts.</summary>
+    AdoNet,
 }

@@ -31,6 +31,14 @@ public static class SessionClusterClientBuilderExtensions
             var address = IPAddress.Parse(cluster.AdvertisedAddress);
             client.UseStaticClustering(cluster.GatewayPorts.Select(port => new IPEndPoint(address, port)).ToArray());
         }
+        else if (cluster.Clustering == ClusteringProvider.AdoNet)
+        {
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = cluster.AdoNetInvariant;
+                o.ConnectionString = cluster.AdoNetConnectionString;
+            });
+        }
         else if (cluster.Clustering == ClusteringProvider.Redis)
         {
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString));

@@ -27,6 +27,15 @@ public sealed class SessionClusterOptions
     /// </summary>
     public string RedisConnectionString { get; set; } = "";
 
+    /// <summary>
+    /// The database connection string (for PostgreSQL an Npgsql one, e.g. "Host=127.0.0.1;Port=5432;Database=sessiongrains;Username=...")
+    /// for every AdoNet provider; its schema is applied by <c>SessionGrains.Silo setup-database</c>.
+    /// </summary>
+    public string AdoNetConnectionString { get; set; } = "";
+
+    /// <summary>The ADO.NET provider invariant of <see cref="AdoNetConnectionString"/>. Defaults to "Npgsql" (PostgreSQL), the one SessionGrains ships a schema for.</summary>
+    public string AdoNetInvariant { get; set; } = "Npgsql";
+
     /// <summary>The Orleans cluster ID: silos and clients with the same ID form one cluster.</summary>
     public string ClusterId { get; set; } = "sessiongrains";
 

@@ -5,7 +5,7 @@ namespace SessionGrains.Hosting;
 
 /// <summary>
 /// Fails silo and client start-up with a clear message when <see cref="SessionClusterOptions"/> cannot work: an
-/// address that does not parse, ports out of range, empty IDs, a missing connection string for an Azure or Redis provider, or
+/// address that does not parse, ports out of range, empty IDs, a missing connection string for an Azure, Redis or AdoNet provider, or
 /// failure detection values that are not positive. Run by <c>UseSessionCluster</c> before anything is configured.
 /// </summary>
 public sealed class SessionClusterOptionsValidator : IValidateOptions<SessionClusterOptions>
@@ -47,6 +47,13 @@ public sealed class SessionClusterOptionsValidator : IValidateOptions<SessionClu
         if (usesRedis && string.IsNullOrWhiteSpace(options.RedisConnectionString))
         {
             failures.Add("Cluster:RedisConnectionString is required by the Redis providers.");
+        }
+
+        var usesAdoNet = options.Clustering == ClusteringProvider.AdoNet || options.GrainStorage == GrainStorageProvider.AdoNet
+            || options.Reminders == ReminderProvider.AdoNet;
+        if (usesAdoNet && (string.IsNullOrWhiteSpace(options.AdoNetConnectionString) || string.IsNullOrWhiteSpace(options.AdoNetInvariant)))
+        {
+            failures.Add("Cluster:AdoNetConnectionString (and Cluster:AdoNetInvariant) are required by the AdoNet providers.");
         }
 
         var detection = options.FailureDetection;

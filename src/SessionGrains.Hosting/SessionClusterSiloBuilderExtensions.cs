@@ -40,7 +40,15 @@ public static class SessionClusterSiloBuilderExtensions
         }
         else
         {
-            if (cluster.Clustering == ClusteringProvider.Redis)
+            if (cluster.Clustering == ClusteringProvider.AdoNet)
+            {
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = cluster.AdoNetInvariant;
+                    o.ConnectionString = cluster.AdoNetConnectionString;
+                });
+            }
+            else if (cluster.Clustering == ClusteringProvider.Redis)
             {
                 silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString));
             }
@@ -100,6 +108,14 @@ public static class SessionClusterSiloBuilderExtensions
                     o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer); // binary, as on memory storage: smaller and cheaper than JSON
                 }));
                 break;
+            case GrainStorageProvider.AdoNet:
+                silo.AddAdoNetGrainStorage(SessionSiloOptions.DefaultStorageName, o =>
+                {
+                    o.Invariant = cluster.AdoNetInvariant;
+                    o.ConnectionString = cluster.AdoNetConnectionString;
+                    o.DeleteStateOnClear = true; // ended sessions leave no row (the default keeps an empty one)
+                });
+                break;
             default:
                 silo.AddSessionMemoryStorage();
                 break;
@@ -112,6 +128,13 @@ public static class SessionClusterSiloBuilderExtensions
                 break;
             case ReminderProvider.Redis:
                 silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(cluster.RedisConnectionString));
+                break;
+            case ReminderProvider.AdoNet:
+                silo.UseAdoNetReminderService(o =>
+                {
+                    o.Invariant = cluster.AdoNetInvariant;
+                    o.ConnectionString = cluster.AdoNetConnectionString;
+                });
                 break;
             default:
                 silo.UseInMemoryReminderService();

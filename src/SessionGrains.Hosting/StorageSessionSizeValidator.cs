@@ -18,6 +18,12 @@ internal sealed class StorageSessionSizeValidator(GrainStorageProvider storage) 
     /// </summary>
     public const int RedisMaxSessionBytes = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// The largest MaxSessionBytes on PostgreSQL (AdoNet). A bytea value holds 1 GB, but every write sends and stores the
+    /// whole record (and its old version until vacuum): beyond this, writes stall the session and bloat the table.
+    /// </summary>
+    public const int AdoNetMaxSessionBytes = 64 * 1024 * 1024;
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, SessionSiloOptions options) => storage switch
     {
@@ -25,6 +31,8 @@ internal sealed class StorageSessionSizeValidator(GrainStorageProvider storage) 
             $"SessionGrains:MaxSessionBytes exceeds {AzureTableMaxSessionBytes}, more than an Azure Table entity holds; use Cluster:GrainStorage=AzureBlob for larger sessions."),
         GrainStorageProvider.Redis when options.MaxSessionBytes > RedisMaxSessionBytes => ValidateOptionsResult.Fail(
             $"SessionGrains:MaxSessionBytes exceeds {RedisMaxSessionBytes}, more than Redis serves without stalling other clients; use Cluster:GrainStorage=AzureBlob for larger sessions."),
+        GrainStorageProvider.AdoNet when options.MaxSessionBytes > AdoNetMaxSessionBytes => ValidateOptionsResult.Fail(
+            $"SessionGrains:MaxSessionBytes exceeds {AdoNetMaxSessionBytes}, more than one PostgreSQL row serves well; use Cluster:GrainStorage=AzureBlob for larger sessions."),
         _ => ValidateOptionsResult.Success,
     };
 }

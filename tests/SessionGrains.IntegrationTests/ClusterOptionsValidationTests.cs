@@ -24,6 +24,7 @@ public sealed class ClusterOptionsValidationTests
     [Theory]
     [InlineData("AzureStorage", "Cluster:StorageConnectionString")]
     [InlineData("Redis", "Cluster:RedisConnectionString")]
+    [InlineData("AdoNet", "Cluster:AdoNetConnectionString")]
     public void A_client_whose_clustering_has_no_connection_string_does_not_start(string clustering, string named)
     {
         var cluster = Bind(new() { ["Cluster:Clustering"] = clustering, ["Cluster:StorageConnectionString"] = " " });
@@ -42,17 +43,31 @@ public sealed class ClusterOptionsValidationTests
     }
 
     [Theory]
+    [InlineData("Clustering", "AdoNet")]
+    [InlineData("GrainStorage", "AdoNet")]
+    [InlineData("Reminders", "AdoNet")]
+    public void A_silo_with_an_adonet_provider_and_no_adonet_connection_string_does_not_start(string key, string provider)
+    {
+        var cluster = Bind(new() { [$"Cluster:{key}"] = provider });
+        var failure = Assert.Throws<OptionsValidationException>(() => new HostBuilder().UseOrleans(silo => silo.UseSessionCluster(cluster)).Build());
+        Assert.Contains("Cluster:AdoNetConnectionString", failure.Message);
+    }
+
+    [Theory]
     [InlineData("AzureTable", 262145, true)]
     [InlineData("AzureTable", 262144, false)]
     [InlineData("AzureBlob", 1048576, false)]
     [InlineData("Redis", 64 * 1024 * 1024 + 1, true)]
     [InlineData("Redis", 1048576, false)]
+    [InlineData("AdoNet", 64 * 1024 * 1024 + 1, true)]
+    [InlineData("AdoNet", 1048576, false)]
     public void Storage_refuses_sessions_larger_than_it_holds_or_serves_well_at_start_up(string storage, int maxSessionBytes, bool refused)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Cluster:GrainStorage"] = storage,
             ["Cluster:RedisConnectionString"] = "127.0.0.1:1", // never connected: only options are resolved
+            ["Cluster:AdoNetConnectionString"] = "Host=127.0.0.1;Port=1",
             ["SessionGrains:MaxSessionBytes"] = maxSessionBytes.ToString(),
         }).Build();
         var cluster = configuration.GetSection(SessionClusterOptions.SectionName).Get<SessionClusterOptions>()!;

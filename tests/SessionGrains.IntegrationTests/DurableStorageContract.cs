@@ -136,3 +136,7 @@ public sealed class AzureBlobStorageContractTests(AzuriteServer azurite)
 /// <summary>The durable-store contract on Redis (redis-server with the append-only file).</summary>
 [Collection(RedisCollection.Name)]
 public sealed class RedisStorageContractTests(RedisFixture redis) : DurableStorageContract(new RedisSessionStore(redis));
+
+/// <summary>The durable-store contract on PostgreSQL (AdoNet grain storage and reminders, our own schema).</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresStorageContractTests(PostgresFixture postgres) : DurableStorageContract(new PostgresSessionStore(postgres));

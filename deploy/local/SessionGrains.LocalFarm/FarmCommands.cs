@@ -30,12 +30,12 @@ internal sealed class FarmCommands(FarmPaths paths, Func<string, string?> enviro
         }
     }
 
-    /// <summary><c>up [--storage azure|redis]</c>: the option wins over FARM_STORAGE.</summary>
+    /// <summary><c>up [--storage azure|redis|postgres]</c>: the option wins over FARM_STORAGE.</summary>
     private Func<string, string?> UpEnvironment(IReadOnlyList<string> args) => args switch
     {
         [_] => environment,
         [_, "--storage", var storage] => name => name == "FARM_STORAGE" ? storage : environment(name),
-        _ => throw new FarmException("usage: farm.sh up [--storage azure|redis]"),
+        _ => throw new FarmException("usage: farm.sh up [--storage azure|redis|postgres]"),
     };
 
     private Farm Open() => new(paths, FarmSettings.Load(paths.FarmEnv, environment), environment, errors);

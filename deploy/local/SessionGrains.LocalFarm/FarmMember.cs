@@ -9,7 +9,7 @@ internal enum MemberKind
     Nginx,
 }
 
-/// <summary>One process of the farm: its name (azurite or redis, silo1, web2, nginx), the ports it holds, and its health URL (readiness: serving sessions).</summary>
+/// <summary>One process of the farm: its name (azurite, redis or postgres, silo1, web2, nginx), the ports it holds, and its health URL (readiness: serving sessions).</summary>
 internal sealed record FarmMember(string Name, MemberKind Kind, IReadOnlyList<int> Ports, Uri Health)
 {
     /// <summary>Every process of the farm, in start order.</summary>
@@ -22,10 +22,13 @@ internal sealed record FarmMember(string Name, MemberKind Kind, IReadOnlyList<in
             Nginx(settings),
         ];
 
-    /// <summary>The storage server: Azurite (healthy when it answers HTTP) or redis-server (when it answers PING).</summary>
-    public static FarmMember Storage(FarmSettings s) => s.Storage == FarmStorageKind.Redis
-        ? new("redis", MemberKind.Storage, [s.RedisPort], new Uri($"redis://127.0.0.1:{s.RedisPort}"))
-        : new("azurite", MemberKind.Storage, AzuritePorts.From(s.AzuritePort).All, Url(s.AzuritePort, "/"));
+    /// <summary>The storage server: Azurite (healthy when it answers HTTP), redis-server (when it answers PING) or postgres (a query).</summary>
+    public static FarmMember Storage(FarmSettings s) => s.Storage switch
+    {
+        FarmStorageKind.Redis => new("redis", MemberKind.Storage, [s.RedisPort], new Uri($"redis://127.0.0.1:{s.RedisPort}")),
+        FarmStorageKind.Postgres => new("postgres", MemberKind.Storage, [s.PostgresPort], new Uri($"postgres://127.0.0.1:{s.PostgresPort}")),
+        _ => new("azurite", MemberKind.Storage, AzuritePorts.From(s.AzuritePort).All, Url(s.AzuritePort, "/")),
+    };
 
     public static FarmMember Silo(FarmSettings s, int n)
         => new($"silo{n}", MemberKind.Silo, [s.SiloPort + n - 1, s.GatewayPort + n - 1, s.SiloHealthPort + n - 1],

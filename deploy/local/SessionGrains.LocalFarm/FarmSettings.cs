@@ -11,6 +11,7 @@ internal sealed record FarmSettings
     public FarmStorageKind Storage { get; init; } = FarmStorageKind.Azure;
     public int AzuritePort { get; init; } = 10000;
     public int RedisPort { get; init; } = 6390;
+    public int PostgresPort { get; init; } = 5440;
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30001;
     public int SiloHealthPort { get; init; } = 8081;
@@ -38,6 +39,7 @@ internal sealed record FarmSettings
     [
         ("STORAGE", "FARM_STORAGE", (s, v) => s with { Storage = StorageKind(v) }, s => s.Storage.ToString().ToLowerInvariant()),
         ("REDIS_PORT", "FARM_REDIS_PORT", (s, v) => s with { RedisPort = Number("REDIS_PORT", v) }, s => Text(s.RedisPort)),
+        ("POSTGRES_PORT", "FARM_POSTGRES_PORT", (s, v) => s with { PostgresPort = Number("POSTGRES_PORT", v) }, s => Text(s.PostgresPort)),
         ("AZURITE_PORT", "FARM_AZURITE_PORT", (s, v) => s with { AzuritePort = Number("AZURITE_PORT", v) }, s => Text(s.AzuritePort)),
         ("SILO_PORT", "FARM_SILO_PORT", (s, v) => s with { SiloPort = Number("SILO_PORT", v) }, s => Text(s.SiloPort)),
         ("GATEWAY_PORT", "FARM_GATEWAY_PORT", (s, v) => s with { GatewayPort = Number("GATEWAY_PORT", v) }, s => Text(s.GatewayPort)),
@@ -114,7 +116,8 @@ internal sealed record FarmSettings
     {
         "azure" => FarmStorageKind.Azure,
         "redis" => FarmStorageKind.Redis,
-        _ => throw new FarmException($"--storage must be azure or redis (got '{value}')"),
+        "postgres" => FarmStorageKind.Postgres,
+        _ => throw new FarmException($"--storage must be azure, redis or postgres (got '{value}')"),
     };
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);

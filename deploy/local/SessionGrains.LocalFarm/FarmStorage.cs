@@ -5,15 +5,46 @@ internal sealed class FarmStorage(FarmPaths paths, FarmSettings settings)
 {
     public FarmMember Member => FarmMember.Storage(settings);
 
-    /// <summary>Starts the server detached, its data in the state folder and its output in logs/NAME.log.</summary>
-    public ProcessRecord Start()
+    private string Log => Path.Combine(paths.Logs, Member.Name + ".log");
+
+    private string PostgresData => Path.Combine(paths.State, "postgres");
+
+    /// <summary>Before <see cref="Start"/>: PostgreSQL's data folder (initdb) when it has none yet; nothing for the others.</summary>
+    public async Task PrepareAsync(CancellationToken cancellation)
     {
-        var log = Path.Combine(paths.Logs, Member.Name + ".log");
-        return settings.Storage switch
+        if (settings.Storage == FarmStorageKind.Postgres)
         {
-            FarmStorageKind.Redis => RedisServer.Start(Path.Combine(paths.State, "redis"), settings.RedisPort, log, appendOnly: true),
-            _ => new Azurite(paths.DeployLocal).Start(paths.AzuriteData, AzuritePorts.From(settings.AzuritePort), log),
-        };
+            await PostgresServer.InitializeAsync(PostgresData, Log, cancellation);
+        }
+    }
+
+    /// <summary>Starts the server detached, its data in the state folder and its output in logs/NAME.log.</summary>
+    public ProcessRecord Start() => settings.Storage switch
+    {
+        FarmStorageKind.Redis => RedisServer.Start(Path.Combine(paths.State, "redis"), settings.RedisPort, Log, appendOnly: true),
+        FarmStorageKind.Postgres => PostgresServer.Start(PostgresData, settings.PostgresPort, Log),
+        _ => new Azurite(paths.DeployLocal).Start(paths.AzuriteData, AzuritePorts.From(settings.AzuritePort), Log),
+    };
+
+    /// <summary>
+    /// Once the server answers, before any silo starts: for PostgreSQL, the database and then the schema, applied by the
+    /// published silo's own <c>setup-database</c> command (output in logs/setup-database.log); nothing for the others.
+    /// </summary>
+    public async Task SetUpAsync(CancellationToken cancellation)
+    {
+        if (settings.Storage != FarmStorageKind.Postgres)
+        {
+            return;
+        }
+
+        await PostgresServer.CreateDatabaseAsync(settings.PostgresPort, cancellation: cancellation);
+        var log = Path.Combine(paths.Logs, "setup-database.log");
+        var folder = Path.Combine(paths.Bin, "silo");
+        string[] command = ["dotnet", Path.Combine(folder, "SessionGrains.Silo.dll"), "setup-database"];
+        if (await ExternalCommand.RunAsync(log, folder, command, TimeSpan.FromMinutes(2), ClusterVariables(silo: true), cancellation) != 0)
+        {
+            throw new FarmException($"setup-database failed: {FarmLog.TailOf(log)}");
+        }
     }
 
     /// <summary>The Cluster__* settings of every silo (<paramref name="silo"/>) or front end.</summary>
@@ -22,6 +53,7 @@ internal sealed class FarmStorage(FarmPaths paths, FarmSettings settings)
         var (provider, storage, reminders, key, connection) = settings.Storage switch
         {
             FarmStorageKind.Redis => ("Redis", "Redis", "Redis", "RedisConnectionString", RedisServer.ConnectionString(settings.RedisPort)),
+            FarmStorageKind.Postgres => ("AdoNet", "AdoNet", "AdoNet", "AdoNetConnectionString", PostgresServer.ConnectionString(settings.PostgresPort)),
             _ => ("AzureStorage", "AzureTable", "AzureTable", "StorageConnectionString", Azurite.ConnectionString(AzuritePorts.From(settings.AzuritePort))),
         };
         var variables = new Dictionary<string, string> { ["Cluster__Clustering"] = provider, [$"Cluster__{key}"] = connection };

@@ -24,13 +24,19 @@ internal sealed class HealthProbe : IDisposable
         }
     }
 
-    /// <summary>Healthy: 200; for Azurite any HTTP answer; for Redis a PONG (reported as 200).</summary>
+    /// <summary>Healthy: 200; for Azurite any HTTP answer; for Redis a PONG, for PostgreSQL an answered query (both reported as 200).</summary>
     public async Task<(bool Healthy, int Code, string Body)> CheckAsync(FarmMember member, CancellationToken cancellation = default)
     {
         if (member.Health.Scheme == "redis")
         {
             var ready = await RedisServer.IsReadyAsync(member.Health.Port, cancellation);
             return (ready, ready ? 200 : 0, ready ? "PONG" : "");
+        }
+
+        if (member.Health.Scheme == "postgres")
+        {
+            var ready = await PostgresServer.IsReadyAsync(member.Health.Port, cancellation);
+            return (ready, ready ? 200 : 0, ready ? "SELECT 1" : "");
         }
 
         var (code, body) = await GetAsync(member.Health, cancellation);

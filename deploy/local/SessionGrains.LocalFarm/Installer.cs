@@ -1,8 +1,8 @@
 namespace SessionGrains.LocalFarm;
 
 /// <summary>
-/// What <c>up</c> needs on the machine: dotnet, nginx and, for Redis storage, redis-server (both installed with apt-get
-/// when missing), and, for Azure storage, Azurite (npm ci).
+/// What <c>up</c> needs on the machine: dotnet, nginx and, for Redis storage, redis-server, for PostgreSQL storage,
+/// postgresql (each installed with apt-get when missing), and, for Azure storage, Azurite (npm ci).
 /// </summary>
 internal sealed class Installer(FarmPaths paths, FarmLog log)
 {
@@ -18,6 +18,16 @@ internal sealed class Installer(FarmPaths paths, FarmLog log)
         if (Nginx.FindExecutable() is null)
         {
             await InstallDebianPackageAsync("nginx", () => Nginx.FindExecutable() is not null, cancellation);
+        }
+
+        if (storage == FarmStorageKind.Postgres)
+        {
+            if (PostgresServer.FindBinaries() is null)
+            {
+                await InstallDebianPackageAsync("postgresql", () => PostgresServer.FindBinaries() is not null, cancellation);
+            }
+
+            return;
         }
 
         if (storage == FarmStorageKind.Redis)
@@ -52,7 +62,7 @@ internal sealed class Installer(FarmPaths paths, FarmLog log)
         }
 
         log.Info($"installing {package} (apt-get; output in {InstallLog})");
-        // Debian starts the package's own service (nginx on 80, redis on 6379) where services may start; the farm uses neither.
+        // Debian starts the package's own service (nginx on 80, redis on 6379, postgresql on 5432) where services may start; the farm uses neither.
         string[] asRoot = Environment.UserName == "root" ? [] : FindOnPath("sudo") is not null ? ["sudo"] : throw new FarmException($"need root to install {package}");
         string[] aptGet = [.. asRoot, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get"];
         if (await ExternalCommand.RunAsync(InstallLog, paths.State, [.. aptGet, "update"], TimeSpan.FromMinutes(5), cancellation: cancellation) != 0)

@@ -9,6 +9,7 @@ namespace SessionGrains.LocalFarm;
 /// </summary>
 internal readonly record struct ProcessRecord(int Pid, long StartTime)
 {
+    public const int SigInt = 2; // PostgreSQL: fast shutdown (disconnects clients, then checkpoints)
     public const int SigKill = 9;
     public const int SigTerm = 15;
 

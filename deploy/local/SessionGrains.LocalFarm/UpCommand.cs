@@ -4,7 +4,8 @@ using System.Security.Cryptography;
 namespace SessionGrains.LocalFarm;
 
 /// <summary>
-/// <c>up</c>: fresh settings (new cluster ID), free ports, tools installed, binaries published, then the storage server (Azurite or Redis), the silos
+/// <c>up</c>: fresh settings (new cluster ID), free ports, tools installed, binaries published, then the storage server (Azurite, Redis or PostgreSQL, whose schema
+/// <c>SessionGrains.Silo setup-database</c> applies before any silo starts), the silos
 /// and front ends, and nginx once the front ends answer; each waited for until healthy. A failed or interrupted
 /// <c>up</c> stops what it started (unless FARM_KEEP_ON_FAILURE=1).
 /// </summary>
@@ -69,9 +70,16 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
         farm.Log.Info($"cluster {s.ClusterId} (service {s.ServiceId})");
         var storage = new FarmStorage(farm.Paths, s);
         var store = storage.Member;
+        await storage.PrepareAsync(cancellation);
         farm.Registry.Record(store.Name, storage.Start());
         farm.Log.Info($"started {store.Name} (pid {farm.Registry.Live(store.Name)?.Pid}) ports {string.Join(' ', store.Ports)}");
         await WaitAsync(farm, cancellation, store);
+        if (s.Storage == FarmStorageKind.Postgres)
+        {
+            farm.Log.Info("applying the database schema (SessionGrains.Silo setup-database)");
+            await storage.SetUpAsync(cancellation);
+        }
+
         var apps = farm.Members.Where(m => m.Kind is MemberKind.Silo or MemberKind.Web).ToArray();
         foreach (var app in apps)
         {
@@ -110,7 +118,7 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
         if (busy.Count > 0)
         {
             farm.Log.Info($"ports already in use on 127.0.0.1: {string.Join(' ', busy)}");
-            throw new FarmException("stop whatever holds them, or move the farm (FARM_AZURITE_PORT, FARM_REDIS_PORT, FARM_SILO_PORT, FARM_GATEWAY_PORT, " +
+            throw new FarmException("stop whatever holds them, or move the farm (FARM_AZURITE_PORT, FARM_REDIS_PORT, FARM_POSTGRES_PORT, FARM_SILO_PORT, FARM_GATEWAY_PORT, " +
                 "FARM_SILO_HEALTH_PORT, FARM_WEB_PORT, FARM_NGINX_PORT; `ss -ltnp` shows who holds them)");
         }
     }
@@ -174,9 +182,12 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
         }
 
         output.WriteLine($"  metrics         http://127.0.0.1:{s.WebPort}/metrics, http://127.0.0.1:{s.SiloHealthPort}/metrics, ...   (Prometheus, on every front end and silo)");
-        output.WriteLine(s.Storage == FarmStorageKind.Redis
-            ? $"  Redis           127.0.0.1:{s.RedisPort}   (append-only file, fsync every second, in {Path.Combine(paths.State, "redis")})"
-            : $"  Azurite         127.0.0.1:{s.AzuritePort}-{s.AzuritePort + 2}   (data in {paths.AzuriteData})");
+        output.WriteLine(s.Storage switch
+        {
+            FarmStorageKind.Redis => $"  Redis           127.0.0.1:{s.RedisPort}   (append-only file, fsync every second, in {Path.Combine(paths.State, "redis")})",
+            FarmStorageKind.Postgres => $"  PostgreSQL      127.0.0.1:{s.PostgresPort}   (database {PostgresServer.Database}, user postgres, trust on loopback; data in {Path.Combine(paths.State, "postgres")})",
+            _ => $"  Azurite         127.0.0.1:{s.AzuritePort}-{s.AzuritePort + 2}   (data in {paths.AzuriteData})",
+        });
         output.WriteLine($"  logs            {paths.Logs}/");
         output.Flush();
     }
