@@ -18,8 +18,10 @@ public sealed class AppHostFarmTests
     [Fact]
     public async Task A_counter_survives_requests_across_both_front_ends()
     {
+        // The multi-process farms' fault tests hold their bounds only without another farm beside them: one at a time.
+        using var alone = await HeavyTestLock.TakeAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4)); // typically under a minute; a bound for a loaded machine
-        var deployLocal = Path.Combine(RepositoryRoot(), "deploy", "local");
+        var deployLocal = Path.Combine(FarmPaths.FindRepositoryRoot(AppContext.BaseDirectory), "deploy", "local");
         await new Azurite(deployLocal).EnsureInstalledAsync(Path.Combine(Path.GetTempPath(), "sessiongrains-aspire-npm.log"), _ => { }, timeout.Token);
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SessionGrains_AppHost>(timeout.Token);
@@ -60,18 +62,5 @@ public sealed class AppHostFarmTests
 
         Assert.True(frontEnds.Count == 2, $"{count} requests all reached {string.Join(", ", frontEnds)}");
         await app.StopAsync(timeout.Token);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "SessionGrains.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no SessionGrains.sln above {AppContext.BaseDirectory}");
     }
 }

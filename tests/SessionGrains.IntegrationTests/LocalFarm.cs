@@ -39,11 +39,25 @@ public class LocalFarm : IAsyncLifetime
 
     public Uri FrontEnd(int n) => new($"http://127.0.0.1:{5000 + _offset + n}");
 
-    public async Task InitializeAsync() => await RunAsync($"up --storage {_storage}", TimeSpan.FromMinutes(8));
+    private FileLock? _alone;
+
+    public async Task InitializeAsync()
+    {
+        _alone = await HeavyTestLock.TakeAsync(); // one whole farm on the machine at a time
+        await RunAsync($"up --storage {_storage}", TimeSpan.FromMinutes(8));
+    }
 
     public async Task DisposeAsync()
     {
-        await RunAsync("down", TimeSpan.FromMinutes(2));
+        try
+        {
+            await RunAsync("down", TimeSpan.FromMinutes(2));
+        }
+        finally
+        {
+            _alone?.Dispose();
+        }
+
         try
         {
             Directory.Delete(_state, recursive: true);

@@ -12,7 +12,8 @@
 #          10 sessiongrains-client-no-lease (7 with Session:ReadLease=0: every load is a grain call) |
 #          11 aspnet-redis-aof (3 with Redis's append-only file, fsync every second) |
 #          12 sessiongrains-redis (front end + silo on Redis grain storage and reminders, Redis as in 3) |
-#          13 sessiongrains-redis-aof (12 with Redis as in 11)
+#          13 sessiongrains-redis-aof (12 with Redis as in 11) |
+#          14 sessiongrains-postgres (front end + silo on PostgreSQL grain storage and reminders, fsync on)
 # Output: tests/load/results/results.md and chart.png (committed), raw wrk output in tests/load/.out/.
 set -euo pipefail
 
@@ -20,7 +21,7 @@ ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 LOAD=$ROOT/tests/load
 OUT=$LOAD/.out
 RESULTS=$LOAD/results
-ALL_SYSTEMS="1,2,3,4,5,6,7,8,9,10,11,12,13"
+ALL_SYSTEMS="1,2,3,4,5,6,7,8,9,10,11,12,13,14"
 SYSTEMS=$ALL_SYSTEMS
 DURATION=10 WARMUP=3 CONNECTIONS=32 THREADS=2 SESSIONS=1000 REPEAT=1 QUICK=0 REPORT_ONLY=0 PROFILE=""
 while (($#)); do
@@ -36,11 +37,12 @@ while (($#)); do
   esac
 done
 
-PORT=5600 SILO_PORT=11611 GATEWAY_PORT=30611 SILO_HTTP=8611 REDIS_PORT=6391 AZURITE_PORT=10600
+PORT=5600 SILO_PORT=11611 GATEWAY_PORT=30611 SILO_HTTP=8611 REDIS_PORT=6391 AZURITE_PORT=10600 POSTGRES_PORT=5641
+POSTGRES_CONNECTION="Host=127.0.0.1;Port=$POSTGRES_PORT;Database=sessiongrains;Username=postgres"
 SECRET="load-test-secret-$(date +%s)-0123456789abcdef"
 AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((AZURITE_PORT + 2))/devstoreaccount1;"
 NAMES=(- kestrel aspnet-memory aspnet-redis express-memory express-redis sessiongrains sessiongrains-client sessiongrains-azurite sessiongrains-no-local-reads sessiongrains-client-no-lease
-  aspnet-redis-aof sessiongrains-redis sessiongrains-redis-aof)
+  aspnet-redis-aof sessiongrains-redis sessiongrains-redis-aof sessiongrains-postgres)
 PIDS=()
 declare -A PID_OF=()
 
@@ -51,6 +53,7 @@ install_tools() {
   command -v wrk >/dev/null || missing+=(wrk)
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   if ((${#missing[@]})); then
     log "installing ${missing[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
@@ -119,6 +122,22 @@ start_redis() { # SYSTEM: one redis-server for the anchor and SessionGrains alik
   log "redis-server did not start"; return 1
 }
 
+start_postgres() { # Debian's PostgreSQL (defaults: fsync and synchronous_commit on), schema by the silo's setup-database
+  local bin as=()
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  rm -rf "$OUT/postgres" && mkdir -p "$OUT/postgres"
+  if [[ $(id -u) == 0 ]]; then # initdb and postgres refuse root
+    chown postgres:postgres "$OUT/postgres"
+    as=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+  fi
+  "${as[@]}" "$bin/initdb" -D "$OUT/postgres" -U postgres --auth=trust -E UTF8 --locale=C >"$OUT/logs/initdb.log" 2>&1
+  start postgres "${as[@]}" "$bin/postgres" -D "$OUT/postgres" -p $POSTGRES_PORT -c listen_addresses=127.0.0.1 \
+    -c unix_socket_directories="$OUT/postgres" -c max_connections=200
+  for _ in $(seq 1 100); do "$bin/pg_isready" -q -h 127.0.0.1 -p $POSTGRES_PORT && break; sleep 0.1; done
+  "$bin/createdb" -h 127.0.0.1 -p $POSTGRES_PORT -U postgres sessiongrains
+  Cluster__AdoNetConnectionString="$POSTGRES_CONNECTION" dotnet "$OUT/bin/silo/SessionGrains.Silo.dll" setup-database >"$OUT/logs/setup-database.log" 2>&1
+}
+
 start_system() {
   local url=http://127.0.0.1:$PORT
   case $1 in
@@ -131,7 +150,7 @@ start_system() {
        start express node "$LOAD/anchors/express/server.js" --store redis --redis-url "redis://127.0.0.1:$REDIS_PORT" --port $PORT ;;
     6) start web web_env CoHosted dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
     9) start web web_env CoHosted SessionGrains__LocalReads=false dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
-    7|8|10|12|13)
+    7|8|10|12|13|14)
       local storage=() web=()
       if [[ $1 == 8 ]]; then
         rm -rf "$OUT/azurite" && mkdir -p "$OUT/azurite"
@@ -139,6 +158,9 @@ start_system() {
           --blobHost 127.0.0.1 --blobPort $AZURITE_PORT --queueHost 127.0.0.1 --queuePort $((AZURITE_PORT + 1)) \
           --tableHost 127.0.0.1 --tablePort $((AZURITE_PORT + 2)) --skipApiVersionCheck --loose
         storage=(Cluster__GrainStorage=AzureTable Cluster__Reminders=AzureTable "Cluster__StorageConnectionString=$AZURITE_CONNECTION")
+      elif [[ $1 == 14 ]]; then
+        start_postgres
+        storage=(Cluster__GrainStorage=AdoNet Cluster__Reminders=AdoNet "Cluster__AdoNetConnectionString=$POSTGRES_CONNECTION")
       elif (($1 >= 12)); then
         start_redis "$1"
         storage=(Cluster__GrainStorage=Redis Cluster__Reminders=Redis "Cluster__RedisConnectionString=127.0.0.1:$REDIS_PORT")
@@ -194,7 +216,8 @@ names = {1: "kestrel (no session)", 2: "ASP.NET Session + memory", 3: "ASP.NET S
          5: "express-session + connect-redis", 6: "SessionGrains co-hosted (memory)", 7: "SessionGrains front end + silo (memory)",
          8: "SessionGrains front end + silo (Azurite table)", 9: "SessionGrains co-hosted, local reads off (memory)",
          10: "SessionGrains front end + silo, read leases off (memory)", 11: "ASP.NET Session + Redis (AOF everysec)",
-         12: "SessionGrains front end + silo (Redis)", 13: "SessionGrains front end + silo (Redis, AOF everysec)"}
+         12: "SessionGrains front end + silo (Redis)", 13: "SessionGrains front end + silo (Redis, AOF everysec)",
+         14: "SessionGrains front end + silo (PostgreSQL)"}
 runs = collections.defaultdict(list)
 for line in open(path):
     s, route, rps, p50, p99, errors, requests = line.strip().split("|")
