@@ -122,21 +122,3 @@ public abstract class DurableStorageContract(IDurableSessionStore store)
         return (victim, ids.Where((_, i) => hosts[i] == victim.SiloAddress).ToArray());
     }
 }
-
-/// <summary>The durable-store contract on Azure Table storage (Azurite).</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class AzureTableStorageContractTests(AzuriteServer azurite)
-    : DurableStorageContract(new AzureSessionStore(azurite, Hosting.GrainStorageProvider.AzureTable));
-
-/// <summary>The durable-store contract on Azure Blob storage (Azurite), with Azure Table reminders.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class AzureBlobStorageContractTests(AzuriteServer azurite)
-    : DurableStorageContract(new AzureSessionStore(azurite, Hosting.GrainStorageProvider.AzureBlob));
-
-/// <summary>The durable-store contract on Redis (redis-server with the append-only file).</summary>
-[Collection(RedisCollection.Name)]
-public sealed class RedisStorageContractTests(RedisFixture redis) : DurableStorageContract(new RedisSessionStore(redis));
-
-/// <summary>The durable-store contract on PostgreSQL (AdoNet grain storage and reminders, our own schema).</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class PostgresStorageContractTests(PostgresFixture postgres) : DurableStorageContract(new PostgresSessionStore(postgres));

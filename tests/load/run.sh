@@ -105,7 +105,7 @@ wait_for() { # URL: until it answers 200 (60 s at most)
     [[ $(curl -s -o /dev/null -w '%{http_code}' "$1" || true) == 200 ]] && return 0
     sleep 0.2
   done
-  log "not ready: $1"; tail -20 "$OUT"/logs/*.log >&2; return 1
+  log "not ready: $1"; tail -n 20 "$OUT"/logs/*.log >&2; return 1
 }
 
 web_env() { # the SessionGrains front end's settings; $1 = CoHosted or Client (exec: the recorded pid is the app's)
@@ -171,7 +171,7 @@ start_system() {
       [[ $1 == 10 ]] && web=(Session__ReadLease=00:00:00)
       start web web_env Client "${web[@]}" dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
   esac
-  if (($1 >= 6)); then wait_for "$url/healthz/ready"; else wait_for "$url/ping"; fi
+  if [[ ${NAMES[$1]} == sessiongrains* ]]; then wait_for "$url/healthz/ready"; else wait_for "$url/ping"; fi
 }
 
 create_sessions() { # N sessions through POST /counter; one "name=value" cookie per line

@@ -1,0 +1,8 @@
+using SessionGrains.Hosting;
+
+namespace SessionGrains.IntegrationTests;
+
+/// <summary>The durable-store contract on Azure Blob storage (Azurite), with Azure Table reminders.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureBlobStorageContractTests(AzuriteServer azurite)
+    : DurableStorageContract(new AzureSessionStore(azurite, GrainStorageProvider.AzureBlob));

@@ -1,0 +1,8 @@
+using SessionGrains.Hosting;
+
+namespace SessionGrains.IntegrationTests;
+
+/// <summary>The durable-store contract on Azure Table storage (Azurite).</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureTableStorageContractTests(AzuriteServer azurite)
+    : DurableStorageContract(new AzureSessionStore(azurite, GrainStorageProvider.AzureTable));

@@ -1,0 +1,5 @@
+namespace SessionGrains.IntegrationTests;
+
+/// <summary>The durable-store contract on Redis (redis-server with the append-only file).</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisStorageContractTests(RedisFixture redis) : DurableStorageContract(new RedisSessionStore(redis));
