@@ -3,7 +3,7 @@ namespace SessionGrains.Hosting;
 /// <summary>Grain storage providers for session records.</summary>
 public enum GrainStorageProvider
 {
-    /// <summary>In the silos' memory: lost with them.</summary>
+    /// <summary>In the silos' memory, through Orleans' memory storage grains (any number of silos): lost with them.</summary>
     Memory,
 
     /// <summary>Azure Table storage: one row per session (at most 256 KiB of session data).</summary>
@@ -20,4 +20,10 @@ public enum GrainStorageProvider
     /// 64 MiB of session data). The schema comes from <see cref="SessionDatabaseSchema"/>.
     /// </summary>
     AdoNet,
+
+    /// <summary>
+    /// In this one silo's own memory, with no storage-grain hop: the fastest choice for a single-process deployment
+    /// (Localhost clustering, one silo). Lost with the process; storage calls fail while another silo is active.
+    /// </summary>
+    SingleSiloMemory,
 }

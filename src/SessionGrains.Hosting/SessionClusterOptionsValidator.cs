@@ -34,6 +34,11 @@ public sealed class SessionClusterOptionsValidator : IValidateOptions<SessionClu
             failures.Add("Cluster:ClusterId and Cluster:ServiceId are required.");
         }
 
+        if (options.GrainStorage == GrainStorageProvider.SingleSiloMemory && options.Clustering != ClusteringProvider.Localhost)
+        {
+            failures.Add("Cluster:GrainStorage=SingleSiloMemory serves one silo: it needs Cluster:Clustering=Localhost (use Memory, Redis, AdoNet, AzureTable or AzureBlob for several silos).");
+        }
+
         var usesAzure = options.Clustering == ClusteringProvider.AzureStorage
             || options.GrainStorage is GrainStorageProvider.AzureTable or GrainStorageProvider.AzureBlob
             || options.Reminders == ReminderProvider.AzureTable;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 using SessionGrains;
@@ -75,4 +76,15 @@ public static class SessionGrainsSiloBuilderExtensions
     public static ISiloBuilder AddSessionMemoryStorage(this ISiloBuilder builder, string name = SessionSiloOptions.DefaultStorageName)
         => builder.AddMemoryGrainStorage(name, options => options.Configure<Serializer>(
             (storage, serializer) => storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+
+    /// <summary>
+    /// Adds grain storage in this silo's own memory as <paramref name="name"/>, for a cluster of exactly one silo: a
+    /// write updates a dictionary instead of serializing the record and calling a memory storage grain. While another
+    /// silo is an active member, storage calls throw. Not durable: lost with the process.
+    /// </summary>
+    public static ISiloBuilder AddSessionSingleSiloStorage(this ISiloBuilder builder, string name = SessionSiloOptions.DefaultStorageName)
+    {
+        builder.Services.AddGrainStorage(name, (services, _) => ActivatorUtilities.CreateInstance<SingleSiloGrainStorage>(services));
+        return builder;
+    }
 }

@@ -2,9 +2,10 @@ namespace SessionGrains.Server;
 
 /// <summary>
 /// The stored form of a session. Property names and ids are part of the storage format: add, never rename. The grain
-/// never changes a record it has stored: each write stores a modified copy, so local readers can share it.
+/// never changes a record it has stored: each write stores a modified copy, so local readers can share it, and Orleans'
+/// copier (single-silo storage) need not copy it.
 /// </summary>
-[GenerateSerializer]
+[GenerateSerializer, Immutable]
 [Alias("SessionGrains.SessionRecord")]
 public sealed class SessionRecord
 {

@@ -53,6 +53,14 @@ public sealed class ClusterOptionsValidationTests
         Assert.Contains("Cluster:AdoNetConnectionString", failure.Message);
     }
 
+    [Fact]
+    public void A_silo_with_single_silo_storage_on_shared_clustering_does_not_start()
+    {
+        var cluster = Bind(new() { ["Cluster:GrainStorage"] = "SingleSiloMemory", ["Cluster:Clustering"] = "Redis", ["Cluster:RedisConnectionString"] = "127.0.0.1:1" });
+        var failure = Assert.Throws<OptionsValidationException>(() => new HostBuilder().UseOrleans(silo => silo.UseSessionCluster(cluster)).Build());
+        Assert.Contains("Cluster:GrainStorage=SingleSiloMemory serves one silo", failure.Message);
+    }
+
     [Theory]
     [InlineData("AzureTable", 262145, true)]
     [InlineData("AzureTable", 262144, false)]

@@ -13,7 +13,8 @@
 #          11 aspnet-redis-aof (3 with Redis's append-only file, fsync every second) |
 #          12 sessiongrains-redis (front end + silo on Redis grain storage and reminders, Redis as in 3) |
 #          13 sessiongrains-redis-aof (12 with Redis as in 11) |
-#          14 sessiongrains-postgres (front end + silo on PostgreSQL grain storage and reminders, fsync on)
+#          14 sessiongrains-postgres (front end + silo on PostgreSQL grain storage and reminders, fsync on) |
+#          15 sessiongrains-single-silo (6 with Cluster:GrainStorage=SingleSiloMemory: no memory-storage-grain hop)
 # Output: tests/load/results/results.md and chart.png (committed), raw wrk output in tests/load/.out/.
 set -euo pipefail
 
@@ -21,7 +22,7 @@ ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 LOAD=$ROOT/tests/load
 OUT=$LOAD/.out
 RESULTS=$LOAD/results
-ALL_SYSTEMS="1,2,3,4,5,6,7,8,9,10,11,12,13,14"
+ALL_SYSTEMS="1,2,3,4,5,6,7,8,9,10,11,12,13,14,15"
 SYSTEMS=$ALL_SYSTEMS
 DURATION=10 WARMUP=3 CONNECTIONS=32 THREADS=2 SESSIONS=1000 REPEAT=1 QUICK=0 REPORT_ONLY=0 PROFILE=""
 while (($#)); do
@@ -42,7 +43,7 @@ POSTGRES_CONNECTION="Host=127.0.0.1;Port=$POSTGRES_PORT;Database=sessiongrains;U
 SECRET="load-test-secret-$(date +%s)-0123456789abcdef"
 AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((AZURITE_PORT + 2))/devstoreaccount1;"
 NAMES=(- kestrel aspnet-memory aspnet-redis express-memory express-redis sessiongrains sessiongrains-client sessiongrains-azurite sessiongrains-no-local-reads sessiongrains-client-no-lease
-  aspnet-redis-aof sessiongrains-redis sessiongrains-redis-aof sessiongrains-postgres)
+  aspnet-redis-aof sessiongrains-redis sessiongrains-redis-aof sessiongrains-postgres sessiongrains-single-silo)
 PIDS=()
 declare -A PID_OF=()
 
@@ -149,6 +150,7 @@ start_system() {
     5) start_redis 5
        start express node "$LOAD/anchors/express/server.js" --store redis --redis-url "redis://127.0.0.1:$REDIS_PORT" --port $PORT ;;
     6) start web web_env CoHosted dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
+    15) start web web_env CoHosted Cluster__GrainStorage=SingleSiloMemory dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
     9) start web web_env CoHosted SessionGrains__LocalReads=false dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
     7|8|10|12|13|14)
       local storage=() web=()
@@ -179,9 +181,10 @@ create_sessions() { # N sessions through POST /counter; one "name=value" cookie 
     for ((i = 0; i < SESSIONS; i++)); do echo "connect.sid=s%3A$(head -c 24 /dev/urandom | base64 | tr '+/' '-_').unsigned-for-size-only-0123456789abcdef"; done >"$OUT/cookies.txt"
     return 0
   fi
-  seq 1 "$SESSIONS" | xargs -P 8 -I{} sh -c \
-    "curl -s -o /dev/null -D - -X POST http://127.0.0.1:$PORT/counter | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p'" \
-    >"$OUT/cookies.txt"
+  local per=$(((SESSIONS + 7) / 8)) urls="" # 8 curl processes, each creating its share on one keep-alive connection
+  for ((i = 0; i < per; i++)); do urls+=" -o /dev/null http://127.0.0.1:$PORT/counter"; done
+  seq 1 8 | xargs -P 8 -I{} sh -c "curl -s -D - -X POST $urls" | tr -d '\r' \
+    | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' | head -n "$SESSIONS" >"$OUT/cookies.txt" || true
   local created; created=$(wc -l <"$OUT/cookies.txt")
   ((created == SESSIONS)) || { log "created $created of $SESSIONS sessions"; return 1; }
 }
@@ -217,7 +220,7 @@ names = {1: "kestrel (no session)", 2: "ASP.NET Session + memory", 3: "ASP.NET S
          8: "SessionGrains front end + silo (Azurite table)", 9: "SessionGrains co-hosted, local reads off (memory)",
          10: "SessionGrains front end + silo, read leases off (memory)", 11: "ASP.NET Session + Redis (AOF everysec)",
          12: "SessionGrains front end + silo (Redis)", 13: "SessionGrains front end + silo (Redis, AOF everysec)",
-         14: "SessionGrains front end + silo (PostgreSQL)"}
+         14: "SessionGrains front end + silo (PostgreSQL)", 15: "SessionGrains co-hosted (single-silo memory storage)"}
 runs = collections.defaultdict(list)
 for line in open(path):
     s, route, rps, p50, p99, errors, requests = line.strip().split("|")
@@ -289,9 +292,9 @@ profile() { # SYSTEM ROUTE_NAME: wrk on the route while perf samples CPU in each
     local data=$OUT/perf-$1-$2-$name.data
     [[ -f $data ]] || continue
     { echo "# ${NAMES[$1]}, $2, process $name: self time"
-      perf report -i "$data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60
+      perf report -i "$data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -60 || true
       echo "# including callees"
-      perf report -i "$data" --children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -120
+      perf report -i "$data" --children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -120 || true
     } >"$OUT/profile-$1-$2-$name.txt"
     log "profile: $OUT/profile-$1-$2-$name.txt"
   done

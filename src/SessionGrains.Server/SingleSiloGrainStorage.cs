@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
+using Orleans.Storage;
+
+namespace SessionGrains.Server;
+
+/// <summary>
+/// Grain storage in this silo's own memory, for a cluster of exactly one silo (a single-process deployment): a write is
+/// a dictionary update, where Orleans' memory storage serializes the state and sends it to a storage grain. States are
+/// kept as deep copies (none for <see cref="ImmutableAttribute"/> types such as <see cref="SessionRecord"/>), with
+/// ETags checked as any provider does. While any other silo is an active member, every call throws
+/// <see cref="InvalidOperationException"/>: another silo could activate a grain without its state. Not durable.
+/// </summary>
+internal sealed class SingleSiloGrainStorage(
+    DeepCopier copier, IActivatorProvider activators, IClusterMembershipService membership, ILocalSiloDetails localSilo)
+    : IGrainStorage
+{
+    private readonly ConcurrentDictionary<(string StateName, GrainId GrainId), StoredState> _states = new();
+    private MembershipVersion _checkedVersion = MembershipVersion.MinValue;
+    private long _nextETag;
+
+    /// <inheritdoc />
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        EnsureSingleSilo();
+        if (_states.TryGetValue((stateName, grainId), out var stored))
+        {
+            grainState.State = copier.Copy((T)stored.State);
+            grainState.ETag = stored.ETag;
+            grainState.RecordExists = true;
+        }
+        else
+        {
+            grainState.State = activators.GetActivator<T>().Create();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        EnsureSingleSilo();
+        var key = (stateName, grainId);
+        var next = new StoredState(copier.Copy(grainState.State)!, Interlocked.Increment(ref _nextETag).ToString());
+        var replaced = _states.TryGetValue(key, out var current)
+            ? current.ETag == grainState.ETag && _states.TryUpdate(key, next, current)
+            : grainState.ETag is null && _states.TryAdd(key, next);
+        if (!replaced)
+        {
+            throw Mismatch(grainState.ETag, current?.ETag);
+        }
+
+        grainState.ETag = next.ETag;
+        grainState.RecordExists = true;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        EnsureSingleSilo();
+        var key = (stateName, grainId);
+        if (_states.TryGetValue(key, out var current)
+            && (current.ETag != grainState.ETag || !_states.TryRemove(new KeyValuePair<(string, GrainId), StoredState>(key, current))))
+        {
+            throw Mismatch(grainState.ETag, current.ETag);
+        }
+
+        grainState.State = activators.GetActivator<T>().Create();
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Throws while another silo is an active member; checked again only when membership changes.</summary>
+    private void EnsureSingleSilo()
+    {
+        var snapshot = membership.CurrentSnapshot;
+        if (snapshot.Version == _checkedVersion)
+        {
+            return;
+        }
+
+        foreach (var (silo, member) in snapshot.Members)
+        {
+            if (member.Status == SiloStatus.Active && !silo.Equals(localSilo.SiloAddress))
+            {
+                throw new InvalidOperationException(
+                    $"Single-silo grain storage serves a cluster of one silo, and {silo} is active too. Use a shared storage provider (Memory, Redis, AdoNet, AzureTable or AzureBlob) for a cluster of several silos.");
+            }
+        }
+
+        _checkedVersion = snapshot.Version;
+    }
+
+    private static InconsistentStateException Mismatch(string? presented, string? stored)
+        => new($"The stored ETag {stored ?? "(none)"} does not match {presented ?? "(none)"}.", stored ?? string.Empty, presented ?? string.Empty);
+
+    private sealed record StoredState(object State, string ETag);
+}
