@@ -10,10 +10,11 @@ namespace SessionGrains.Server;
 public sealed class SessionRecord
 {
     /// <summary>
-    /// The version of this record's format. 1: the session alone. 2: with <see cref="Operations"/>; a version-1 record
-    /// loads with an empty list and is written as version 2 by its next write.
+    /// The version of this record's format. 1: the session alone. 2: with <see cref="Operations"/> as a list of objects
+    /// (field 7). 3: with them packed in <see cref="OperationLog"/> (field 9). Older records load (version 1 with an empty
+    /// list) and are written as version 3 by their next write.
     /// </summary>
-    public const int CurrentFormatVersion = 2;
+    public const int CurrentFormatVersion = 3;
 
     /// <summary>The format this record was written in.</summary>
     [Id(0)] public int FormatVersion { get; set; } = CurrentFormatVersion;
@@ -37,7 +38,32 @@ public sealed class SessionRecord
     [Id(6)] public DateTimeOffset? AbsoluteExpiresAt { get; set; }
 
     /// <summary>Recent writes, oldest first, so that retries of them apply nothing (see <see cref="SessionOperationLog"/>).</summary>
-    [Id(7)] public SessionOperation[] Operations { get; set; } = [];
+    [Newtonsoft.Json.JsonIgnore, System.Text.Json.Serialization.JsonIgnore]
+    public SessionOperation[] Operations { get => _operations; set => _operations = value; }
+
+    [NonSerialized] private SessionOperation[] _operations = []; // stored as OperationLog
+
+    /// <summary>The stored form of <see cref="Operations"/> (format 3), 20 to 25 bytes an entry (<see cref="SessionOperationPacking"/>).</summary>
+    [Id(9)]
+    public byte[] OperationLog
+    {
+        get => SessionOperationPacking.Pack(Operations);
+        set => Operations = SessionOperationPacking.Unpack(value);
+    }
+
+    /// <summary>Format 2's list of operations: read from older records, written as null.</summary>
+    [Id(7), Newtonsoft.Json.JsonProperty(nameof(Operations))]
+    internal SessionOperation[]? Format2Operations
+    {
+        get => null;
+        set
+        {
+            if (value is { Length: > 0 })
+            {
+                Operations = value;
+            }
+        }
+    }
 
     /// <summary>The user the session is bound to (see <see cref="IUserSessionsGrain"/>), or null.</summary>
     [Id(8)] public SessionUserBinding? User { get; set; }
