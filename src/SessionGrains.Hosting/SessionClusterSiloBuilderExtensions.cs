@@ -109,12 +109,13 @@ public static class SessionClusterSiloBuilderExtensions
                 }));
                 break;
             case GrainStorageProvider.AdoNet:
-                silo.AddAdoNetGrainStorage(SessionSiloOptions.DefaultStorageName, o =>
+                silo.AddAdoNetGrainStorage(SessionSiloOptions.DefaultStorageName, adoNet => adoNet.Configure<Serializer>((o, serializer) =>
                 {
                     o.Invariant = cluster.AdoNetInvariant;
                     o.ConnectionString = cluster.AdoNetConnectionString;
                     o.DeleteStateOnClear = true; // ended sessions leave no row (the default keeps an empty one)
-                });
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer); // binary in the bytea payload, as on Redis
+                }));
                 break;
             default:
                 silo.AddSessionMemoryStorage();

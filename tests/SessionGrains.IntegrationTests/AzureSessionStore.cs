@@ -23,7 +23,8 @@ public sealed class AzureSessionStore(AzuriteServer azurite, GrainStorageProvide
     public async Task<int> CountRemindersAsync(SessionClusterOptions settings, string key)
         => (await RowsOf(settings, "OrleansReminders", key)).Count;
 
-    /// <summary>The size of the stored record of <paramref name="key"/>: its blob, or its table row's property values.</summary>
+    /// <inheritdoc />
+    /// <remarks>Its blob, or its table row's property values.</remarks>
     public async Task<long> StoredBytesAsync(SessionClusterOptions settings, string key)
         => storage == GrainStorageProvider.AzureBlob
             ? (await BlobsOf(settings, key)).Sum(blob => blob.Properties.ContentLength ?? 0)

@@ -1,14 +1,16 @@
 using System.Text;
 using Orleans.TestingHost;
 using SessionGrains.TestSupport;
+using Xunit.Abstractions;
 
 namespace SessionGrains.IntegrationTests;
 
 /// <summary>
 /// What every durable store guarantees, run on each real one (a subclass per store): sessions round trip, ended sessions
-/// leave nothing, reminders outlive the whole cluster, and a killed silo loses no acknowledged write.
+/// leave nothing, reminders outlive the whole cluster, a killed silo loses no acknowledged write, and a busy session's
+/// record stays bounded.
 /// </summary>
-public abstract class DurableStorageContract(IDurableSessionStore store)
+public abstract class DurableStorageContract(IDurableSessionStore store, ITestOutputHelper output)
 {
     private static readonly SessionTimeouts TwentyMinutes = new(TimeSpan.FromMinutes(20));
 
@@ -17,6 +19,33 @@ public abstract class DurableStorageContract(IDurableSessionStore store)
     private static string NewServiceId(string purpose) => $"it-{purpose}-" + Guid.NewGuid().ToString("N")[..8];
 
     private static SessionChangeSet Set(string key, string value) => new() { Sets = new() { [key] = Encoding.UTF8.GetBytes(value) } };
+
+    [Fact]
+    public async Task The_operation_log_keeps_a_busy_session_record_bounded()
+    {
+        await using var cluster = await DurableSessionCluster.StartAsync(store, new SessionTestSilo(), NewServiceId("log"));
+        var id = NewId();
+        var session = cluster.Session(id);
+        var retained = new Server.SessionSiloOptions().MaxRetainedOperations;
+        await session.CreateAsync(TwentyMinutes, Set("user", "ada"), Guid.NewGuid());
+        var created = await store.StoredBytesAsync(cluster.Settings, id);
+        for (var i = 1; i < retained; i++)
+        {
+            await session.IncrementAsync("n", 1, operationId: Guid.NewGuid());
+        }
+
+        var full = await store.StoredBytesAsync(cluster.Settings, id);
+        for (var i = 0; i < 2 * retained; i++)
+        {
+            await session.IncrementAsync("n", 1, operationId: Guid.NewGuid());
+        }
+
+        var later = await store.StoredBytesAsync(cluster.Settings, id);
+        output.WriteLine($"{GetType().Name}: {created} B with 1 operation, {full} B with {retained}, {later} B after {2 * retained} more; " +
+            $"{(full - created) / (retained - 1.0):F0} B per retained operation");
+        Assert.InRange(full - created, (retained - 1) * 16, (retained - 1) * 40); // packed: a 16-byte ID and a few bytes more each
+        Assert.InRange(later, full, full + 2 * retained + 8); // only the digits of versions, values and the counter grow
+    }
 
     [Fact]
     public async Task A_session_round_trips_through_storage_and_destroy_deletes_it()

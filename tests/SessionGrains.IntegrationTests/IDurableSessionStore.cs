@@ -13,4 +13,7 @@ public interface IDurableSessionStore
 
     /// <summary>The reminders of the grain named <paramref name="key"/>.</summary>
     Task<int> CountRemindersAsync(SessionClusterOptions settings, string key);
+
+    /// <summary>The bytes the store holds for the record of <paramref name="key"/> (its row, blob or hash values).</summary>
+    Task<long> StoredBytesAsync(SessionClusterOptions settings, string key);
 }

@@ -31,4 +31,16 @@ public sealed class RedisSessionStore(RedisFixture redis) : IDurableSessionStore
         var members = await redis.Connection.GetDatabase().SortedSetRangeByRankAsync($"{settings.ServiceId}/reminders");
         return members.Count(m => m.ToString().Contains(key, StringComparison.Ordinal));
     }
+
+    public async Task<long> StoredBytesAsync(SessionClusterOptions settings, string key)
+    {
+        var server = redis.Connection.GetServers()[0];
+        var bytes = 0L;
+        await foreach (var stored in server.KeysAsync(pattern: $"{settings.ServiceId}/state/*{key}*"))
+        {
+            bytes += (await redis.Connection.GetDatabase().HashGetAllAsync(stored)).Sum(entry => (long)((byte[])entry.Name!).Length + ((byte[])entry.Value!).Length);
+        }
+
+        return bytes;
+    }
 }

@@ -1,5 +1,7 @@
+using Xunit.Abstractions;
+
 namespace SessionGrains.IntegrationTests;
 
 /// <summary>The durable-store contract on Redis (redis-server with the append-only file).</summary>
 [Collection(RedisCollection.Name)]
-public sealed class RedisStorageContractTests(RedisFixture redis) : DurableStorageContract(new RedisSessionStore(redis));
+public sealed class RedisStorageContractTests(RedisFixture redis, ITestOutputHelper output) : DurableStorageContract(new RedisSessionStore(redis), output);

@@ -14,7 +14,8 @@
 #          12 sessiongrains-redis (front end + silo on Redis grain storage and reminders, Redis as in 3) |
 #          13 sessiongrains-redis-aof (12 with Redis as in 11) |
 #          14 sessiongrains-postgres (front end + silo on PostgreSQL grain storage and reminders, fsync on) |
-#          15 sessiongrains-single-silo (6 with Cluster:GrainStorage=SingleSiloMemory: no memory-storage-grain hop)
+#          15 sessiongrains-single-silo (6 with Cluster:GrainStorage=SingleSiloMemory: no memory-storage-grain hop) |
+#          16 sessiongrains-cohosted-redis (6 on Redis grain storage and reminders, Redis as in 3: one process hop fewer than 12)
 # Output: tests/load/results/results.md and chart.png (committed), raw wrk output in tests/load/.out/.
 set -euo pipefail
 
@@ -22,7 +23,7 @@ ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 LOAD=$ROOT/tests/load
 OUT=$LOAD/.out
 RESULTS=$LOAD/results
-ALL_SYSTEMS="1,2,3,4,5,6,7,8,9,10,11,12,13,14,15"
+ALL_SYSTEMS="1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16"
 SYSTEMS=$ALL_SYSTEMS
 DURATION=10 WARMUP=3 CONNECTIONS=32 THREADS=2 SESSIONS=1000 REPEAT=1 QUICK=0 REPORT_ONLY=0 PROFILE=""
 while (($#)); do
@@ -43,7 +44,7 @@ POSTGRES_CONNECTION="Host=127.0.0.1;Port=$POSTGRES_PORT;Database=sessiongrains;U
 SECRET="load-test-secret-$(date +%s)-0123456789abcdef"
 AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((AZURITE_PORT + 2))/devstoreaccount1;"
 NAMES=(- kestrel aspnet-memory aspnet-redis express-memory express-redis sessiongrains sessiongrains-client sessiongrains-azurite sessiongrains-no-local-reads sessiongrains-client-no-lease
-  aspnet-redis-aof sessiongrains-redis sessiongrains-redis-aof sessiongrains-postgres sessiongrains-single-silo)
+  aspnet-redis-aof sessiongrains-redis sessiongrains-redis-aof sessiongrains-postgres sessiongrains-single-silo sessiongrains-cohosted-redis)
 PIDS=()
 declare -A PID_OF=()
 
@@ -150,6 +151,9 @@ start_system() {
     5) start_redis 5
        start express node "$LOAD/anchors/express/server.js" --store redis --redis-url "redis://127.0.0.1:$REDIS_PORT" --port $PORT ;;
     6) start web web_env CoHosted dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
+    16) start_redis 16
+        start web web_env CoHosted Cluster__GrainStorage=Redis Cluster__Reminders=Redis "Cluster__RedisConnectionString=127.0.0.1:$REDIS_PORT" \
+          dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
     15) start web web_env CoHosted Cluster__GrainStorage=SingleSiloMemory dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
     9) start web web_env CoHosted SessionGrains__LocalReads=false dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
     7|8|10|12|13|14)
@@ -220,7 +224,8 @@ names = {1: "kestrel (no session)", 2: "ASP.NET Session + memory", 3: "ASP.NET S
          8: "SessionGrains front end + silo (Azurite table)", 9: "SessionGrains co-hosted, local reads off (memory)",
          10: "SessionGrains front end + silo, read leases off (memory)", 11: "ASP.NET Session + Redis (AOF everysec)",
          12: "SessionGrains front end + silo (Redis)", 13: "SessionGrains front end + silo (Redis, AOF everysec)",
-         14: "SessionGrains front end + silo (PostgreSQL)", 15: "SessionGrains co-hosted (single-silo memory storage)"}
+         14: "SessionGrains front end + silo (PostgreSQL)", 15: "SessionGrains co-hosted (single-silo memory storage)",
+         16: "SessionGrains co-hosted (Redis)"}
 runs = collections.defaultdict(list)
 for line in open(path):
     s, route, rps, p50, p99, errors, requests = line.strip().split("|")
