@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Logging;
 
 namespace SessionGrains.Server;
 
@@ -32,6 +33,24 @@ internal static class SessionChangeSetApplier
         changes = new SessionChangeSet { Sets = new() { [key] = SessionValueFormat.FormatInt64(next) } };
         error = null;
         return true;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="changes"/> to <paramref name="current"/> into <paramref name="data"/> (see
+    /// <see cref="TryApply"/>), or logs and answers why not.
+    /// </summary>
+    public static SessionWriteResult? TryApplyOrRefuse(
+        IReadOnlyDictionary<string, byte[]> current, SessionChangeSet changes, SessionSiloOptions limits, ILogger logger, string logId,
+        out Dictionary<string, byte[]> data)
+    {
+        var status = TryApply(current, changes, limits, out data, out var error);
+        if (status == SessionWriteStatus.Succeeded)
+        {
+            return null;
+        }
+
+        SessionGrainLog.ChangeRefused(logger, logId, error);
+        return new(status, Error: error);
     }
 
     /// <summary>

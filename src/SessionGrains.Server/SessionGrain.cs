@@ -229,45 +229,17 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         var newSession = GrainFactory.GetGrain<ISessionGrain>(newSessionId);
         if (await AccessAsync() is null)
         {
-            // Moved already? Then this is a retry, and the new session recorded the move under the same operation ID.
-            return operationId != Guid.Empty && await newSession.FindOperationAsync(operationId) is { } moved
-                ? moved
-                : new(SessionWriteStatus.NoSession);
+            return await SessionRegeneration.FindMovedAsync(newSession, operationId); // moved already: a retry
         }
 
-        var carried = new SessionChangeSet { Clear = true, Sets = Record.Data };
-        if (changes is not null)
+        var data = Record.Data;
+        if (changes is not null && TryApply(Record.Data, changes, out data) is { } refused)
         {
-            if (TryApply(Record.Data, changes, out var data) is { } refused)
-            {
-                return refused;
-            }
-
-            carried.Sets = data;
+            return refused;
         }
 
-        // This grain does not interleave, so nothing can change or read it while the new session is created; local
-        // reads and read leases are withdrawn first, so they wait for the outcome here too.
-        await _copies.WithdrawAsync();
-        var created = await newSession.CreateAsync(timeouts, carried, operationId);
-        var user = Record.User;
-        if (created.Succeeded && user is not null)
-        {
-            created = await newSession.BindUserAsync(user); // the binding and its handle move too (a retry binds again)
-        }
-
-        if (created.Succeeded)
-        {
-            await _lifetime.DeleteAsync(movedTo: newSessionId);
-            SessionGrainLog.Regenerated(_logger, _logId);
-            _notifier.Raise(SessionEventKind.Regenerated, user, newSessionId: newSessionId);
-        }
-        else
-        {
-            _copies.Publish(Record);
-        }
-
-        return created;
+        return await new SessionRegeneration(_writer, _copies, _lifetime, _notifier, _logger, _logId)
+            .MoveAsync(newSession, newSessionId, timeouts, data, operationId);
     }
 
     /// <inheritdoc />
@@ -345,21 +317,9 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         return _lifetime.AccessAsync(touch);
     }
 
-    /// <summary>
-    /// The one refusal path: applies <paramref name="changes"/> to <paramref name="current"/> into <paramref name="data"/>,
-    /// or answers (and logs) why not.
-    /// </summary>
+    /// <summary>The one refusal path: <see cref="SessionChangeSetApplier.TryApplyOrRefuse"/> with this grain's limits and log.</summary>
     private SessionWriteResult? TryApply(IReadOnlyDictionary<string, byte[]> current, SessionChangeSet changes, out Dictionary<string, byte[]> data)
-    {
-        var status = SessionChangeSetApplier.TryApply(current, changes, _options, out data, out var error);
-        if (status == SessionWriteStatus.Succeeded)
-        {
-            return null;
-        }
-
-        SessionGrainLog.ChangeRefused(_logger, _logId, error);
-        return new(status, Error: error);
-    }
+        => SessionChangeSetApplier.TryApplyOrRefuse(current, changes, _options, _logger, _logId, out data);
 
     private SessionWriteResult Succeeded() => new(SessionWriteStatus.Succeeded, Record.Version, ExpiresAt);
 

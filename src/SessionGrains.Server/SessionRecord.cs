@@ -51,11 +51,14 @@ public sealed class SessionRecord
         set => Operations = SessionOperationPacking.Unpack(value);
     }
 
-    /// <summary>Format 2's list of operations: read from older records, written as null.</summary>
+    /// <summary>
+    /// Format 2's list of operations: read from older records, written empty (so that an older silo, after a rollback,
+    /// reads an empty log rather than none).
+    /// </summary>
     [Id(7), Newtonsoft.Json.JsonProperty(nameof(Operations))]
     internal SessionOperation[]? Format2Operations
     {
-        get => null;
+        get => [];
         set
         {
             if (value is { Length: > 0 })

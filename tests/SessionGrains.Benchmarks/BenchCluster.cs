@@ -20,7 +20,9 @@ public static class BenchCluster
     /// <param name="configure">Session grain options.</param>
     /// <param name="jsonStorage">Memory storage in Orleans' default JSON format instead of AddSessionMemoryStorage's binary one.</param>
     /// <param name="redis">A Redis server for grain storage and reminders, configured as the silo host does (Cluster:GrainStorage=Redis).</param>
-    public static InProcessTestCluster Build(Action<SessionSiloOptions>? configure = null, bool jsonStorage = false, string? redis = null)
+    /// <param name="singleSiloStorage">SingleSiloMemory storage (records kept in the silo's memory) instead of AddSessionMemoryStorage.</param>
+    public static InProcessTestCluster Build(
+        Action<SessionSiloOptions>? configure = null, bool jsonStorage = false, string? redis = null, bool singleSiloStorage = false)
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
@@ -44,6 +46,10 @@ public static class BenchCluster
                 if (jsonStorage)
                 {
                     silo.AddMemoryGrainStorage(SessionSiloOptions.DefaultStorageName);
+                }
+                else if (singleSiloStorage)
+                {
+                    silo.AddSessionSingleSiloStorage();
                 }
                 else
                 {

@@ -7,7 +7,7 @@ using SessionGrains.AspNetCore;
 namespace SessionGrains.Benchmarks;
 
 /// <summary>
-/// One grain call's round trip on a one-silo in-process cluster (memory storage "sessions", in-memory reminders),
+/// One grain call's round trip on a one-silo in-process cluster (memory or single-silo storage "sessions", in-memory reminders),
 /// awaited one at a time: latency, not throughput. "Hosted" calls come from the silo's own grain factory (a co-hosted
 /// front end); "Client" calls from the cluster client over TCP to the silo's gateway on loopback (a client-mode
 /// front end). Allocations are the whole process's: caller and silo together. Every method resolves the grain
@@ -27,10 +27,14 @@ public class GrainCallBenchmarks
     private RequestDelegate _localReadMiddleware = null!;
     private string _cookieHeader = null!;
 
+    /// <summary>"Memory": AddSessionMemoryStorage (a memory storage grain per write); "SingleSilo": SingleSiloMemory storage.</summary>
+    [Params("Memory", "SingleSilo")]
+    public string Storage { get; set; } = "Memory";
+
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _cluster = BenchCluster.Build();
+        _cluster = BenchCluster.Build(singleSiloStorage: Storage == "SingleSilo");
         await _cluster.DeployAsync();
         _hosted = BenchCluster.HostedGrainFactory(_cluster);
         _client = _cluster.Client;

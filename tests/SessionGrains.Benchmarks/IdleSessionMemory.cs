@@ -14,7 +14,7 @@ namespace SessionGrains.Benchmarks;
 /// which splits the cost into the activation (what "idle live session" means) and what storage and reminders keep.
 /// Target: at most 1.5 KB per idle live session beyond its data. With <c>--redis HOST:PORT</c> the sessions are stored in
 /// that Redis as the silo host stores them, and the run also reports Redis's own memory per session (INFO used_memory),
-/// then deletes its keys.
+/// then deletes its keys. With <c>--single-silo</c> the records stay in the silo's memory (SingleSiloMemory storage).
 /// </summary>
 public static class IdleSessionMemory
 {
@@ -25,11 +25,12 @@ public static class IdleSessionMemory
     public static async Task<int> RunAsync(string[] args)
     {
         var redis = args.SkipWhile(a => a != "--redis").Skip(1).FirstOrDefault();
-        var counts = args.Where((a, i) => a != "--redis" && (i == 0 || args[i - 1] != "--redis")).ToArray();
+        var singleSilo = args.Contains("--single-silo");
+        var counts = args.Where((a, i) => a is not "--redis" and not "--single-silo" && (i == 0 || args[i - 1] != "--redis")).ToArray();
         var sessions = counts.Length > 0 ? int.Parse(counts[0], System.Globalization.CultureInfo.InvariantCulture) : DefaultSessions;
-        if (sessions <= 0 || (args.Contains("--redis") && redis is null))
+        if (sessions <= 0 || (args.Contains("--redis") && redis is null) || (singleSilo && redis is not null))
         {
-            Console.Error.WriteLine("usage: --memory [sessions > 0] [--redis HOST:PORT]");
+            Console.Error.WriteLine("usage: --memory [sessions > 0] [--redis HOST:PORT | --single-silo]");
             return 2;
         }
 
@@ -40,7 +41,7 @@ public static class IdleSessionMemory
         // Default options, as in production: the run measures within the 2-minute CollectionAge, and fails if Orleans
         // collected any measured activation before it was measured. (A longer CollectionAge would arm each session's
         // expiry timer, which production idle sessions do not carry.)
-        await using var cluster = BenchCluster.Build(redis: redis);
+        await using var cluster = BenchCluster.Build(redis: redis, singleSiloStorage: singleSilo);
         await cluster.DeployAsync();
         await using var redisMemory = redis is null ? null : await RedisMemory.ConnectAsync(redis, cluster.Options.ServiceId);
         var grains = BenchCluster.HostedGrainFactory(cluster);
