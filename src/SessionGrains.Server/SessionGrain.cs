@@ -6,13 +6,13 @@ using Orleans.Configuration;
 namespace SessionGrains.Server;
 
 /// <summary>
-/// One session: the <see cref="ISessionGrain"/> API over its collaborators. <see cref="SessionRecordWriter"/> stores
-/// the record; <see cref="SessionCopies"/> keeps the copies outside the grain (co-hosted local reads, front ends' read
-/// leases) in step; <see cref="SessionExpirySchedule"/> holds the expiry timer, the reminder and the empty-activation
-/// lifetime; <see cref="SessionLifetime"/> checks expiry and ends the session the same way for destroy, regeneration and
-/// expiry; <see cref="SessionUserLink"/> is its side of its user's session index. Expiry is enforced in three layers: every call checks it first; while the grain is active, the timer
-/// deletes the session when it expires; the durable reminder, registered once at creation, activates the grain of an
-/// inactive session to delete it (also after silo restarts).
+/// One session: the <see cref="ISessionGrain"/> API over its collaborators, each call delegating to one of them.
+/// <see cref="SessionRecordWriter"/> stores the record; <see cref="SessionCopies"/> keeps the copies outside the grain
+/// (local reads, read leases) in step; <see cref="SessionExpirySchedule"/> holds the expiry timer and reminder;
+/// <see cref="SessionLifetime"/> checks expiry and ends the session; <see cref="SessionRegeneration"/> moves it to a new
+/// ID; <see cref="SessionUserLink"/> is its side of its user's session index. Expiry has three layers: every call checks
+/// it, the timer deletes an active expired session, and the durable reminder (registered at creation) activates an
+/// inactive one to delete it, also after silo restarts.
 /// </summary>
 [GrainType(GrainTypeName)]
 public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
@@ -117,16 +117,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return refused;
         }
 
-        // Reminder first: a crash before the record is written leaves a reminder that finds nothing and removes itself,
-        // never a record without a reminder.
-        await _expiry.RegisterReminderAsync(timeouts);
-        await _copies.BeforeChangeAsync(); // holders of an ended session under this ID
-        await _writer.CreateAsync(now, timeouts, data, operationId);
-        _lifetime.Reset();
-        SessionGrainLog.Created(_logger, _logId, timeouts.IdleTimeout, Record.AbsoluteExpiresAt);
-        _notifier.Raise(SessionEventKind.Created);
-        _expiry.Disarm();
-        _expiry.Arm(ExpiresAt - now);
+        await _lifetime.StartAsync(now, timeouts, data, operationId);
         return Succeeded();
     }
 
@@ -296,9 +287,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
             return Task.FromResult<SessionWriteResult?>(null);
         }
 
-        return Task.FromResult(SessionOperationLog.Find(Record.Operations, operationId) is { } operation
-            ? new SessionWriteResult(SessionWriteStatus.Succeeded, operation.Version, ExpiresAt)
-            : null);
+        return Task.FromResult(SessionOperationLog.Find(Record.Operations, operationId) is { } operation ? Replay(operation) : null);
     }
 
     /// <inheritdoc />
@@ -324,6 +313,8 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     private SessionWriteResult Succeeded() => new(SessionWriteStatus.Succeeded, Record.Version, ExpiresAt);
 
     /// <summary>The stored result when <paramref name="operationId"/> was applied already (a retry); otherwise null.</summary>
-    private SessionWriteResult? Repeated(Guid operationId)
-        => _writer.FindApplied(operationId) is { } operation ? new(SessionWriteStatus.Succeeded, operation.Version, ExpiresAt) : null;
+    private SessionWriteResult? Repeated(Guid operationId) => _writer.FindApplied(operationId) is { } operation ? Replay(operation) : null;
+
+    /// <summary>The answer to an operation applied before: its version, and the session's expiry now.</summary>
+    private SessionWriteResult Replay(SessionOperation operation) => new(SessionWriteStatus.Succeeded, operation.Version, ExpiresAt);
 }

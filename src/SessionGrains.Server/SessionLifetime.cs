@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace SessionGrains.Server;
 
 /// <summary>
-/// Whether a session grain's session is alive, and how it ends. Every call, the expiry timer and the reminder check
+/// Whether a session grain's session is alive, and how it starts and ends. Every call, the expiry timer and the reminder check
 /// expiry here first. Destroy, regeneration and expiry end the session the same way: the outside copies are withdrawn,
 /// the expiry timer stops, the record is deleted, then the reminder, then the grain deactivates. Interleaved callers
 /// share one deletion; a failed one can be retried. A bound session tells its user's index once its record is deleted.
@@ -14,8 +14,22 @@ internal sealed class SessionLifetime(
 {
     private Task? _deletion;
 
-    /// <summary>A new session was created under this ID: the earlier one's deletion is over.</summary>
-    public void Reset() => _deletion = null;
+    /// <summary>
+    /// Starts a new session under this ID holding <paramref name="data"/>: the reminder first (a crash before the record is
+    /// written leaves a reminder that finds nothing and removes itself, never a record without a reminder), then the
+    /// record; holders of an ended session's copies drop them, the earlier deletion is over, and the timer is armed.
+    /// </summary>
+    public async Task StartAsync(DateTimeOffset now, SessionTimeouts timeouts, Dictionary<string, byte[]> data, Guid operationId)
+    {
+        await expiry.RegisterReminderAsync(timeouts);
+        await copies.BeforeChangeAsync();
+        await writer.CreateAsync(now, timeouts, data, operationId);
+        _deletion = null;
+        SessionGrainLog.Created(logger, logId, timeouts.IdleTimeout, writer.Record.AbsoluteExpiresAt);
+        notifier.Raise(SessionEventKind.Created);
+        expiry.Disarm();
+        expiry.Arm(writer.ExpiresAt - now);
+    }
 
     /// <summary>A call's check: expiry first, then the access counts (when <paramref name="touch"/>); the access time, or null when there is no live session.</summary>
     public async Task<DateTimeOffset?> AccessAsync(bool touch)
