@@ -11,6 +11,12 @@ public enum SessionExpiryLayer
     /// <summary>The grain timer of an active session fired at expiry.</summary>
     Timer = 1,
 
-    /// <summary>The durable reminder activated the grain of an inactive session.</summary>
+    /// <summary>
+    /// A per-session reminder registered by SessionGrains 1.0 activated the grain of an inactive session (its
+    /// first tick moves the session into the expiry index and removes the reminder).
+    /// </summary>
     Reminder = 2,
+
+    /// <summary>An expiry sweeper found the session's entry in the expiry index due and asked its grain to check itself.</summary>
+    Sweep = 3,
 }

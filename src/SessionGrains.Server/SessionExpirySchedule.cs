@@ -4,12 +4,13 @@ namespace SessionGrains.Server;
 
 /// <summary>
 /// When a session grain looks at its expiry without a caller, each in its own field: the expiry timer (armed only when
-/// the session would expire before an idle activation is collected), the durable reminder (for inactive sessions,
-/// across silo restarts), and the short lifetime of an activation that found no session.
+/// the session would expire before an idle activation is collected), the short lifetime of an activation that found no
+/// session, and the removal of a per-session reminder left by SessionGrains 1.0 (inactive sessions are now found
+/// through the expiry index).
 /// </summary>
 internal sealed class SessionExpirySchedule(
     IGrainBase grain, Func<CancellationToken, Task> onExpiryDue, Func<Task> onEmptyLifetimeEnd, TimeSpan timerHorizon,
-    TimeSpan minimumReminderPeriod, SessionSiloOptions options, ILogger logger, string logId)
+    ILogger logger, string logId)
 {
     private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(1);
 
@@ -22,7 +23,7 @@ internal sealed class SessionExpirySchedule(
     private IGrainTimer? _expiryTimer;
     private IGrainTimer? _emptyActivationTimer;
 
-    /// <summary>True while the expiry timer enforces expiry (the reminder then has nothing to do).</summary>
+    /// <summary>True while the expiry timer enforces expiry.</summary>
     public bool IsTimerArmed => _expiryTimer is not null;
 
     /// <summary>Arms the expiry timer when <paramref name="untilExpiry"/> ends before an idle activation would be collected.</summary>
@@ -62,15 +63,7 @@ internal sealed class SessionExpirySchedule(
     public void ReleaseEmptyActivation()
         => _emptyActivationTimer ??= grain.RegisterGrainTimer(onEmptyLifetimeEnd, new GrainTimerCreationOptions(EmptyActivationLifetime, Timeout.InfiniteTimeSpan));
 
-    /// <summary>Registers the cleanup reminder, with a period from the session's idle timeout unless configured.</summary>
-    public Task RegisterReminderAsync(SessionTimeouts timeouts)
-    {
-        var period = options.ReminderPeriod ?? (timeouts.IdleTimeout > MaxTimerDelay ? MaxTimerDelay : timeouts.IdleTimeout);
-        period = period < minimumReminderPeriod ? minimumReminderPeriod : period;
-        return grain.RegisterOrUpdateReminder(SessionGrain.ReminderName, period, period);
-    }
-
-    /// <summary>Unregisters the reminder; a failure leaves it registered, and its next tick finds no record and tries again.</summary>
+    /// <summary>Unregisters a 1.0 reminder; a failure leaves it registered, and its next tick tries again.</summary>
     public async Task UnregisterReminderAsync()
     {
         try

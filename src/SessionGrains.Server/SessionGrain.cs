@@ -8,14 +8,14 @@ namespace SessionGrains.Server;
 /// <summary>
 /// One session: the <see cref="ISessionGrain"/> API over its collaborators, each call delegating to one of them.
 /// <see cref="SessionRecordWriter"/> stores the record; <see cref="SessionCopies"/> keeps the copies outside the grain
-/// (local reads, read leases) in step; <see cref="SessionExpirySchedule"/> holds the expiry timer and reminder;
+/// (local reads, read leases) in step; <see cref="SessionExpirySchedule"/> holds the expiry timer;
 /// <see cref="SessionLifetime"/> checks expiry and ends the session; <see cref="SessionRegeneration"/> moves it to a new
 /// ID; <see cref="SessionUserLink"/> is its side of its user's session index. Expiry has three layers: every call checks
-/// it, the timer deletes an active expired session, and the durable reminder (registered at creation) activates an
-/// inactive one to delete it, also after silo restarts.
+/// it, the timer deletes an active expired session, and the expiry index's sweepers (<see cref="ISessionExpiryIndex"/>)
+/// activate an inactive one whose entry came due, also after silo restarts.
 /// </summary>
 [GrainType(GrainTypeName)]
-public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
+public sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, IRemindable
 {
     /// <summary>The pinned grain type name; storage keys and reminder rows are derived from it.</summary>
     public const string GrainTypeName = "session";
@@ -23,7 +23,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     /// <summary>The name of the state in the storage provider.</summary>
     public const string StateName = "session";
 
-    /// <summary>The name of the per-session cleanup reminder.</summary>
+    /// <summary>The name of the per-session cleanup reminder of SessionGrains 1.0 (its next tick removes it).</summary>
     public const string ReminderName = "session-expiry";
 
     private readonly SessionSiloOptions _options;
@@ -44,8 +44,8 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         IGrainContext grainContext,
         IPersistentStateFactory stateFactory,
         IOptions<SessionSiloOptions> options,
-        IOptions<ReminderOptions> reminderOptions,
         IOptions<GrainCollectionOptions> collectionOptions,
+        ISessionExpiryIndex expiryIndex,
         [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock,
         LocalSessionDirectory localSessions,
         SessionEventDispatcher events,
@@ -61,11 +61,11 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
         var state = stateFactory.Create<SessionRecord>(grainContext, new GrainStateConfiguration(StateName, _options.StorageName));
         _writer = new SessionRecordWriter(state, _copies, _options, clock, logger, _logId);
         _expiry = new SessionExpirySchedule(this, ct => _lifetime!.OnExpiryTimerAsync(ct), () => _lifetime!.OnEmptyLifetimeEndAsync(),
-            _options.CollectionAge + collectionOptions.Value.CollectionQuantum, reminderOptions.Value.MinimumReminderPeriod,
-            _options, logger, _logId);
+            _options.CollectionAge + collectionOptions.Value.CollectionQuantum, logger, _logId);
         _metrics = metrics;
         _notifier = new SessionNotifier(events, metrics, GrainFactory, clock, id);
-        _lifetime = new SessionLifetime(_writer, _copies, _expiry, _notifier, clock, DeactivateOnIdle, logger, _logId);
+        var entry = new GrainExpiryEntry(expiryIndex, SessionExpiryEntryKind.Session, id, _options.ExpiryIndexShards);
+        _lifetime = new SessionLifetime(_writer, _copies, _expiry, entry, _notifier, clock, DeactivateOnIdle, logger, _logId);
     }
 
     private SessionRecord Record => _writer.Record;
@@ -291,11 +291,25 @@ public sealed class SessionGrain : Grain, ISessionGrain, IRemindable
     }
 
     /// <inheritdoc />
+    async Task IExpiryIndexedGrain.CheckIndexedExpiryAsync(DateTimeOffset indexedDueAt)
+    {
+        await _lifetime.CheckIndexedExpiryAsync(indexedDueAt);
+        if (!_servedCaller)
+        {
+            DeactivateOnIdle(); // activated only for this check
+        }
+    }
+
+    /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == ReminderName && await _lifetime.OnReminderAsync() && !_servedCaller)
+        if (reminderName == ReminderName)
         {
-            DeactivateOnIdle(); // Activated only for this check.
+            await _lifetime.OnVersion1ReminderAsync();
+            if (!_servedCaller)
+            {
+                DeactivateOnIdle();
+            }
         }
     }
 

@@ -14,8 +14,11 @@ namespace Orleans.Hosting;
 public static class SessionGrainsSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the session grain. The silo must also have a grain storage provider named
-    /// <see cref="SessionSiloOptions.StorageName"/> ("sessions" by default) and a reminder service.
+    /// Adds the session grain and its expiry sweepers. The silo must also have a grain storage provider named
+    /// <see cref="SessionSiloOptions.StorageName"/> ("sessions" by default) and a reminder service (one reminder per
+    /// expiry index shard). The expiry index is in memory unless one is added with
+    /// <see cref="AddSessionExpiryIndex(ISiloBuilder, Func{IServiceProvider, ISessionExpiryIndex})"/>: a durable grain
+    /// storage needs a durable index beside it.
     /// </summary>
     public static ISiloBuilder AddSessionGrains(this ISiloBuilder builder, Action<SessionSiloOptions>? configure = null)
     {
@@ -43,9 +46,28 @@ public static class SessionGrainsSiloBuilderExtensions
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SessionEventDispatcher>());
         }
         builder.Services.AddSingleton<ILocalSessionReader>(sp => sp.GetRequiredService<LocalSessionDirectory>());
+        builder.Services.TryAddSingleton<ISessionExpiryIndex, MemorySessionExpiryIndex>();
+        if (!builder.Services.Any(d => d.ImplementationType == typeof(ExpirySweepStarter)))
+        {
+            builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ExpirySweepStarter>();
+        }
+
         builder.Services.AddOptions<GrainCollectionOptions>()
             .Configure<IOptions<SessionSiloOptions>>((collection, sessions) =>
                 collection.ClassSpecificCollectionAge[typeof(SessionGrain).FullName!] = sessions.Value.CollectionAge);
+        return builder;
+    }
+
+    /// <summary>
+    /// Keeps the expiry index (<see cref="ISessionExpiryIndex"/>) made by <paramref name="factory"/>, replacing the
+    /// in-memory one: where the storage provider keeps records durably, the index must be durable too, or sessions
+    /// stored before a whole-cluster restart are never deleted.
+    /// </summary>
+    public static ISiloBuilder AddSessionExpiryIndex(this ISiloBuilder builder, Func<IServiceProvider, ISessionExpiryIndex> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.RemoveAll<ISessionExpiryIndex>();
+        builder.Services.AddSingleton(factory);
         return builder;
     }
 

@@ -3,25 +3,26 @@ using Microsoft.Extensions.Logging;
 namespace SessionGrains.Server;
 
 /// <summary>
-/// Whether a session grain's session is alive, and how it starts and ends. Every call, the expiry timer and the reminder check
-/// expiry here first. Destroy, regeneration and expiry end the session the same way: the outside copies are withdrawn,
-/// the expiry timer stops, the record is deleted, then the reminder, then the grain deactivates. Interleaved callers
-/// share one deletion; a failed one can be retried. A bound session tells its user's index once its record is deleted.
+/// Whether a session grain's session is alive, and how it starts and ends. Every call, the expiry timer and the sweepers'
+/// checks look at expiry here first. Destroy, regeneration and expiry end the session the same way: the outside copies
+/// are withdrawn, the expiry timer stops, the record is deleted, then the expiry index entry, then the grain deactivates.
+/// Interleaved callers share one deletion; a failed one can be retried. A bound session tells its user's index once its
+/// record is deleted.
 /// </summary>
 internal sealed class SessionLifetime(
-    SessionRecordWriter writer, SessionCopies copies, SessionExpirySchedule expiry, SessionNotifier notifier, TimeProvider clock,
-    Action deactivate, ILogger logger, string logId)
+    SessionRecordWriter writer, SessionCopies copies, SessionExpirySchedule expiry, GrainExpiryEntry entry, SessionNotifier notifier,
+    TimeProvider clock, Action deactivate, ILogger logger, string logId)
 {
     private Task? _deletion;
 
     /// <summary>
-    /// Starts a new session under this ID holding <paramref name="data"/>: the reminder first (a crash before the record is
-    /// written leaves a reminder that finds nothing and removes itself, never a record without a reminder), then the
-    /// record; holders of an ended session's copies drop them, the earlier deletion is over, and the timer is armed.
+    /// Starts a new session under this ID holding <paramref name="data"/>: its expiry index entry first (a crash before the
+    /// record is written leaves an entry whose check finds nothing and removes it, never a record without an entry), then
+    /// the record; holders of an ended session's copies drop them, the earlier deletion is over, and the timer is armed.
     /// </summary>
     public async Task StartAsync(DateTimeOffset now, SessionTimeouts timeouts, Dictionary<string, byte[]> data, Guid operationId)
     {
-        await expiry.RegisterReminderAsync(timeouts);
+        await entry.SetAsync(now + (timeouts.AbsoluteTimeout is { } absolute && absolute < timeouts.IdleTimeout ? absolute : timeouts.IdleTimeout));
         await copies.BeforeChangeAsync();
         await writer.CreateAsync(now, timeouts, data, operationId);
         _deletion = null;
@@ -108,25 +109,43 @@ internal sealed class SessionLifetime(
     }
 
     /// <summary>
-    /// The reminder's tick: with no record, the reminder removes itself; with an armed timer, the timer is in charge;
-    /// otherwise expiry is checked. True when it checked (the activation may exist only for this).
+    /// A sweeper found this session's index entry due at <paramref name="indexedDueAt"/>: with no record, the entry is
+    /// removed; an expired session is deleted (its entry with it); a live one's entry moves to its current expiry.
     /// </summary>
-    public async Task<bool> OnReminderAsync()
+    public async Task CheckIndexedExpiryAsync(DateTimeOffset indexedDueAt)
     {
+        entry.Found(indexedDueAt);
         if (!writer.Exists)
         {
-            await expiry.UnregisterReminderAsync();
+            await entry.RemoveAsync();
             expiry.ReleaseEmptyActivation();
-            return false;
         }
-
-        if (expiry.IsTimerArmed)
+        else if (expiry.IsTimerArmed && clock.GetUtcNow() >= writer.ExpiresAt)
         {
-            return false;
+            // The armed timer is firing: it deletes the session and the entry; should it fail, the entry stays due.
+        }
+        else if (!await DeleteIfExpiredAsync(SessionExpiryLayer.Sweep))
+        {
+            await entry.SetAsync(writer.ExpiresAt);
+        }
+    }
+
+    /// <summary>
+    /// A tick of a per-session reminder registered by SessionGrains 1.0: a live session moves into the expiry index, an
+    /// expired one is deleted, and the reminder is removed after either.
+    /// </summary>
+    public async Task OnVersion1ReminderAsync()
+    {
+        if (writer.Exists && !await DeleteIfExpiredAsync(SessionExpiryLayer.Reminder))
+        {
+            await entry.SetAsync(writer.ExpiresAt);
         }
 
-        await DeleteIfExpiredAsync(SessionExpiryLayer.Reminder);
-        return true;
+        await expiry.UnregisterReminderAsync();
+        if (!writer.Exists)
+        {
+            expiry.ReleaseEmptyActivation();
+        }
     }
 
     private async Task DeleteCoreAsync(string? movedTo)
@@ -140,7 +159,15 @@ internal sealed class SessionLifetime(
             notifier.LeftUser(user, movedTo);
         }
 
-        await expiry.UnregisterReminderAsync();
+        try
+        {
+            await entry.RemoveAsync();
+        }
+        catch (Exception exception)
+        {
+            ExpirySweepLog.EntryUpdateFailed(logger, logId, exception); // the entry comes due, finds no record, and goes then
+        }
+
         deactivate();
     }
 }

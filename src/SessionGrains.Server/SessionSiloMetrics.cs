@@ -4,7 +4,7 @@ namespace SessionGrains.Server;
 
 /// <summary>
 /// The silo's instruments, on the meter <see cref="MeterName"/> (from the silo's <see cref="IMeterFactory"/>): sessions
-/// created, sessions ended by reason (and expiry layer), and session grains active on this silo. Created as the silo
+/// created, sessions ended by reason (and expiry layer), expiry index entries checked, and session grains active on this silo. Created as the silo
 /// starts, so a silo reports its zero active sessions before the first one.
 /// </summary>
 public sealed class SessionSiloMetrics : ILifecycleParticipant<ISiloLifecycle>
@@ -14,6 +14,7 @@ public sealed class SessionSiloMetrics : ILifecycleParticipant<ISiloLifecycle>
 
     private readonly Counter<long> _created;
     private readonly Counter<long> _ended;
+    private readonly Counter<long> _expiryChecks;
     private long _active;
 
     /// <summary>Creates the instruments; the silo's DI does this.</summary>
@@ -23,6 +24,8 @@ public sealed class SessionSiloMetrics : ILifecycleParticipant<ISiloLifecycle>
         _created = meter.CreateCounter<long>("sessiongrains.sessions.created", "{session}", "Sessions created (a regeneration's new session included).");
         _ended = meter.CreateCounter<long>(
             "sessiongrains.sessions.ended", "{session}", "Sessions ended, by reason: destroyed, expired (by layer), regenerated, revoked, evicted.");
+        _expiryChecks = meter.CreateCounter<long>(
+            "sessiongrains.expiry.checks", "{check}", "Due expiry index entries checked by the sweepers, by outcome: succeeded or failed (retried by a later pass).");
         meter.CreateObservableUpDownCounter(
             "sessiongrains.sessions.active", () => Volatile.Read(ref _active), "{session}", "Session grains active on this silo.");
     }
@@ -45,6 +48,7 @@ public sealed class SessionSiloMetrics : ILifecycleParticipant<ISiloLifecycle>
                 {
                     SessionExpiryLayer.Timer => "timer",
                     SessionExpiryLayer.Reminder => "reminder",
+                    SessionExpiryLayer.Sweep => "sweep",
                     _ => "on_access",
                 }));
                 break;
@@ -59,6 +63,9 @@ public sealed class SessionSiloMetrics : ILifecycleParticipant<ISiloLifecycle>
                 break;
         }
     }
+
+    internal void ExpiryChecked(bool succeeded)
+        => _expiryChecks.Add(1, new KeyValuePair<string, object?>("sessiongrains.expiry.check_outcome", succeeded ? "succeeded" : "failed"));
 
     internal void Activated() => Interlocked.Increment(ref _active);
 

@@ -37,16 +37,28 @@ public sealed class SessionSiloOptions
     public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// Period of the durable per-session cleanup reminder. Null (the default) uses the session's idle timeout, kept
-    /// between Orleans' minimum reminder period and one day. A session whose grain is not active is then deleted
-    /// from storage at most one period after it expires.
+    /// How often each expiry sweeper reads its shard's due entries from the expiry index (<see cref="ISessionExpiryIndex"/>)
+    /// and has their grains check themselves: an inactive session is deleted at most about this long after it expires.
+    /// Defaults to 30 seconds. Each sweeper's reminder ticks at this period, or Orleans' minimum reminder period if longer.
     /// </summary>
-    public TimeSpan? ReminderPeriod { get; set; }
+    public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many shards the expiry index has, each with its own sweeper grain and reminder. Defaults to 16. Raise it only:
+    /// entries stay in the shard they were written to, and shards beyond a lowered count are no longer swept.
+    /// </summary>
+    public int ExpiryIndexShards { get; set; } = 16;
+
+    /// <summary>How many due entries one sweeper reads at a time. Defaults to 1,000.</summary>
+    public int ExpirySweepPageSize { get; set; } = 1000;
+
+    /// <summary>How many grains one sweeper checks at once. Defaults to 32.</summary>
+    public int ExpirySweepConcurrency { get; set; } = 32;
 
     /// <summary>
     /// How often a user's session index (<see cref="IUserSessionsGrain"/>) that holds entries checks them against their
     /// sessions, dropping the ones whose end notification was lost; an emptied index deletes its record. Defaults to
-    /// 10 minutes; at least Orleans' minimum reminder period applies.
+    /// 10 minutes. The sweep comes through the expiry index, as sessions' expiry does.
     /// </summary>
     public TimeSpan UserIndexSweepPeriod { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -83,8 +95,7 @@ public sealed class SessionSiloOptions
     public TimeSpan OperationRetention { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Most operation IDs a session remembers (its newest writes within <see cref="OperationRetention"/>); each costs
-    /// about 190 bytes of stored record in Azure Table or Blob storage (JSON). A retry is recognised when fewer than this
+    /// Most operation IDs a session remembers (its newest writes within <see cref="OperationRetention"/>). A retry is recognised when fewer than this
     /// many other writes reached the session since the original (20 concurrent increments on one session need 20).
     /// Defaults to 32.
     /// </summary>

@@ -33,6 +33,12 @@ internal sealed class SessionSiloOptionsValidator : IValidateOptions<SessionSilo
             failures.Add("SessionSiloOptions.UserIndexSweepPeriod must be positive.");
         }
 
+        if (options.ExpirySweepInterval <= TimeSpan.Zero || options.ExpiryIndexShards <= 0 || options.ExpirySweepPageSize <= 0
+            || options.ExpirySweepConcurrency <= 0)
+        {
+            failures.Add("SessionSiloOptions.ExpirySweepInterval, ExpiryIndexShards, ExpirySweepPageSize and ExpirySweepConcurrency must be positive.");
+        }
+
         if (options.EventQueueCapacity <= 0 || options.EventHandlerTimeout <= TimeSpan.Zero)
         {
             failures.Add("SessionSiloOptions.EventQueueCapacity and EventHandlerTimeout must be positive.");

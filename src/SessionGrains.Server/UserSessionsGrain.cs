@@ -11,10 +11,11 @@ namespace SessionGrains.Server;
 /// One user's session index (see <see cref="IUserSessionsGrain"/> for the consistency argument). Every operation first
 /// checks the entries it needs against their sessions (<see cref="ISessionGrain.FindUserSessionAsync"/>), so a lost
 /// end notification costs one extra entry until the next check, never a wrong answer. Calls are serialized: concurrent
-/// logins of one user meet the limit one at a time.
+/// logins of one user meet the limit one at a time. A stored index has an entry in the expiry index
+/// (<see cref="ISessionExpiryIndex"/>) that brings its sweep every <see cref="SessionSiloOptions.UserIndexSweepPeriod"/>.
 /// </summary>
 [GrainType(GrainTypeName)]
-public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IRemindable
+public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexedGrain, IRemindable
 {
     /// <summary>The pinned grain type name; storage keys and reminder rows are derived from it.</summary>
     public const string GrainTypeName = "user-sessions";
@@ -22,29 +23,28 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IRemindable
     /// <summary>The name of the state in the storage provider.</summary>
     public const string StateName = "user-sessions";
 
-    /// <summary>The name of the sweep reminder, registered while the index holds entries.</summary>
+    /// <summary>The name of the sweep reminder of SessionGrains 1.0 (its next tick moves the index into the expiry index and removes it).</summary>
     public const string ReminderName = "user-sessions-sweep";
 
     private readonly IPersistentState<UserSessionIndex> _state;
     private readonly SessionSiloOptions _options;
-    private readonly TimeSpan _sweepPeriod;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly GrainExpiryEntry _sweepEntry;
 
     /// <summary>Creates the grain; Orleans calls this.</summary>
     public UserSessionsGrain(
         IGrainContext grainContext,
         IPersistentStateFactory stateFactory,
         IOptions<SessionSiloOptions> options,
-        IOptions<ReminderOptions> reminderOptions,
+        ISessionExpiryIndex expiryIndex,
         [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock,
         ILogger<UserSessionsGrain> logger)
     {
         _options = options.Value;
-        var minimum = reminderOptions.Value.MinimumReminderPeriod;
-        _sweepPeriod = _options.UserIndexSweepPeriod < minimum ? minimum : _options.UserIndexSweepPeriod;
         _clock = clock;
         _logger = logger;
+        _sweepEntry = new GrainExpiryEntry(expiryIndex, SessionExpiryEntryKind.UserIndex, grainContext.GrainId.Key.ToString()!, _options.ExpiryIndexShards);
         _state = stateFactory.Create<UserSessionIndex>(grainContext, new GrainStateConfiguration(StateName, _options.StorageName));
     }
 
@@ -175,13 +175,39 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IRemindable
     }
 
     /// <inheritdoc />
+    async Task IExpiryIndexedGrain.CheckIndexedExpiryAsync(DateTimeOffset indexedDueAt)
+    {
+        _sweepEntry.Found(indexedDueAt);
+        await SweepAsync();
+    }
+
+    /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName == ReminderName)
         {
-            await CheckAsync("sweep");
-            DeactivateOnIdle();
+            await SweepAsync();
+            if (await this.GetReminder(ReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder); // after the index's entry is set: never a stored index without its sweep
+            }
         }
+    }
+
+    /// <summary>The sweep: checks every entry; a stored index that still holds some is swept again one period later.</summary>
+    private async Task SweepAsync()
+    {
+        await CheckAsync("sweep");
+        if (_state.RecordExists)
+        {
+            await _sweepEntry.SetAsync(_clock.GetUtcNow() + _options.UserIndexSweepPeriod);
+        }
+        else
+        {
+            await _sweepEntry.RemoveAsync();
+        }
+
+        DeactivateOnIdle();
     }
 
     /// <summary>
@@ -215,7 +241,7 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IRemindable
         }
         else if (Entries.Count == 0 && trigger == "sweep")
         {
-            await WriteAsync(); // the reminder of an index emptied before a crash
+            await WriteAsync(); // an index emptied before a crash
         }
 
         return live;
@@ -261,7 +287,7 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IRemindable
     }
 
     /// <summary>
-    /// Stores the index. The reminder is registered before the first entry is stored and removed after the record is
+    /// Stores the index. Its expiry index entry is set before the first entry is stored and removed after the record is
     /// deleted, so no stored index is ever without its sweep.
     /// </summary>
     private async Task WriteAsync()
@@ -271,11 +297,7 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IRemindable
             if (_state.RecordExists)
             {
                 await _state.ClearStateAsync();
-            }
-
-            if (await this.GetReminder(ReminderName) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
+                await _sweepEntry.RemoveAsync();
             }
 
             return;
@@ -283,7 +305,7 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IRemindable
 
         if (!_state.RecordExists)
         {
-            await this.RegisterOrUpdateReminder(ReminderName, _sweepPeriod, _sweepPeriod);
+            await _sweepEntry.SetAsync(_clock.GetUtcNow() + _options.UserIndexSweepPeriod);
         }
 
         await _state.WriteStateAsync();

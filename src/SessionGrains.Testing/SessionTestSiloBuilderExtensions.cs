@@ -7,7 +7,7 @@ namespace Orleans.Hosting;
 /// <summary>Configures silos for tests of session grains and of the apps that use them.</summary>
 public static class SessionTestSiloBuilderExtensions
 {
-    /// <summary>The reminder period of test silos: session cleanup and users' index sweeps tick every second.</summary>
+    /// <summary>The sweep and reminder period of test silos: expiry sweepers and users' index sweeps run every second.</summary>
     public static readonly TimeSpan TestReminderPeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -24,11 +24,11 @@ public static class SessionTestSiloBuilderExtensions
 
     /// <summary>
     /// Session time (expiry, last access) from <paramref name="sessionClock"/>, usually a FakeTimeProvider, while Orleans'
-    /// own timers keep real time; cleanup reminders and users' index sweeps every <see cref="TestReminderPeriod"/>.
+    /// own timers keep real time; expiry sweeps and users' index sweeps every <see cref="TestReminderPeriod"/>.
     /// </summary>
     public static ISiloBuilder UseSessionTestTime(this ISiloBuilder silo, TimeProvider sessionClock)
     {
-        silo.Services.Configure<SessionSiloOptions>(o => (o.ReminderPeriod, o.UserIndexSweepPeriod) = (TestReminderPeriod, TestReminderPeriod));
+        silo.Services.Configure<SessionSiloOptions>(o => (o.ExpirySweepInterval, o.UserIndexSweepPeriod) = (TestReminderPeriod, TestReminderPeriod));
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TestReminderPeriod);
         silo.Services.AddKeyedSingleton(SessionGrainServiceKeys.TimeProvider, sessionClock);
         return silo;

@@ -15,7 +15,11 @@ public sealed class SessionCluster : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(2);
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) => _silo.Configure(silo));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            _silo.Configure(silo);
+            silo.Configure<Orleans.Hosting.ReminderOptions>(o => o.RefreshReminderListPeriod = TimeSpan.FromSeconds(1)); // rows written to the table load within a second
+        });
         Cluster = builder.Build();
     }
 
@@ -48,12 +52,39 @@ public sealed class SessionCluster : IAsyncLifetime
     public Task<SessionRecord?> ReadStoredRecordAsync(string sessionId)
         => SessionTestSilo.ReadStoredRecordAsync(Cluster.Silos[0].SiloHost.Services, sessionId);
 
-    /// <summary>Counts the session's rows in the reminder table.</summary>
+    /// <summary>Counts the session's rows in the reminder table (sessions have none since 1.1; 1.0 registered one each).</summary>
     public async Task<int> CountRemindersAsync(string sessionId)
     {
         var table = Cluster.Silos[0].SiloHost.Services.GetRequiredService<IReminderTable>();
         return (await table.ReadRows(GrainIdOf(sessionId))).Reminders.Count;
     }
+
+    /// <summary>The due times of the grain's entries in the expiry index (read straight from the index, not through the grain).</summary>
+    public async Task<IReadOnlyList<DateTimeOffset>> IndexEntriesAsync(string key, SessionExpiryEntryKind kind = SessionExpiryEntryKind.Session)
+    {
+        var services = Cluster.Silos[0].SiloHost.Services;
+        var index = services.GetRequiredService<ISessionExpiryIndex>();
+        var shards = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SessionSiloOptions>>().Value.ExpiryIndexShards;
+        var due = await index.ReadDueAsync(kind, SessionExpiryEntry.ShardOf(key, shards), DateTimeOffset.MaxValue, int.MaxValue);
+        return due.Where(e => e.Key == key).Select(e => e.DueAt!.Value).ToList();
+    }
+
+    /// <summary>
+    /// Writes a reminder row as SessionGrains 1.0 registered one per session (here with a 1-second period); the silos'
+    /// reminder services load it at their next refresh, as they load 1.0's rows after an upgrade.
+    /// </summary>
+    public Task WriteVersion1ReminderAsync(GrainId grain, string name)
+        => Cluster.Silos[0].SiloHost.Services.GetRequiredService<IReminderTable>().UpsertRow(new ReminderEntry
+        {
+            GrainId = grain,
+            ReminderName = name,
+            StartAt = DateTime.UtcNow,
+            Period = TimeSpan.FromSeconds(1),
+        });
+
+    /// <summary>Writes a record straight into storage, bypassing the grain (no index entry: as SessionGrains 1.0 stored it).</summary>
+    public Task WriteStoredRecordAsync(string sessionId, SessionRecord record)
+        => SessionTestSilo.WriteStoredRecordAsync(Cluster.Silos[0].SiloHost.Services, sessionId, record);
 
     /// <summary>The local session directories of the silos, in silo order.</summary>
     public IReadOnlyList<LocalSessionDirectory> LocalDirectories
@@ -66,8 +97,8 @@ public sealed class SessionCluster : IAsyncLifetime
     public bool IsActive(string sessionId) => Cluster.TryGetGrainContext(GrainIdOf(sessionId), out _);
 
     /// <summary>
-    /// Waits until the session's record is gone and its deletion logged: the grain clears the record, unregisters the
-    /// reminder, then logs, so the record can be seen gone before the log is written.
+    /// Waits until the session's record is gone and its deletion logged: the grain clears the record, removes its index
+    /// entry, then logs, so the record can be seen gone before the log is written.
     /// </summary>
     public Task WaitUntilExpiredAsync(string sessionId, string what) => WaitUntilAsync(
         async () => await ReadStoredRecordAsync(sessionId) is null && ExpiryLayersLogged(sessionId).Count > 0, what);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using static SessionGrains.Server.Tests.TestData;
 
 namespace SessionGrains.Server.Tests;
@@ -21,7 +23,7 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
 
         Assert.Null(await session.LoadAsync());
         Assert.Null(await fixture.ReadStoredRecordAsync(id));
-        Assert.Equal(0, await fixture.CountRemindersAsync(id));
+        Assert.Empty(await fixture.IndexEntriesAsync(id));
         Assert.Equal([nameof(SessionExpiryLayer.OnAccess)], fixture.ExpiryLayersLogged(id));
     }
 
@@ -50,7 +52,7 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
         await fixture.WaitUntilExpiredAsync(id, "the timer deletes the record");
 
         Assert.Equal([nameof(SessionExpiryLayer.Timer)], fixture.ExpiryLayersLogged(id));
-        Assert.Equal(0, await fixture.CountRemindersAsync(id));
+        Assert.Empty(await fixture.IndexEntriesAsync(id));
         await SessionCluster.WaitUntilAsync(() => Task.FromResult(!fixture.IsActive(id)), "the expired session deactivates");
     }
 
@@ -72,39 +74,109 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
     }
 
     [Fact]
-    public async Task Reminder_layer_deletes_an_expired_session_whose_grain_is_not_active()
+    public async Task A_session_gets_one_index_entry_at_its_expiry_and_no_reminder()
+    {
+        var id = SessionCluster.NewSessionId();
+        var created = fixture.Clock.GetUtcNow();
+        await fixture.Session(id).CreateAsync(TwentyMinutes, Set(("user", "ada")));
+
+        Assert.Equal([created + TimeSpan.FromMinutes(20)], await fixture.IndexEntriesAsync(id));
+        Assert.Equal(0, await fixture.CountRemindersAsync(id));
+    }
+
+    [Fact]
+    public async Task Sweep_layer_deletes_an_expired_session_whose_grain_is_not_active()
     {
         var id = SessionCluster.NewSessionId();
         var session = fixture.Session(id);
         await session.CreateAsync(TwentyMinutes, Set(("user", "ada")));
-        Assert.Equal(1, await fixture.CountRemindersAsync(id));
         await fixture.Cluster.DeactivateAsync(session);
 
         fixture.Clock.Advance(TimeSpan.FromMinutes(21));
 
-        await fixture.WaitUntilExpiredAsync(id, "the reminder deletes the record");
-        Assert.Equal([nameof(SessionExpiryLayer.Reminder)], fixture.ExpiryLayersLogged(id));
-        await SessionCluster.WaitUntilAsync(async () => await fixture.CountRemindersAsync(id) == 0, "the reminder unregisters itself");
+        await fixture.WaitUntilExpiredAsync(id, "a sweeper has the grain delete the record");
+        Assert.Equal([nameof(SessionExpiryLayer.Sweep)], fixture.ExpiryLayersLogged(id));
+        Assert.Empty(await fixture.IndexEntriesAsync(id));
+        await SessionCluster.WaitUntilAsync(() => Task.FromResult(!fixture.IsActive(id)), "the swept grain deactivates");
     }
 
     [Fact]
-    public async Task Reminder_ticks_on_a_live_inactive_session_keep_it_and_let_its_grain_go()
+    public async Task A_due_entry_of_a_session_touched_meanwhile_moves_to_its_new_expiry_and_the_grain_goes()
     {
         var id = SessionCluster.NewSessionId();
         var session = fixture.Session(id);
         await session.CreateAsync(TwentyMinutes, Set(("user", "ada")));
-        await fixture.Cluster.DeactivateAsync(session);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(15));
+        await session.TouchAsync(); // in memory: the entry stays at minute 20 (a touch writes no index entry)
+        await fixture.Cluster.DeactivateAsync(session); // deactivation writes the last access
         var writesBefore = fixture.StorageCounts.Writes(id);
-        var readsBefore = fixture.StorageCounts.Reads(id);
 
-        // A tick activates the grain (one storage read), finds the session live and deactivates it again.
-        await SessionCluster.WaitUntilAsync(() => Task.FromResult(fixture.StorageCounts.Reads(id) > readsBefore), "a reminder tick activates the grain");
-        await SessionCluster.WaitUntilAsync(() => Task.FromResult(!fixture.IsActive(id)), "the grain deactivates after the tick");
+        fixture.Clock.Advance(TimeSpan.FromMinutes(6)); // minute 21: the entry is due, the session lives until minute 35
+        var movedTo = fixture.Clock.GetUtcNow() + TimeSpan.FromMinutes(14);
+        await SessionCluster.WaitUntilAsync(async () => (await fixture.IndexEntriesAsync(id)).SequenceEqual([movedTo]), "the check moves the entry");
+        await SessionCluster.WaitUntilAsync(() => Task.FromResult(!fixture.IsActive(id)), "the checked grain deactivates");
 
         Assert.NotNull(await fixture.ReadStoredRecordAsync(id));
         Assert.Equal(writesBefore, fixture.StorageCounts.Writes(id));
         Assert.Empty(fixture.ExpiryLayersLogged(id));
     }
+
+    [Fact]
+    public async Task An_entry_whose_record_was_never_written_is_removed_by_its_check()
+    {
+        // A crash between the index write and the record write leaves exactly this: an entry, no record.
+        var id = SessionCluster.NewSessionId();
+        var services = fixture.Cluster.Silos[0].SiloHost.Services;
+        var shards = services.GetRequiredService<IOptions<SessionSiloOptions>>().Value.ExpiryIndexShards;
+        await services.GetRequiredService<ISessionExpiryIndex>().SetAsync(
+            new(SessionExpiryEntryKind.Session, SessionExpiryEntry.ShardOf(id, shards), id, fixture.Clock.GetUtcNow()), null);
+
+        await SessionCluster.WaitUntilAsync(async () => (await fixture.IndexEntriesAsync(id)).Count == 0, "the check removes the entry");
+        Assert.Null(await fixture.ReadStoredRecordAsync(id));
+        Assert.Empty(fixture.ExpiryLayersLogged(id));
+    }
+
+    [Fact]
+    public async Task A_1_0_reminder_moves_a_live_session_into_the_index_then_goes_and_the_sweep_ends_it()
+    {
+        var id = SessionCluster.NewSessionId();
+        var now = fixture.Clock.GetUtcNow();
+        await fixture.WriteStoredRecordAsync(id, Version1Record(now));
+        await fixture.WriteVersion1ReminderAsync(SessionCluster.GrainIdOf(id), SessionGrain.ReminderName);
+
+        await SessionCluster.WaitUntilAsync(async () => (await fixture.IndexEntriesAsync(id)).SequenceEqual([now + TimeSpan.FromMinutes(20)]),
+            "the reminder's tick moves the session into the index");
+        await SessionCluster.WaitUntilAsync(async () => await fixture.CountRemindersAsync(id) == 0, "the tick removes the reminder");
+        Assert.NotNull(await fixture.ReadStoredRecordAsync(id));
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(21));
+        await fixture.WaitUntilExpiredAsync(id, "the sweep deletes the moved session");
+        Assert.Equal([nameof(SessionExpiryLayer.Sweep)], fixture.ExpiryLayersLogged(id));
+        Assert.Empty(await fixture.IndexEntriesAsync(id));
+    }
+
+    [Fact]
+    public async Task A_1_0_reminder_of_an_expired_session_deletes_it_and_goes()
+    {
+        var id = SessionCluster.NewSessionId();
+        await fixture.WriteStoredRecordAsync(id, Version1Record(fixture.Clock.GetUtcNow() - TimeSpan.FromMinutes(30)));
+        await fixture.WriteVersion1ReminderAsync(SessionCluster.GrainIdOf(id), SessionGrain.ReminderName);
+
+        await fixture.WaitUntilExpiredAsync(id, "the reminder's tick deletes the session");
+        Assert.Equal([nameof(SessionExpiryLayer.Reminder)], fixture.ExpiryLayersLogged(id));
+        await SessionCluster.WaitUntilAsync(async () => await fixture.CountRemindersAsync(id) == 0, "the tick removes the reminder");
+        Assert.Empty(await fixture.IndexEntriesAsync(id));
+    }
+
+    private static SessionRecord Version1Record(DateTimeOffset lastAccess) => new()
+    {
+        Data = new(StringComparer.Ordinal) { ["user"] = "ada"u8.ToArray() },
+        Version = 1,
+        CreatedAt = lastAccess,
+        LastAccessAt = lastAccess,
+        IdleTimeout = TimeSpan.FromMinutes(20),
+        AbsoluteExpiresAt = lastAccess + TimeSpan.FromDays(1),
+    };
 
     [Fact]
     public async Task Absolute_lifetime_ends_a_session_despite_continuous_touches()

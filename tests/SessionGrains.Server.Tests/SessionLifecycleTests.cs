@@ -40,7 +40,7 @@ public sealed class SessionLifecycleTests(SessionCluster fixture)
         await session.DestroyAsync();
         Assert.Null(await session.LoadAsync());
         Assert.Null(await fixture.ReadStoredRecordAsync(id));
-        Assert.Equal(0, await fixture.CountRemindersAsync(id));
+        Assert.Empty(await fixture.IndexEntriesAsync(id));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class SessionLifecycleTests(SessionCluster fixture)
         Assert.Null(await fixture.ReadStoredRecordAsync(id));
         Assert.Equal(0, fixture.StorageCounts.Writes(id));
         Assert.Equal(0, fixture.StorageCounts.Clears(id));
-        Assert.Equal(0, await fixture.CountRemindersAsync(id));
+        Assert.Empty(await fixture.IndexEntriesAsync(id));
         await SessionCluster.WaitUntilAsync(() => Task.FromResult(!fixture.IsActive(id)), "the unknown session's activation is collected");
     }
 
@@ -126,8 +126,8 @@ public sealed class SessionLifecycleTests(SessionCluster fixture)
         Assert.Null(await fixture.Session(oldId).LoadAsync());
         Assert.Equal(SessionWriteStatus.NoSession, (await fixture.Session(oldId).ApplyAsync(Set(("late", "write")))).Status);
         Assert.Null(await fixture.ReadStoredRecordAsync(oldId));
-        Assert.Equal(0, await fixture.CountRemindersAsync(oldId));
-        Assert.Equal(1, await fixture.CountRemindersAsync(newId));
+        Assert.Empty(await fixture.IndexEntriesAsync(oldId));
+        Assert.Single(await fixture.IndexEntriesAsync(newId));
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class SessionLimitTests(SessionCluster fixture)
 
         Assert.Equal(SessionWriteStatus.LimitExceeded, result.Status);
         Assert.Null(await fixture.ReadStoredRecordAsync(id));
-        Assert.Equal(0, await fixture.CountRemindersAsync(id));
+        Assert.Empty(await fixture.IndexEntriesAsync(id));
     }
 
     [Fact]

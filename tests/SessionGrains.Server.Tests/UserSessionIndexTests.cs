@@ -190,13 +190,18 @@ public sealed class UserSessionIndexTests(SessionCluster fixture)
         Assert.NotEqual(endedHandle, listed.Handle);
         Assert.Single((await fixture.ReadStoredUserIndexAsync(user))!.Entries); // and the listing repaired it
 
-        // With the notification of the last session lost too, the sweep (a reminder) deletes the emptied index.
+        // With the notification of the last session lost too, the sweep (its expiry index entry come due) deletes the emptied
+        // index and its entry.
         fixture.Faults.Arm(nameof(IUserSessionsGrain.SessionEndedAsync), SessionFault.RejectBeforeRunning);
         try
         {
             await fixture.Session(kept).DestroyAsync();
+            Assert.Single(await fixture.IndexEntriesAsync(user, SessionExpiryEntryKind.UserIndex));
+            fixture.Clock.Advance(SessionTestSiloBuilderExtensions.TestReminderPeriod); // the index's sweep comes due
             await SessionCluster.WaitUntilAsync(async () => await fixture.ReadStoredUserIndexAsync(user) is null,
                 "the sweep deletes the index", TimeSpan.FromSeconds(20));
+            await SessionCluster.WaitUntilAsync(async () => (await fixture.IndexEntriesAsync(user, SessionExpiryEntryKind.UserIndex)).Count == 0,
+                "the sweep removes the index's entry");
         }
         finally
         {
@@ -207,7 +212,7 @@ public sealed class UserSessionIndexTests(SessionCluster fixture)
     [Theory]
     [InlineData(nameof(SessionExpiryLayer.OnAccess))]
     [InlineData(nameof(SessionExpiryLayer.Timer))]
-    [InlineData(nameof(SessionExpiryLayer.Reminder))]
+    [InlineData(nameof(SessionExpiryLayer.Sweep))]
     public async Task A_session_that_expires_by_any_layer_leaves_the_index(string layer)
     {
         var user = NewUser();
@@ -216,7 +221,7 @@ public sealed class UserSessionIndexTests(SessionCluster fixture)
         // The timer runs on real time: a 1-second session for it, 20 minutes (never reached by the timer) for the others.
         await fixture.Session(id).CreateAsync(timer ? new SessionTimeouts(TimeSpan.FromSeconds(1)) : TwentyMinutes, Set(("n", "1")));
         await fixture.Users(user).BindAsync(id, Laptop, UserSessionLimit.None);
-        if (layer == nameof(SessionExpiryLayer.Reminder))
+        if (layer == nameof(SessionExpiryLayer.Sweep))
         {
             await fixture.Cluster.DeactivateAsync(fixture.Session(id));
         }
@@ -231,8 +236,8 @@ public sealed class UserSessionIndexTests(SessionCluster fixture)
         // The grain deletes the record and tells the index before it logs the deletion: wait for both.
         await SessionCluster.WaitUntilAsync(async () => await fixture.ReadStoredUserIndexAsync(user) is null && fixture.ExpiryLayersLogged(id).Count > 0,
             "the index drops the expired session", TimeSpan.FromSeconds(20));
-        // An inactive session is found either by its reminder or, as soon, by the index's sweep asking it (an access).
-        string[] noticedBy = layer == nameof(SessionExpiryLayer.Reminder) ? [layer, nameof(SessionExpiryLayer.OnAccess)] : [layer];
+        // An inactive session is found either by the expiry sweep or, as soon, by its user index's sweep asking it (an access).
+        string[] noticedBy = layer == nameof(SessionExpiryLayer.Sweep) ? [layer, nameof(SessionExpiryLayer.OnAccess)] : [layer];
         Assert.Contains(Assert.Single(fixture.ExpiryLayersLogged(id)), noticedBy);
         Assert.Empty(await fixture.Users(user).ListAsync());
     }

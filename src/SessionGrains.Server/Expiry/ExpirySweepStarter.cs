@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace SessionGrains.Server;
+
+/// <summary>
+/// As a silo becomes active, makes sure every shard's sweeper runs and has its reminder, in the background (a silo's
+/// start never waits for the reminder service), retrying until it succeeds or the silo stops.
+/// </summary>
+internal sealed class ExpirySweepStarter(
+    IGrainFactory grains, IOptions<SessionSiloOptions> options, TimeProvider runtimeClock, ILogger<ExpirySweepStarter> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _starting = Task.CompletedTask;
+
+    public void Participate(ISiloLifecycle lifecycle)
+        => lifecycle.Subscribe(nameof(ExpirySweepStarter), ServiceLifecycleStage.Active, _ =>
+        {
+            _starting = StartSweepersAsync(_stopping.Token);
+            return Task.CompletedTask;
+        }, async _ =>
+        {
+            await _stopping.CancelAsync();
+            await _starting;
+        });
+
+    private async Task StartSweepersAsync(CancellationToken stopping)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        var pending = Enumerable.Range(0, options.Value.ExpiryIndexShards).ToList();
+        while (pending.Count > 0 && !stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.WhenAll(pending.Select(shard => grains.GetGrain<IExpirySweeperGrain>(shard).StartAsync()));
+                return;
+            }
+            catch (Exception exception) when (!stopping.IsCancellationRequested)
+            {
+                ExpirySweepLog.StartFailed(logger, delay, exception);
+                try
+                {
+                    await Task.Delay(delay, runtimeClock, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                delay = delay * 2 > TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : delay * 2;
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace SessionGrains.Server;
+
+/// <summary>
+/// Sweeps one shard of the <see cref="ISessionExpiryIndex"/>: every <see cref="SessionSiloOptions.ExpirySweepInterval"/>
+/// it reads the entries that have come due, page by page, and asks each one's grain to check itself, a bounded number at
+/// a time. It holds no state: a check that fails leaves its entry due for the next pass. One reminder per shard (not per
+/// session) brings the sweeper back after silo failures and whole-cluster restarts; while active, its timer sweeps.
+/// </summary>
+internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindable
+{
+    /// <summary>The name of the sweeper's reminder.</summary>
+    public const string ReminderName = "expiry-sweep";
+
+    private static readonly SessionExpiryEntryKind[] Kinds = Enum.GetValues<SessionExpiryEntryKind>();
+
+    private readonly ISessionExpiryIndex _index;
+    private readonly SessionSiloOptions _options;
+    private readonly TimeSpan _reminderPeriod;
+    private readonly TimeProvider _clock;
+    private readonly TimeProvider _runtimeClock;
+    private readonly SessionSiloMetrics _metrics;
+    private readonly ILogger _logger;
+    private IGrainTimer? _timer;
+    private bool _reminderRegistered;
+
+    public ExpirySweeperGrain(
+        ISessionExpiryIndex index,
+        IOptions<SessionSiloOptions> options,
+        IOptions<ReminderOptions> reminderOptions,
+        [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock,
+        TimeProvider runtimeClock,
+        SessionSiloMetrics metrics,
+        ILogger<ExpirySweeperGrain> logger)
+    {
+        _index = index;
+        _options = options.Value;
+        var minimum = reminderOptions.Value.MinimumReminderPeriod;
+        _reminderPeriod = _options.ExpirySweepInterval < minimum ? minimum : _options.ExpirySweepInterval;
+        _clock = clock;
+        _runtimeClock = runtimeClock;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    private int Shard => (int)this.GetPrimaryKeyLong();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(_options.ExpirySweepInterval, _options.ExpirySweepInterval)
+        {
+            KeepAlive = true, // a sweeper stays with its silo; the reminder brings it back elsewhere
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task StartAsync()
+    {
+        if (!_reminderRegistered)
+        {
+            if (await this.GetReminder(ReminderName) is null)
+            {
+                await this.RegisterOrUpdateReminder(ReminderName, _reminderPeriod, _reminderPeriod);
+            }
+
+            _reminderRegistered = true;
+        }
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        _reminderRegistered |= reminderName == ReminderName; // the activation and its timer are all a tick has to bring
+        return Task.CompletedTask;
+    }
+
+    public Task<int> SweepAsync() => SweepOnceAsync(deadline: null);
+
+    /// <summary>A pass; when a backlog is left after the turn's time budget, the next pass starts at once.</summary>
+    private async Task OnTimerAsync(CancellationToken cancellationToken)
+    {
+        var deadline = _runtimeClock.GetUtcNow() + _options.ExpirySweepInterval;
+        await SweepOnceAsync(deadline);
+        if (_runtimeClock.GetUtcNow() >= deadline)
+        {
+            _timer?.Change(TimeSpan.Zero, _options.ExpirySweepInterval);
+        }
+    }
+
+    private async Task<int> SweepOnceAsync(DateTimeOffset? deadline)
+    {
+        var dueBy = _clock.GetUtcNow();
+        var checkedCount = 0;
+        foreach (var kind in Kinds)
+        {
+            while (true)
+            {
+                IReadOnlyList<SessionExpiryEntry> due;
+                try
+                {
+                    due = await _index.ReadDueAsync(kind, Shard, dueBy, _options.ExpirySweepPageSize);
+                }
+                catch (Exception exception)
+                {
+                    ExpirySweepLog.ReadFailed(_logger, Shard, exception);
+                    return checkedCount;
+                }
+
+                var failed = await CheckAllAsync(due);
+                checkedCount += due.Count - failed;
+                // A page with failures ends the pass: its entries are still due, and the next pass retries them.
+                if (failed > 0 || due.Count < _options.ExpirySweepPageSize || _runtimeClock.GetUtcNow() >= deadline)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (checkedCount > 0)
+        {
+            ExpirySweepLog.Swept(_logger, Shard, checkedCount);
+        }
+
+        return checkedCount;
+    }
+
+    /// <summary>Checks the entries, at most <see cref="SessionSiloOptions.ExpirySweepConcurrency"/> at a time; how many failed.</summary>
+    private async Task<int> CheckAllAsync(IReadOnlyList<SessionExpiryEntry> due)
+    {
+        var failed = 0;
+        var next = 0;
+        async Task RunAsync()
+        {
+            while (next < due.Count)
+            {
+                var entry = due[next++];
+                try
+                {
+                    await GrainFactory.GetGrain<IExpiryIndexedGrain>(GrainIdOf(entry)).CheckIndexedExpiryAsync(entry.DueAt!.Value);
+                    _metrics.ExpiryChecked(succeeded: true);
+                }
+                catch (Exception exception)
+                {
+                    failed++;
+                    _metrics.ExpiryChecked(succeeded: false);
+                    ExpirySweepLog.CheckFailed(_logger, Shard, entry.Kind, exception);
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(_options.ExpirySweepConcurrency, due.Count)).Select(_ => RunAsync()));
+        return failed;
+    }
+
+    private static GrainId GrainIdOf(SessionExpiryEntry entry) => GrainId.Create(
+        entry.Kind == SessionExpiryEntryKind.Session ? SessionGrain.GrainTypeName : UserSessionsGrain.GrainTypeName, entry.Key);
+}
