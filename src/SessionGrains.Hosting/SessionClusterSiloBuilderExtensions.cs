@@ -122,6 +122,13 @@ public static class SessionClusterSiloBuilderExtensions
                 break;
         }
 
+        // The expiry index lives in the store that holds the records (ISessionExpiryIndex: a record never outlives its entry).
+        switch (cluster.GrainStorage)
+        {
+            default: // Memory and SingleSiloMemory: AddSessionGrains' in-memory index
+                break;
+        }
+
         switch (cluster.Reminders)
         {
             case ReminderProvider.AzureTable:
