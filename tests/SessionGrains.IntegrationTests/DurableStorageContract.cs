@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using Orleans.TestingHost;
 using SessionGrains.TestSupport;
@@ -7,8 +8,9 @@ namespace SessionGrains.IntegrationTests;
 
 /// <summary>
 /// What every durable store guarantees, run on each real one (a subclass per store): sessions round trip, ended sessions
-/// leave nothing, reminders outlive the whole cluster, a killed silo loses no acknowledged write, and a busy session's
-/// record stays bounded.
+/// leave nothing (record and expiry index entry), expiry outlives the whole cluster and a killed sweeper, sessions of
+/// SessionGrains 1.0 move into the index, a killed silo loses no acknowledged write, and a busy session's record stays
+/// bounded.
 /// </summary>
 public abstract class DurableStorageContract(IDurableSessionStore store, ITestOutputHelper output)
 {
@@ -56,7 +58,8 @@ public abstract class DurableStorageContract(IDurableSessionStore store, ITestOu
         await session.CreateAsync(TwentyMinutes, Set("user", "ada"));
         await session.ApplyAsync(Set("cart", new string('x', 100_000))); // large values survive the provider's encoding
         Assert.Equal(1, await cluster.CountRecordsAsync(id));
-        Assert.Equal(1, await cluster.CountRemindersAsync(id));
+        Assert.Single(await cluster.IndexEntriesAsync(id));
+        Assert.Equal(0, await cluster.CountRemindersAsync(id)); // no reminder per session
 
         await cluster.Cluster.DeactivateAsync(session);
         var reloaded = await session.LoadAsync();
@@ -68,52 +71,161 @@ public abstract class DurableStorageContract(IDurableSessionStore store, ITestOu
 
         await session.DestroyAsync();
         Assert.Equal(0, await cluster.CountRecordsAsync(id));
-        Assert.Equal(0, await cluster.CountRemindersAsync(id));
+        Assert.Empty(await cluster.IndexEntriesAsync(id));
     }
 
     [Fact]
-    public async Task Expiry_deletes_the_stored_session_and_its_reminder()
+    public async Task The_sweep_deletes_what_expired_and_nothing_else()
     {
         var testSilo = new SessionTestSilo();
-        await using var cluster = await DurableSessionCluster.StartAsync(store, testSilo, NewServiceId("expiry"));
-        var lazy = NewId();
-        var byReminder = NewId();
-        await cluster.Session(lazy).CreateAsync(TwentyMinutes, Set("a", "1"));
-        await cluster.Session(byReminder).CreateAsync(TwentyMinutes, Set("b", "2"));
-        Assert.Equal(1, await cluster.CountRemindersAsync(byReminder));
-        await cluster.Cluster.DeactivateAsync(cluster.Session(byReminder));
+        await using var cluster = await DurableSessionCluster.StartAsync(store, testSilo, NewServiceId("sweep"));
+        var (lazy, idle, touched, regenerated, orphan) = (NewId(), NewId(), NewId(), NewId(), NewId());
+        var movedTo = NewId();
+        foreach (var id in new[] { lazy, idle, touched, regenerated })
+        {
+            await cluster.Session(id).CreateAsync(TwentyMinutes, Set("a", "1"));
+        }
 
-        testSilo.Clock.Advance(TimeSpan.FromMinutes(21));
+        var created = testSilo.Clock.GetUtcNow();
+        Assert.True((await cluster.Session(regenerated).RegenerateAsync(movedTo, TwentyMinutes, null)).Succeeded);
+        Assert.Empty(await cluster.IndexEntriesAsync(regenerated)); // swept under its new ID only
+        await cluster.AddIndexEntryAsync(orphan, created); // a crash between the index write and the record write
+        testSilo.Clock.Advance(TimeSpan.FromMinutes(19.5));
+        Assert.NotNull(await cluster.Session(touched).LoadAsync()); // just before its entry comes due: now lives to minute 39.5
+        foreach (var id in new[] { idle, touched, movedTo })
+        {
+            await cluster.Cluster.DeactivateAsync(cluster.Session(id)); // deactivation stores the last access
+        }
+
+        testSilo.Clock.Advance(TimeSpan.FromMinutes(1.5)); // minute 21: every first entry is due
 
         Assert.Null(await cluster.Session(lazy).LoadAsync());
-        Assert.Equal(0, await cluster.CountRecordsAsync(lazy));
-        await SessionTestSilo.WaitUntilAsync(async () => await cluster.CountRecordsAsync(byReminder) == 0, "the reminder deletes the idle session");
-        await SessionTestSilo.WaitUntilAsync(async () => await cluster.CountRemindersAsync(byReminder) == 0, "the reminder unregisters itself");
+        foreach (var id in new[] { lazy, idle, movedTo })
+        {
+            await SessionTestSilo.WaitUntilAsync(async () => await cluster.CountRecordsAsync(id) == 0 && (await cluster.IndexEntriesAsync(id)).Count == 0,
+                "the expired session and its entry are deleted");
+        }
+
+        await SessionTestSilo.WaitUntilAsync(async () => (await cluster.IndexEntriesAsync(orphan)).Count == 0, "the check removes the orphaned entry");
+        await SessionTestSilo.WaitUntilAsync(async () => (await cluster.IndexEntriesAsync(touched)).SequenceEqual([created + TimeSpan.FromMinutes(39.5)]),
+            "the check moves the touched session's entry to its expiry");
+        Assert.Equal(1, await cluster.CountRecordsAsync(touched));
+        Assert.Equal(0, await cluster.CountRecordsAsync(orphan));
+        Assert.Equal(0, await cluster.CountRecordsAsync(regenerated));
+        Assert.Equal(0, await cluster.CountRemindersAsync(idle));
     }
 
     [Fact]
-    public async Task The_reminder_survives_a_whole_cluster_restart_and_still_deletes_the_idle_session()
+    public async Task Sessions_that_expire_while_no_silo_runs_are_deleted_by_the_next_cluster_without_a_call()
     {
         var serviceId = NewServiceId("restart");
         var testSilo = new SessionTestSilo();
-        var id = NewId();
+        var ids = new[] { NewId(), NewId(), NewId() };
         await using (var first = await DurableSessionCluster.StartAsync(store, testSilo, serviceId))
         {
-            await first.Session(id).CreateAsync(TwentyMinutes, null);
+            foreach (var id in ids)
+            {
+                await first.Session(id).CreateAsync(TwentyMinutes, null);
+            }
+
             await first.Cluster.StopAllSilosAsync();
-            Assert.Equal(1, await first.CountRecordsAsync(id)); // stored, with no silo running
-            Assert.Equal(1, await first.CountRemindersAsync(id));
         }
 
-        // The session expires while no silo runs. (The new cluster's first reminder tick may come before any check here
-        // could look, hence the checks above.)
+        // The sessions expire while no silo runs; the new cluster's sweepers find their entries, never calling them.
         testSilo.Clock.Advance(TimeSpan.FromMinutes(21));
         await using var second = await DurableSessionCluster.StartAsync(store, testSilo, serviceId);
 
-        await SessionTestSilo.WaitUntilAsync(async () => await second.CountRecordsAsync(id) == 0, "the new cluster's reminder deletes the idle session", TimeSpan.FromSeconds(30));
-        await SessionTestSilo.WaitUntilAsync(async () => await second.CountRemindersAsync(id) == 0, "the reminder unregisters itself");
-        Assert.Equal(1, testSilo.Calls.Calls); // the creation; nothing called the session in the new cluster
+        foreach (var id in ids)
+        {
+            await SessionTestSilo.WaitUntilAsync(async () => await second.CountRecordsAsync(id) == 0 && (await second.IndexEntriesAsync(id)).Count == 0,
+                "the new cluster's sweepers delete the idle session and its entry", TimeSpan.FromSeconds(30));
+        }
+
+        Assert.Equal(ids.Length, testSilo.Calls.Calls); // the creations; nothing called the sessions in the new cluster
     }
+
+    [Fact]
+    public async Task A_sweeper_killed_mid_page_loses_nothing()
+    {
+        var testSilo = new SessionTestSilo();
+        var checks = new SlowExpiryChecks(TimeSpan.FromMilliseconds(50));
+        await using var cluster = await DurableSessionCluster.StartAsync(store, testSilo, NewServiceId("killsweep"), silos: 3, silo =>
+        {
+            silo.Services.Configure<Server.SessionSiloOptions>(o => (o.ExpiryIndexShards, o.ExpirySweepPageSize, o.ExpirySweepConcurrency) = (3, 4, 1));
+            silo.AddIncomingGrainCallFilter(checks);
+        });
+        var ids = Enumerable.Range(0, 60).Select(_ => NewId()).ToArray();
+        await Task.WhenAll(ids.Select(id => cluster.Session(id).CreateAsync(TwentyMinutes, null)));
+        await Task.WhenAll(ids.Select(id => cluster.Cluster.DeactivateAsync(cluster.Session(id))));
+
+        // Sweepers come back at random silos after a deactivation: move them until a secondary silo holds one.
+        var management = cluster.Grains.GetGrain<IManagementGrain>(0);
+        var sweepers = Enumerable.Range(0, 3).Select(shard => cluster.Grains.GetGrain(
+            GrainId.Create(GrainType.Create(Server.ExpirySweeperGrain.GrainTypeName), GrainIdKeyExtensions.CreateIntegerKey(shard)))).ToArray();
+        var primary = cluster.Cluster.Silos[0].SiloAddress;
+        InProcessSiloHandle? victim = null;
+        for (var attempt = 0; attempt < 20 && victim is null; attempt++)
+        {
+            await Task.WhenAll(sweepers.Select(s => cluster.Cluster.DeactivateAsync(s)));
+            await SessionTestSilo.WaitUntilAsync(async () => (await Task.WhenAll(sweepers.Select(s => management.GetActivationAddress(s).AsTask()))).All(a => a is not null),
+                "the sweepers' reminders bring them back");
+            var hosts = await Task.WhenAll(sweepers.Select(s => management.GetActivationAddress(s).AsTask()));
+            victim = cluster.Cluster.Silos.FirstOrDefault(silo => silo.SiloAddress != primary && hosts.Any(h => h == silo.SiloAddress));
+        }
+
+        Assert.NotNull(victim);
+        testSilo.Clock.Advance(TimeSpan.FromMinutes(21));
+        await SessionTestSilo.WaitUntilAsync(() => Task.FromResult(checks.Count >= 6), "the sweep is under way");
+        await cluster.Cluster.KillSiloAsync(victim);
+        output.WriteLine($"{GetType().Name}: killed a sweeper's silo after {checks.Count} of {ids.Length} checks");
+
+        foreach (var id in ids)
+        {
+            await SessionTestSilo.WaitUntilAsync(async () => await cluster.CountRecordsAsync(id) == 0 && (await cluster.IndexEntriesAsync(id)).Count == 0,
+                "every expired session and its entry are deleted", TimeSpan.FromSeconds(60));
+        }
+    }
+
+    [Fact]
+    public async Task Sessions_stored_by_1_0_with_a_reminder_each_move_into_the_index_and_expire()
+    {
+        var serviceId = NewServiceId("upgrade");
+        var testSilo = new SessionTestSilo();
+        var (live, expired) = (NewId(), NewId());
+        var now = testSilo.Clock.GetUtcNow();
+        await using (var old = await DurableSessionCluster.StartAsync(store, testSilo, serviceId))
+        {
+            // What 1.0 left in the store: each record with a reminder row and no index entry.
+            await old.WriteStoredRecordAsync(live, Version1Record(now));
+            await old.WriteStoredRecordAsync(expired, Version1Record(now - TimeSpan.FromMinutes(30)));
+            await old.WriteVersion1ReminderAsync(live);
+            await old.WriteVersion1ReminderAsync(expired);
+            await old.Cluster.StopAllSilosAsync();
+        }
+
+        await using var upgraded = await DurableSessionCluster.StartAsync(store, testSilo, serviceId);
+
+        await SessionTestSilo.WaitUntilAsync(async () => await upgraded.CountRecordsAsync(expired) == 0 && await upgraded.CountRemindersAsync(expired) == 0,
+            "the expired session's tick deletes it and its reminder", TimeSpan.FromSeconds(30));
+        await SessionTestSilo.WaitUntilAsync(async () => (await upgraded.IndexEntriesAsync(live)).SequenceEqual([now + TimeSpan.FromMinutes(20)])
+            && await upgraded.CountRemindersAsync(live) == 0, "the live session's tick moves it into the index and removes its reminder", TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await upgraded.CountRecordsAsync(live));
+        Assert.Empty(await upgraded.IndexEntriesAsync(expired));
+
+        testSilo.Clock.Advance(TimeSpan.FromMinutes(21));
+        await SessionTestSilo.WaitUntilAsync(async () => await upgraded.CountRecordsAsync(live) == 0 && (await upgraded.IndexEntriesAsync(live)).Count == 0,
+            "the sweep deletes the moved session");
+    }
+
+    private static Server.SessionRecord Version1Record(DateTimeOffset lastAccess) => new()
+    {
+        Data = new(StringComparer.Ordinal) { ["user"] = "ada"u8.ToArray() },
+        Version = 1,
+        CreatedAt = lastAccess,
+        LastAccessAt = lastAccess,
+        IdleTimeout = TimeSpan.FromMinutes(20),
+        AbsoluteExpiresAt = lastAccess + TimeSpan.FromDays(1),
+    };
 
     [Fact]
     public async Task Killing_the_silo_that_hosts_sessions_loses_no_acknowledged_write()

@@ -10,9 +10,14 @@ namespace SessionGrains.Server;
 /// it reads the entries that have come due, page by page, and asks each one's grain to check itself, a bounded number at
 /// a time. It holds no state: a check that fails leaves its entry due for the next pass. One reminder per shard (not per
 /// session) brings the sweeper back after silo failures and whole-cluster restarts; while active, its timer sweeps.
+/// Placed at random, so that sweepers spread over the silos as they come back.
 /// </summary>
+[GrainType(GrainTypeName), Orleans.Placement.RandomPlacement]
 internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindable
 {
+    /// <summary>The pinned grain type name; reminder rows are derived from it.</summary>
+    public const string GrainTypeName = "session-expiry-sweeper";
+
     /// <summary>The name of the sweeper's reminder.</summary>
     public const string ReminderName = "expiry-sweep";
 
