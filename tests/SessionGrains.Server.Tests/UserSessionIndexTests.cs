@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using SessionGrains.TestSupport;
 using static SessionGrains.Server.Tests.TestData;
 
@@ -207,6 +209,25 @@ public sealed class UserSessionIndexTests(SessionCluster fixture)
         {
             fixture.Faults.Disarm();
         }
+    }
+
+    [Fact]
+    public async Task An_index_with_a_1_0_sweep_reminder_moves_into_the_expiry_index_and_the_reminder_goes()
+    {
+        var user = NewUser();
+        await fixture.Users(user).BindAsync(await NewSessionAsync(), Laptop, UserSessionLimit.None);
+        var services = fixture.Cluster.Silos[0].SiloHost.Services;
+        var shards = services.GetRequiredService<IOptions<SessionSiloOptions>>().Value.ExpiryIndexShards;
+        await services.GetRequiredService<ISessionExpiryIndex>().RemoveAsync(
+            new(SessionExpiryEntryKind.UserIndex, SessionExpiryEntry.ShardOf(user, shards), user, null)); // as 1.0 stored it: a reminder instead
+        var userIndex = GrainId.Create(UserSessionsGrain.GrainTypeName, user);
+        await fixture.WriteVersion1ReminderAsync(userIndex, UserSessionsGrain.ReminderName);
+
+        await SessionCluster.WaitUntilAsync(async () => (await fixture.IndexEntriesAsync(user, SessionExpiryEntryKind.UserIndex)).Count == 1,
+            "the reminder's tick sweeps and moves the index into the expiry index");
+        await SessionCluster.WaitUntilAsync(async () => (await services.GetRequiredService<IReminderTable>().ReadRows(userIndex)).Reminders.Count == 0,
+            "the tick removes the reminder");
+        Assert.Single((await fixture.ReadStoredUserIndexAsync(user))!.Entries);
     }
 
     [Theory]

@@ -17,6 +17,9 @@ internal static partial class ExpirySweepLog
     [LoggerMessage(1403, LogLevel.Warning, "Starting the expiry sweepers failed; retrying in {Delay}.")]
     public static partial void StartFailed(ILogger logger, TimeSpan delay, Exception exception);
 
+    [LoggerMessage(1405, LogLevel.Warning, "Session records are kept by grain storage {StorageType}, but the expiry index is in memory: sessions stored before a whole-cluster restart would never be deleted. Add a durable index beside the records with AddSessionExpiryIndex (SessionGrains.Hosting does for its providers).")]
+    public static partial void MemoryIndexBesideDurableRecords(ILogger logger, string storageType);
+
     [LoggerMessage(1404, LogLevel.Warning, "Session {SessionTag}: updating its expiry index entry failed; a later check retries.")]
     public static partial void EntryUpdateFailed(ILogger logger, string sessionTag, Exception exception);
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +10,8 @@ namespace SessionGrains.Server;
 /// start never waits for the reminder service), retrying until it succeeds or the silo stops.
 /// </summary>
 internal sealed class ExpirySweepStarter(
-    IGrainFactory grains, IOptions<SessionSiloOptions> options, TimeProvider runtimeClock, ILogger<ExpirySweepStarter> logger)
+    IGrainFactory grains, IOptions<SessionSiloOptions> options, ISessionExpiryIndex index, IServiceProvider services, TimeProvider runtimeClock,
+    ILogger<ExpirySweepStarter> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -17,6 +20,7 @@ internal sealed class ExpirySweepStarter(
     public void Participate(ISiloLifecycle lifecycle)
         => lifecycle.Subscribe(nameof(ExpirySweepStarter), ServiceLifecycleStage.Active, _ =>
         {
+            WarnOfAMemoryIndexBesideDurableRecords();
             _starting = StartSweepersAsync(_stopping.Token);
             return Task.CompletedTask;
         }, async _ =>
@@ -24,6 +28,16 @@ internal sealed class ExpirySweepStarter(
             await _stopping.CancelAsync();
             await _starting;
         });
+
+    /// <summary>A memory index beside durable records would forget the entries of sessions stored before a whole-cluster restart.</summary>
+    private void WarnOfAMemoryIndexBesideDurableRecords()
+    {
+        var storage = services.GetKeyedService<IGrainStorage>(options.Value.StorageName);
+        if (index is MemorySessionExpiryIndex && storage is not null and not MemoryGrainStorage and not SingleSiloGrainStorage)
+        {
+            ExpirySweepLog.MemoryIndexBesideDurableRecords(logger, storage.GetType().Name);
+        }
+    }
 
     private async Task StartSweepersAsync(CancellationToken stopping)
     {
