@@ -196,8 +196,8 @@ public abstract class DurableStorageContract(IDurableSessionStore store, ITestOu
         await using (var old = await DurableSessionCluster.StartAsync(store, testSilo, serviceId))
         {
             // What 1.0 left in the store: each record with a reminder row and no index entry.
-            await old.WriteStoredRecordAsync(live, Version1Record(now));
-            await old.WriteStoredRecordAsync(expired, Version1Record(now - TimeSpan.FromMinutes(30)));
+            await old.WriteStoredRecordAsync(live, SessionTestSilo.OneKeyRecord(now));
+            await old.WriteStoredRecordAsync(expired, SessionTestSilo.OneKeyRecord(now - TimeSpan.FromMinutes(30)));
             await old.WriteVersion1ReminderAsync(live);
             await old.WriteVersion1ReminderAsync(expired);
             await old.Cluster.StopAllSilosAsync();
@@ -216,16 +216,6 @@ public abstract class DurableStorageContract(IDurableSessionStore store, ITestOu
         await SessionTestSilo.WaitUntilAsync(async () => await upgraded.CountRecordsAsync(live) == 0 && (await upgraded.IndexEntriesAsync(live)).Count == 0,
             "the sweep deletes the moved session");
     }
-
-    private static Server.SessionRecord Version1Record(DateTimeOffset lastAccess) => new()
-    {
-        Data = new(StringComparer.Ordinal) { ["user"] = "ada"u8.ToArray() },
-        Version = 1,
-        CreatedAt = lastAccess,
-        LastAccessAt = lastAccess,
-        IdleTimeout = TimeSpan.FromMinutes(20),
-        AbsoluteExpiresAt = lastAccess + TimeSpan.FromDays(1),
-    };
 
     [Fact]
     public async Task Killing_the_silo_that_hosts_sessions_loses_no_acknowledged_write()

@@ -1,3 +1,4 @@
+using SessionGrains.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using static SessionGrains.Server.Tests.TestData;
@@ -141,7 +142,7 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
     {
         var id = SessionCluster.NewSessionId();
         var now = fixture.Clock.GetUtcNow();
-        await fixture.WriteStoredRecordAsync(id, Version1Record(now));
+        await fixture.WriteStoredRecordAsync(id, SessionTestSilo.OneKeyRecord(now));
         await fixture.WriteVersion1ReminderAsync(SessionCluster.GrainIdOf(id), SessionGrain.ReminderName);
 
         await SessionCluster.WaitUntilAsync(async () => (await fixture.IndexEntriesAsync(id)).SequenceEqual([now + TimeSpan.FromMinutes(20)]),
@@ -159,7 +160,7 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
     public async Task A_1_0_reminder_of_an_expired_session_deletes_it_and_goes()
     {
         var id = SessionCluster.NewSessionId();
-        await fixture.WriteStoredRecordAsync(id, Version1Record(fixture.Clock.GetUtcNow() - TimeSpan.FromMinutes(30)));
+        await fixture.WriteStoredRecordAsync(id, SessionTestSilo.OneKeyRecord(fixture.Clock.GetUtcNow() - TimeSpan.FromMinutes(30)));
         await fixture.WriteVersion1ReminderAsync(SessionCluster.GrainIdOf(id), SessionGrain.ReminderName);
 
         await fixture.WaitUntilExpiredAsync(id, "the reminder's tick deletes the session");
@@ -167,16 +168,6 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
         await SessionCluster.WaitUntilAsync(async () => await fixture.CountRemindersAsync(id) == 0, "the tick removes the reminder");
         Assert.Empty(await fixture.IndexEntriesAsync(id));
     }
-
-    private static SessionRecord Version1Record(DateTimeOffset lastAccess) => new()
-    {
-        Data = new(StringComparer.Ordinal) { ["user"] = "ada"u8.ToArray() },
-        Version = 1,
-        CreatedAt = lastAccess,
-        LastAccessAt = lastAccess,
-        IdleTimeout = TimeSpan.FromMinutes(20),
-        AbsoluteExpiresAt = lastAccess + TimeSpan.FromDays(1),
-    };
 
     [Fact]
     public async Task Absolute_lifetime_ends_a_session_despite_continuous_touches()

@@ -92,6 +92,17 @@ public sealed class SessionTestSilo
         return storage.WriteStateAsync(SessionGrain.StateName, GrainIdOf(sessionId), new GrainState<SessionRecord>(record));
     }
 
+    /// <summary>A one-key record last accessed at <paramref name="lastAccess"/> with a 20-minute idle timeout, to store bypassing the grain.</summary>
+    public static SessionRecord OneKeyRecord(DateTimeOffset lastAccess) => new()
+    {
+        Data = new(StringComparer.Ordinal) { ["user"] = "ada"u8.ToArray() },
+        Version = 1,
+        CreatedAt = lastAccess,
+        LastAccessAt = lastAccess,
+        IdleTimeout = TimeSpan.FromMinutes(20),
+        AbsoluteExpiresAt = lastAccess + TimeSpan.FromDays(1),
+    };
+
     /// <summary>Polls <paramref name="condition"/> until it holds, failing after <paramref name="timeout"/> (10 s by default).</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
