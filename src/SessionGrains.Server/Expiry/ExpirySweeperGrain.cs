@@ -23,6 +23,9 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
 
     private static readonly SessionExpiryEntryKind[] Kinds = Enum.GetValues<SessionExpiryEntryKind>();
 
+    /// <summary>The longest turn a pass takes before it yields to other calls (a reminder tick, a silo's start call).</summary>
+    private static readonly TimeSpan TurnBudget = TimeSpan.FromSeconds(10);
+
     private readonly ISessionExpiryIndex _index;
     private readonly SessionSiloOptions _options;
     private readonly TimeSpan _reminderPeriod;
@@ -87,7 +90,7 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
     /// <summary>A pass; when a backlog is left after the turn's time budget, the next pass starts at once.</summary>
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
-        var deadline = _runtimeClock.GetUtcNow() + _options.ExpirySweepInterval;
+        var deadline = _runtimeClock.GetUtcNow() + (_options.ExpirySweepInterval < TurnBudget ? _options.ExpirySweepInterval : TurnBudget);
         await SweepOnceAsync(deadline);
         if (_runtimeClock.GetUtcNow() >= deadline)
         {
