@@ -16,9 +16,10 @@ namespace SessionGrains.Hosting;
 /// </summary>
 /// <remarks>
 /// Keys are escaped reversibly: the characters Azure forbids in keys (<c>/ \ # ?</c> and control characters), <c>%</c>
-/// (mishandled in key URLs by some services) and the escape character <c>~</c> become <c>~XX</c> (hex of the UTF-16
-/// code unit). A key whose RowKey would pass the 1 KiB limit is shortened to a prefix, <c>~~</c> and its SHA-256, and the
-/// row keeps the whole key in its <see cref="KeyProperty"/>.
+/// (point operations carry keys in URLs) and the escape character <c>~</c> become <c>~XX</c> (hex of the UTF-16 code
+/// unit). The '_' after the due time needs no escaping: the due time has a fixed width. A key whose RowKey would pass
+/// the 1 KiB limit is shortened to a prefix, <c>~~</c> and its SHA-256, and the row keeps the whole key in its
+/// <see cref="KeyProperty"/>.
 /// </remarks>
 internal sealed class AzureTableSessionExpiryIndex : ISessionExpiryIndex
 {
@@ -98,7 +99,7 @@ internal sealed class AzureTableSessionExpiryIndex : ISessionExpiryIndex
         }
         catch (RequestFailedException exception) when (exception.Status == 404)
         {
-            // Removed already: a repeated removal.
+            // Removed already (a repeated removal); the SDK mostly reports this without throwing.
         }
     }
 
