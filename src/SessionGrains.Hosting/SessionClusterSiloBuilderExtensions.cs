@@ -125,6 +125,9 @@ public static class SessionClusterSiloBuilderExtensions
         // The expiry index lives in the store that holds the records (ISessionExpiryIndex: a record never outlives its entry).
         switch (cluster.GrainStorage)
         {
+            case GrainStorageProvider.AzureTable or GrainStorageProvider.AzureBlob: // a table in the blobs' storage account
+                silo.AddSessionExpiryIndex(_ => new AzureTableSessionExpiryIndex(new TableServiceClient(cluster.StorageConnectionString), cluster.ServiceId));
+                break;
             default: // Memory and SingleSiloMemory: AddSessionGrains' in-memory index
                 break;
         }

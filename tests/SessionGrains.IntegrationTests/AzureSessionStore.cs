@@ -31,6 +31,29 @@ public sealed class AzureSessionStore(AzuriteServer azurite, GrainStorageProvide
             : (await RowsOf(settings, "OrleansGrainState", key)).Sum(row =>
                 ((IDictionary<string, object>)row).Values.Sum(v => v switch { string text => text.Length, byte[] bytes => bytes.Length, _ => 8 }));
 
+    /// <inheritdoc />
+    /// <remarks>The rows of the service's partitions in the index table whose key is <paramref name="key"/>.</remarks>
+    public async Task<int> CountIndexEntriesAsync(SessionClusterOptions settings, string key)
+    {
+        var table = new TableServiceClient(settings.StorageConnectionString).GetTableClient(AzureTableSessionExpiryIndex.DefaultTableName);
+        var service = AzureTableSessionExpiryIndex.EscapeKey(settings.ServiceId);
+        var count = 0;
+        try
+        {
+            // Partitions "{service}_...": from "{service}_" up to "{service}`" ('`' follows '_').
+            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey gt {service + "_"} and PartitionKey lt {service + "`"}")))
+            {
+                count += AzureTableSessionExpiryIndex.KeyOf(row) == key ? 1 : 0;
+            }
+        }
+        catch (Azure.RequestFailedException exception) when (exception.Status == 404)
+        {
+            return 0; // no index table yet
+        }
+
+        return count;
+    }
+
     private static async Task<List<TableEntity>> RowsOf(SessionClusterOptions settings, string table, string key)
     {
         var rows = new List<TableEntity>();

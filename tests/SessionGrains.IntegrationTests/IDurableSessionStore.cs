@@ -16,4 +16,7 @@ public interface IDurableSessionStore
 
     /// <summary>The bytes the store holds for the record of <paramref name="key"/> (its row, blob or hash values).</summary>
     Task<long> StoredBytesAsync(SessionClusterOptions settings, string key);
+
+    /// <summary>The expiry index entries naming <paramref name="key"/>, read from the store itself.</summary>
+    Task<int> CountIndexEntriesAsync(SessionClusterOptions settings, string key);
 }

@@ -24,4 +24,6 @@ public sealed class PostgresSessionStore(PostgresFixture postgres) : IDurableSes
     public async Task<long> StoredBytesAsync(SessionClusterOptions settings, string key)
         => await postgres.CountAsync("SELECT coalesce(sum(pg_column_size(s.*)), 0) FROM sessiongrains_storage s WHERE service_id = @service AND strpos(grain_key, @key) > 0",
             ("service", settings.ServiceId), ("key", key));
+
+    public Task<int> CountIndexEntriesAsync(SessionClusterOptions settings, string key) => throw new NotImplementedException();
 }

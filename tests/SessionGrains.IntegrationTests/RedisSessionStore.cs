@@ -43,4 +43,6 @@ public sealed class RedisSessionStore(RedisFixture redis) : IDurableSessionStore
 
         return bytes;
     }
+
+    public Task<int> CountIndexEntriesAsync(SessionClusterOptions settings, string key) => throw new NotImplementedException();
 }
