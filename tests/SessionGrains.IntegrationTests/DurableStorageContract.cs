@@ -52,7 +52,8 @@ public abstract class DurableStorageContract(IDurableSessionStore store, ITestOu
     [Fact]
     public async Task A_session_round_trips_through_storage_and_destroy_deletes_it()
     {
-        await using var cluster = await DurableSessionCluster.StartAsync(store, new SessionTestSilo(), NewServiceId("trip"));
+        var testSilo = new SessionTestSilo();
+        await using var cluster = await DurableSessionCluster.StartAsync(store, testSilo, NewServiceId("trip"));
         var id = NewId();
         var session = cluster.Session(id);
         await session.CreateAsync(TwentyMinutes, Set("user", "ada"));
@@ -71,7 +72,10 @@ public abstract class DurableStorageContract(IDurableSessionStore store, ITestOu
 
         await session.DestroyAsync();
         Assert.Equal(0, await cluster.CountRecordsAsync(id));
-        Assert.Empty(await cluster.IndexEntriesAsync(id));
+        // The entry goes with the record, or (an index keyed by due time, when the activation does not know it) at its due time.
+        testSilo.Clock.Advance(TimeSpan.FromMinutes(21));
+        await SessionTestSilo.WaitUntilAsync(async () => (await cluster.IndexEntriesAsync(id)).Count == 0, "the destroyed session's entry is gone");
+        Assert.Equal(0, await cluster.CountRecordsAsync(id));
     }
 
     [Fact]
@@ -167,6 +171,7 @@ public abstract class DurableStorageContract(IDurableSessionStore store, ITestOu
         for (var attempt = 0; attempt < 20 && victim is null; attempt++)
         {
             await Task.WhenAll(sweepers.Select(s => cluster.Cluster.DeactivateAsync(s)));
+            await Task.Delay(TimeSpan.FromSeconds(1.5)); // the deactivations finish, and the 1-second reminders bring the sweepers back
             await SessionTestSilo.WaitUntilAsync(async () => (await Task.WhenAll(sweepers.Select(s => management.GetActivationAddress(s).AsTask()))).All(a => a is not null),
                 "the sweepers' reminders bring them back");
             var hosts = await Task.WhenAll(sweepers.Select(s => management.GetActivationAddress(s).AsTask()));
