@@ -49,6 +49,7 @@ public abstract class ExpiryIndexContract
         await index.SetAsync(Entry(id, T0.AddMinutes(20)), null);
 
         await index.SetAsync(Entry(id, T0.AddMinutes(35)), T0.AddMinutes(20));
+        await index.SetAsync(Entry(id, T0.AddMinutes(35)), T0.AddMinutes(35)); // a move to where it is
 
         Assert.Empty(await DueKeysAsync(index, T0.AddMinutes(34)));
         var moved = Assert.Single(await index.ReadDueAsync(SessionExpiryEntryKind.Session, 3, T0.AddDays(1), 10));

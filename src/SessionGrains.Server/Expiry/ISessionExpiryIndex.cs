@@ -19,7 +19,8 @@ public interface ISessionExpiryIndex
     /// <summary>
     /// Adds <paramref name="entry"/>, or moves its key's entry to <paramref name="entry"/>'s due time.
     /// <paramref name="previousDueAt"/>, when known, is the due time of the entry being moved (an index keyed by due time
-    /// needs it to find the entry; one keyed by the key alone ignores it).
+    /// needs it to find the entry; one keyed by the key alone ignores it). Such an index may then keep an extra entry for
+    /// the key, when <paramref name="previousDueAt"/> is unknown or stale: harmless, as every entry's check is.
     /// </summary>
     Task SetAsync(SessionExpiryEntry entry, DateTimeOffset? previousDueAt, CancellationToken cancellationToken = default);
 
