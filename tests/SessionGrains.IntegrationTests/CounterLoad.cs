@@ -11,6 +11,11 @@ namespace SessionGrains.IntegrationTests;
 /// </summary>
 public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies)
 {
+    private readonly Stopwatch _clock = new();
+
+    /// <summary>When each acknowledgement came, since the load began.</summary>
+    private readonly ConcurrentQueue<TimeSpan> _acknowledgedAt = new();
+
     /// <summary>Acknowledged increments per session cookie, counting the one that created the session.</summary>
     public ConcurrentDictionary<string, int> Acknowledged { get; } = new(cookies.Select(c => KeyValuePair.Create(c, 1)));
     public ConcurrentDictionary<string, int> Failed { get; } = new();
@@ -23,10 +28,6 @@ public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies
 
     /// <summary>Per session, when its first acknowledgement after the action had completed came (time since the load began).</summary>
     public ConcurrentDictionary<string, TimeSpan> FirstSuccessAfterAction { get; } = new();
-
-    /// <summary>When each acknowledgement came, since the load began.</summary>
-    private readonly ConcurrentQueue<TimeSpan> _acknowledgedAt = new();
-    private readonly Stopwatch _clock = new();
 
     /// <summary>Time since the load began.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
