@@ -5,11 +5,15 @@ namespace SessionGrains.Hosting;
 
 /// <summary>
 /// Fails silo and client start-up with a clear message when <see cref="SessionClusterOptions"/> cannot work: an
-/// address that does not parse, ports out of range, empty IDs, a missing connection string for an Azure, Redis or AdoNet provider, or
-/// failure detection values that are not positive. Run by <c>UseSessionCluster</c> before anything is configured.
+/// address that does not parse, ports out of range, empty IDs, a missing connection string for an Azure, Redis or AdoNet provider,
+/// failure detection values that are not positive, or a stale window so short that a live silo's row could count as stale.
+/// Run by <c>UseSessionCluster</c> before anything is configured.
 /// </summary>
 public sealed class SessionClusterOptionsValidator : IValidateOptions<SessionClusterOptions>
 {
+    /// <summary>The shortest time without a heartbeat after which a silo's membership row may count as stale.</summary>
+    private static readonly TimeSpan MinimumStaleWindow = TimeSpan.FromSeconds(10);
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, SessionClusterOptions options)
     {
@@ -63,9 +67,16 @@ public sealed class SessionClusterOptionsValidator : IValidateOptions<SessionClu
 
         var detection = options.FailureDetection;
         if (detection.ProbeTimeout <= TimeSpan.Zero || detection.NumMissedProbesLimit <= 0
-            || detection.NumVotesForDeathDeclaration <= 0 || detection.GatewayListRefreshPeriod <= TimeSpan.Zero)
+            || detection.NumVotesForDeathDeclaration <= 0 || detection.GatewayListRefreshPeriod <= TimeSpan.Zero
+            || detection.IAmAliveTablePublishTimeout <= TimeSpan.Zero || detection.NumMissedTableIAmAliveLimit <= 0
+            || detection.TableRefreshTimeout <= TimeSpan.Zero)
         {
             failures.Add("Cluster:FailureDetection values must be positive.");
+        }
+        else if (detection.NumMissedTableIAmAliveLimit < 2 || detection.IAmAliveTablePublishTimeout * detection.NumMissedTableIAmAliveLimit < MinimumStaleWindow)
+        {
+            // A live silo whose row counts as stale is evicted on fewer votes: one late heartbeat or a little clock skew must not make it so.
+            failures.Add($"Cluster:FailureDetection:NumMissedTableIAmAliveLimit must be at least 2, and IAmAliveTablePublishTimeout × NumMissedTableIAmAliveLimit at least {MinimumStaleWindow.TotalSeconds:F0} s.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

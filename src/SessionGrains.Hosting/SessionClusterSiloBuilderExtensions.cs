@@ -82,6 +82,9 @@ public static class SessionClusterSiloBuilderExtensions
             o.ProbeTimeout = detection.ProbeTimeout;
             o.NumMissedProbesLimit = detection.NumMissedProbesLimit;
             o.NumVotesForDeathDeclaration = detection.NumVotesForDeathDeclaration;
+            o.IAmAliveTablePublishTimeout = detection.IAmAliveTablePublishTimeout;
+            o.NumMissedTableIAmAliveLimit = detection.NumMissedTableIAmAliveLimit;
+            o.TableRefreshTimeout = detection.TableRefreshTimeout;
         });
 
         switch (cluster.GrainStorage)

@@ -14,11 +14,31 @@ public sealed class ClusterOptionsValidationTests
     [InlineData("Cluster:SiloPort", "70000", "Cluster:SiloPort")]
     [InlineData("Cluster:ServiceId", "", "Cluster:ClusterId and Cluster:ServiceId")]
     [InlineData("Cluster:FailureDetection:ProbeTimeout", "00:00:00", "Cluster:FailureDetection")]
+    [InlineData("Cluster:FailureDetection:TableRefreshTimeout", "-00:00:01", "Cluster:FailureDetection")]
+    [InlineData("Cluster:FailureDetection:NumMissedTableIAmAliveLimit", "1", "NumMissedTableIAmAliveLimit must be at least 2")]
+    [InlineData("Cluster:FailureDetection:IAmAliveTablePublishTimeout", "00:00:03", "at least 10 s")]
     public void A_silo_with_unusable_cluster_options_does_not_start(string key, string value, string named)
     {
         var cluster = Bind(new() { [key] = value });
         var failure = Assert.Throws<OptionsValidationException>(() => new HostBuilder().UseOrleans(silo => silo.UseSessionCluster(cluster)).Build());
         Assert.Contains(named, failure.Message);
+    }
+
+    [Fact]
+    public void Failure_detection_and_heartbeat_settings_reach_Orleans_membership_options()
+    {
+        var cluster = Bind(new()
+        {
+            ["Cluster:FailureDetection:IAmAliveTablePublishTimeout"] = "00:00:07",
+            ["Cluster:FailureDetection:NumMissedTableIAmAliveLimit"] = "4",
+            ["Cluster:FailureDetection:TableRefreshTimeout"] = "00:00:05",
+        });
+        using var host = new HostBuilder().UseOrleans(silo => silo.UseSessionCluster(cluster)).Build();
+
+        var membership = host.Services.GetRequiredService<IOptions<Orleans.Configuration.ClusterMembershipOptions>>().Value;
+        Assert.Equal(
+            (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(7), 4, TimeSpan.FromSeconds(5)),
+            (membership.ProbeTimeout, membership.IAmAliveTablePublishTimeout, membership.NumMissedTableIAmAliveLimit, membership.TableRefreshTimeout));
     }
 
     [Theory]

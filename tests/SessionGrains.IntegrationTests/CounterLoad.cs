@@ -11,6 +11,11 @@ namespace SessionGrains.IntegrationTests;
 /// </summary>
 public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies)
 {
+    private readonly Stopwatch _clock = new();
+
+    /// <summary>When each acknowledgement came, since the load began.</summary>
+    private readonly ConcurrentQueue<TimeSpan> _acknowledgedAt = new();
+
     /// <summary>Acknowledged increments per session cookie, counting the one that created the session.</summary>
     public ConcurrentDictionary<string, int> Acknowledged { get; } = new(cookies.Select(c => KeyValuePair.Create(c, 1)));
     public ConcurrentDictionary<string, int> Failed { get; } = new();
@@ -23,6 +28,12 @@ public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies
 
     /// <summary>Per session, when its first acknowledgement after the action had completed came (time since the load began).</summary>
     public ConcurrentDictionary<string, TimeSpan> FirstSuccessAfterAction { get; } = new();
+
+    /// <summary>Time since the load began.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>When the first acknowledgement at or after <paramref name="since"/> came (since the load began); MaxValue if none did.</summary>
+    public TimeSpan FirstAcknowledgementAfter(TimeSpan since) => _acknowledgedAt.Where(t => t >= since).DefaultIfEmpty(TimeSpan.MaxValue).Min();
 
     /// <summary>When the action started, since the load began.</summary>
     public TimeSpan ActionAt { get; private set; } = TimeSpan.MaxValue;
@@ -60,17 +71,25 @@ public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies
     /// </summary>
     public async Task RunAsync(int workers, TimeSpan duration, TimeSpan actionAt, Func<Task> during)
     {
-        var clock = Stopwatch.StartNew();
+        var clock = _clock;
+        clock.Restart();
         using var stop = new CancellationTokenSource();
         var load = Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkAsync(w, workers, clock, stop.Token))).ToArray();
-        await Task.Delay(actionAt);
-        ActionAt = clock.Elapsed;
-        await during();
-        ActionDoneAt = clock.Elapsed;
-        var minimum = duration - clock.Elapsed;
-        await Task.Delay(minimum > TimeSpan.FromSeconds(2) ? minimum : TimeSpan.FromSeconds(2));
-        stop.Cancel();
-        await Task.WhenAll(load);
+        try
+        {
+            await Task.Delay(actionAt);
+            ActionAt = clock.Elapsed;
+            await during();
+            ActionDoneAt = clock.Elapsed;
+            var minimum = duration - clock.Elapsed;
+            await Task.Delay(minimum > TimeSpan.FromSeconds(2) ? minimum : TimeSpan.FromSeconds(2));
+        }
+        finally
+        {
+            // The workers stop with the load, also when the action failed.
+            stop.Cancel();
+            await Task.WhenAll(load);
+        }
     }
 
     private async Task WorkAsync(int worker, int workers, Stopwatch clock, CancellationToken stop)
@@ -89,6 +108,7 @@ public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     Acknowledged.AddOrUpdate(cookie, 1, (_, n) => n + 1);
+                    _acknowledgedAt.Enqueue(clock.Elapsed);
                     if (clock.Elapsed >= ActionDoneAt)
                     {
                         FirstSuccessAfterAction.TryAdd(cookie, clock.Elapsed);

@@ -1,7 +1,7 @@
 namespace SessionGrains.LocalFarm;
 
 /// <summary>
-/// The farm's command line: up, down, status, kill-/stop-/restart-silo N and -web N, logs [NAME [LINES]], help.
+/// The farm's command line: up, down, status, kill-/stop-/restart-silo N... and -web N..., logs [NAME [LINES]], help.
 /// Progress goes to <c>errors</c>, results (status, logs, URLs) to <c>output</c>; the result is the exit code.
 /// </summary>
 internal sealed class FarmCommands(FarmPaths paths, Func<string, string?> environment, TextWriter output, TextWriter errors)
@@ -19,7 +19,7 @@ internal sealed class FarmCommands(FarmPaths paths, Func<string, string?> enviro
                 "logs" => Logs(args.Count > 1 ? args[1] : null, args.Count > 2 ? args[2] : null),
                 "help" or "-h" or "--help" => Usage(output, 0),
                 _ when action.Split('-') is [var verb and ("kill" or "stop" or "restart" or "start"), var kind and ("silo" or "web")] =>
-                    await MemberAsync(verb, kind == "silo" ? MemberKind.Silo : MemberKind.Web, action, args.Count > 1 ? args[1] : null, cancellation),
+                    await MemberAsync(verb, kind == "silo" ? MemberKind.Silo : MemberKind.Web, action, args.Skip(1).ToArray(), cancellation),
                 _ => Usage(errors, 2),
             };
         }
@@ -92,17 +92,18 @@ internal sealed class FarmCommands(FarmPaths paths, Func<string, string?> enviro
         return bad ? 1 : 0;
     }
 
-    private async Task<int> MemberAsync(string verb, MemberKind kind, string action, string? n, CancellationToken cancellation)
+    /// <summary>One or more silos or front ends (<c>restart-silo 1 2 3</c>), acted on together.</summary>
+    private async Task<int> MemberAsync(string verb, MemberKind kind, string action, IReadOnlyList<string> numbers, CancellationToken cancellation)
     {
         using var farm = Open();
         using var locked = await farm.LockAsync(cancellation);
-        var member = FarmMember.Parse(farm.Settings, kind, n, action);
+        var members = FarmMember.ParseMany(farm.Settings, kind, numbers, action);
         var commands = new MemberCommands(farm);
         return verb switch
         {
-            "kill" => await commands.KillAsync(member),
-            "stop" => await commands.StopAsync(member),
-            _ => await commands.RestartAsync(member, cancellation),
+            "kill" => await commands.KillAsync(members),
+            "stop" => await commands.StopAsync(members),
+            _ => await commands.RestartAsync(members, cancellation),
         };
     }
 

@@ -39,16 +39,28 @@ internal sealed record FarmMember(string Name, MemberKind Kind, IReadOnlyList<in
 
     public static FarmMember Nginx(FarmSettings s) => new("nginx", MemberKind.Nginx, [s.NginxPort], Url(s.NginxPort, "/healthz/ready"));
 
-    /// <summary>Silo or web number <paramref name="n"/> given as text; fails with the usage unless it is 1..count.</summary>
-    public static FarmMember Parse(FarmSettings settings, MemberKind kind, string? n, string action)
+    /// <summary>Silo or web numbers given as text; fails with the usage unless there is at least one, each 1..count, none twice.</summary>
+    public static IReadOnlyList<FarmMember> ParseMany(FarmSettings settings, MemberKind kind, IReadOnlyList<string> numbers, string action)
     {
         var max = kind == MemberKind.Silo ? settings.Silos : settings.Webs;
-        if (!int.TryParse(n, System.Globalization.NumberStyles.None, null, out var index) || index < 1 || index > max)
+        var indexes = new List<int>();
+        foreach (var n in numbers)
         {
-            throw new FarmException($"usage: farm.sh {action} N (N = 1..{max})");
+            if (!int.TryParse(n, System.Globalization.NumberStyles.None, null, out var index) || index < 1 || index > max || indexes.Contains(index))
+            {
+                indexes.Clear();
+                break;
+            }
+
+            indexes.Add(index);
         }
 
-        return kind == MemberKind.Silo ? Silo(settings, index) : Web(settings, index);
+        if (indexes.Count == 0)
+        {
+            throw new FarmException($"usage: farm.sh {action} N... (N = 1..{max}, one or more, acted on together)");
+        }
+
+        return indexes.Select(index => kind == MemberKind.Silo ? Silo(settings, index) : Web(settings, index)).ToArray();
     }
 
     private static Uri Url(int port, string path) => new($"http://127.0.0.1:{port}{path}");

@@ -2,34 +2,45 @@ using System.Diagnostics;
 
 namespace SessionGrains.LocalFarm;
 
-/// <summary>kill-silo/stop-silo/restart-silo N and the same for front ends (web), on a running farm.</summary>
+/// <summary>
+/// kill-silo/stop-silo/restart-silo N... and the same for front ends (web), on a running farm. Several members are
+/// acted on together: a restart starts them all at once and waits for all their health at once.
+/// </summary>
 internal sealed class MemberCommands(Farm farm)
 {
-    /// <summary>SIGKILL, and wait (at most 5 s) until it is gone.</summary>
-    public async Task<int> KillAsync(FarmMember member)
+    /// <summary>SIGKILL, and wait (at most 5 s) until they are gone.</summary>
+    public async Task<int> KillAsync(IReadOnlyList<FarmMember> members)
     {
-        var process = farm.Registry.Live(member.Name) ?? throw new FarmException($"{member.Name} is not running");
-        await farm.Stopper.StopAsync(ProcessRecord.SigKill, TimeSpan.FromSeconds(5), member.Name);
-        farm.Log.Info($"{member.Name} (pid {process.Pid}) killed");
+        var processes = members.Select(m => farm.Registry.Live(m.Name) ?? throw new FarmException($"{m.Name} is not running")).ToArray();
+        await farm.Stopper.StopAsync(ProcessRecord.SigKill, TimeSpan.FromSeconds(5), Names(members));
+        farm.Log.Info(string.Join(", ", members.Select((m, i) => $"{m.Name} (pid {processes[i].Pid})")) + " killed");
         return 0;
     }
 
     /// <summary>SIGTERM (graceful), SIGKILL after the stop timeout.</summary>
-    public async Task<int> StopAsync(FarmMember member)
+    public async Task<int> StopAsync(IReadOnlyList<FarmMember> members)
     {
-        if (farm.Registry.Live(member.Name) is null)
+        var running = members.Where(m => farm.Registry.Live(m.Name) is not null).ToArray();
+        foreach (var member in members.Except(running))
         {
             farm.Log.Info($"{member.Name} is not running");
-            return 0;
         }
 
-        await farm.Stopper.StopAsync(ProcessRecord.SigTerm, farm.StopTimeout, member.Name);
-        farm.Log.Info($"{member.Name} stopped");
+        if (running.Length > 0)
+        {
+            await farm.Stopper.StopAsync(ProcessRecord.SigTerm, farm.StopTimeout, Names(running));
+            farm.Log.Info($"{string.Join(", ", Names(running))} stopped");
+        }
+
         return 0;
     }
 
-    /// <summary>Graceful stop if running, start with the same ports once they are free, wait until healthy.</summary>
-    public async Task<int> RestartAsync(FarmMember member, CancellationToken cancellation)
+    /// <summary>
+    /// Graceful stop of those running, start all with the same ports once they are free, wait until all are healthy.
+    /// Silos that all crashed must start together: each one that joins waits for every other dead silo's row to be
+    /// declared dead, which a silo restarting on the same endpoint does for its own at start-up.
+    /// </summary>
+    public async Task<int> RestartAsync(IReadOnlyList<FarmMember> members, CancellationToken cancellation)
     {
         if (farm.Settings.ClusterId.Length == 0)
         {
@@ -42,12 +53,13 @@ internal sealed class MemberCommands(Farm farm)
             throw new FarmException($"{FarmMember.Storage(farm.Settings).Name} is not running: run farm.sh down && farm.sh up");
         }
 
-        if (farm.Registry.Live(member.Name) is not null)
+        var running = members.Where(m => farm.Registry.Live(m.Name) is not null).ToArray();
+        if (running.Length > 0)
         {
-            await farm.Stopper.StopAsync(ProcessRecord.SigTerm, farm.StopTimeout, member.Name);
+            await farm.Stopper.StopAsync(ProcessRecord.SigTerm, farm.StopTimeout, Names(running));
         }
 
-        foreach (var port in member.Ports)
+        foreach (var (member, port) in members.SelectMany(m => m.Ports.Select(p => (m, p))))
         {
             for (var i = 0; i < 20 && await HealthProbe.IsPortBusyAsync(port); i++)
             {
@@ -60,13 +72,19 @@ internal sealed class MemberCommands(Farm farm)
             }
         }
 
-        farm.StartApp(member);
-        if (!await farm.Health.WaitAsync(farm.Timeout, cancellation, member))
+        foreach (var member in members)
         {
-            throw new FarmException($"{member.Name} did not become healthy (log: {farm.Log.FileOf(member.Name)})");
+            farm.StartApp(member);
         }
 
-        farm.Log.Info($"{member.Name} healthy in {clock.Elapsed.TotalSeconds:F0}s");
+        if (!await farm.Health.WaitAsync(farm.Timeout, cancellation, [.. members]))
+        {
+            throw new FarmException($"{string.Join(", ", Names(members))} did not all become healthy (logs: {string.Join(", ", members.Select(m => farm.Log.FileOf(m.Name)))})");
+        }
+
+        farm.Log.Info($"{string.Join(", ", Names(members))} healthy in {clock.Elapsed.TotalSeconds:F0}s");
         return 0;
     }
+
+    private static string[] Names(IEnumerable<FarmMember> members) => members.Select(m => m.Name).ToArray();
 }
