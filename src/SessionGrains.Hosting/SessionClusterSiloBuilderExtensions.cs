@@ -126,10 +126,15 @@ public static class SessionClusterSiloBuilderExtensions
         }
 
         // The expiry index lives in the store that holds the records (ISessionExpiryIndex: a record never outlives its entry).
+        // Its keys carry the ServiceId Orleans gives the records, which a host calling AddSessionProviders may set elsewhere.
+        static string ServiceIdOf(IServiceProvider services) => services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
         switch (cluster.GrainStorage)
         {
             case GrainStorageProvider.AzureTable or GrainStorageProvider.AzureBlob: // a table in the blobs' storage account
                 silo.AddSessionExpiryIndex(_ => new AzureTableSessionExpiryIndex(new TableServiceClient(cluster.StorageConnectionString), cluster.ServiceId));
+                break;
+            case GrainStorageProvider.Redis:
+                silo.AddSessionExpiryIndex(sp => new RedisSessionExpiryIndex(cluster.RedisConnectionString, ServiceIdOf(sp)));
                 break;
             default: // Memory and SingleSiloMemory: AddSessionGrains' in-memory index
                 break;
