@@ -6,8 +6,9 @@ namespace SessionGrains.Hosting;
 /// <summary>
 /// Fails silo and client start-up with a clear message when <see cref="SessionClusterOptions"/> cannot work: an
 /// address that does not parse, ports out of range, empty IDs, a missing connection string for an Azure, Redis or AdoNet provider,
-/// failure detection values that are not positive, or a stale window so short that a live silo's row could count as stale.
-/// Run by <c>UseSessionCluster</c> before anything is configured.
+/// AdoNet grain storage on another database than PostgreSQL, failure detection values that are not positive, or a stale
+/// window so short that a live silo's row could count as stale. Run by <c>UseSessionCluster</c> before anything is
+/// configured.
 /// </summary>
 public sealed class SessionClusterOptionsValidator : IValidateOptions<SessionClusterOptions>
 {
@@ -63,6 +64,12 @@ public sealed class SessionClusterOptionsValidator : IValidateOptions<SessionClu
         if (usesAdoNet && (string.IsNullOrWhiteSpace(options.AdoNetConnectionString) || string.IsNullOrWhiteSpace(options.AdoNetInvariant)))
         {
             failures.Add("Cluster:AdoNetConnectionString (and Cluster:AdoNetInvariant) are required by the AdoNet providers.");
+        }
+
+        if (options.GrainStorage == GrainStorageProvider.AdoNet && !string.IsNullOrWhiteSpace(options.AdoNetInvariant)
+            && !string.Equals(options.AdoNetInvariant, "Npgsql", StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"Cluster:GrainStorage=AdoNet keeps the session expiry index in PostgreSQL (table sessiongrains_expiry): Cluster:AdoNetInvariant must be Npgsql, not {options.AdoNetInvariant}.");
         }
 
         var detection = options.FailureDetection;

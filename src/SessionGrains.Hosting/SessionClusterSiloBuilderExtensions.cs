@@ -136,6 +136,9 @@ public static class SessionClusterSiloBuilderExtensions
             case GrainStorageProvider.Redis:
                 silo.AddSessionExpiryIndex(sp => new RedisSessionExpiryIndex(cluster.RedisConnectionString, ServiceIdOf(sp)));
                 break;
+            case GrainStorageProvider.AdoNet: // PostgreSQL: the validator refuses other invariants
+                silo.AddSessionExpiryIndex(sp => new PostgresSessionExpiryIndex(cluster.AdoNetConnectionString, ServiceIdOf(sp)));
+                break;
             default: // Memory and SingleSiloMemory: AddSessionGrains' in-memory index
                 break;
         }

@@ -73,6 +73,21 @@ public sealed class ClusterOptionsValidationTests
         Assert.Contains("Cluster:AdoNetConnectionString", failure.Message);
     }
 
+    [Theory]
+    [InlineData("GrainStorage", true)] // the expiry index has a PostgreSQL table only
+    [InlineData("Reminders", false)]
+    public void A_silo_with_adonet_grain_storage_on_another_database_than_postgresql_does_not_start(string key, bool refused)
+    {
+        var cluster = Bind(new()
+        {
+            [$"Cluster:{key}"] = "AdoNet",
+            ["Cluster:AdoNetConnectionString"] = "Server=127.0.0.1,1",
+            ["Cluster:AdoNetInvariant"] = "Microsoft.Data.SqlClient",
+        });
+        var failure = Record.Exception(() => new HostBuilder().UseOrleans(silo => silo.UseSessionCluster(cluster)).Build().Dispose());
+        Assert.Equal(refused, failure is OptionsValidationException { Message: var message } && message.Contains("Cluster:AdoNetInvariant must be Npgsql"));
+    }
+
     [Fact]
     public void A_silo_with_single_silo_storage_on_shared_clustering_does_not_start()
     {

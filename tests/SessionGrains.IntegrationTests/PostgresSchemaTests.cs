@@ -25,6 +25,8 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres)
         await SessionDatabaseSchema.ApplyAsync(postgres.ConnectionString);
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => SessionDatabaseSchema.ApplyAsync(postgres.ConnectionString)));
         Assert.Equal(QueryCount, await postgres.CountAsync("SELECT count(*) FROM OrleansQuery"));
+        Assert.Equal(1, await postgres.CountAsync( // the expiry index's table and its due-time index, once
+            "SELECT count(*) FROM pg_indexes WHERE tablename = 'sessiongrains_expiry' AND indexname = 'sessiongrains_expiry_by_due_time'"));
 
         var store = new PostgresSessionStore(postgres);
         await using var cluster = await DurableSessionCluster.StartAsync(store, new SessionTestSilo(), "it-schema-" + Guid.NewGuid().ToString("N")[..8]);
@@ -33,8 +35,10 @@ public sealed class PostgresSchemaTests(PostgresFixture postgres)
             new SessionChangeSet { Sets = new() { ["user"] = Encoding.UTF8.GetBytes("ada") } });
         await cluster.Cluster.DeactivateAsync(cluster.Session(id));
         Assert.Equal("ada", Encoding.UTF8.GetString((await cluster.Session(id).LoadAsync())!.Data["user"]));
+        Assert.Equal(1, await store.CountIndexEntriesAsync(cluster.Settings, id));
         await cluster.Session(id).DestroyAsync();
         Assert.Equal(0, await cluster.CountRecordsAsync(id));
+        Assert.Equal(0, await store.CountIndexEntriesAsync(cluster.Settings, id));
     }
 
     [Fact]

@@ -1,7 +1,8 @@
--- SessionGrains on PostgreSQL: the tables of Orleans' ADO.NET grain storage, reminders and clustering, and the
--- statements those providers read from OrleansQuery (QueryKey -> QueryText; parameters are @Name, result columns are
--- named as the providers read them). Applied by SessionDatabaseSchema.ApplyAsync in one transaction under an advisory
--- lock: every statement is idempotent, so running it again (or concurrently) changes nothing but the query texts.
+-- SessionGrains on PostgreSQL: the tables of Orleans' ADO.NET grain storage, reminders and clustering, the session
+-- expiry index, and the statements Orleans' providers read from OrleansQuery (QueryKey -> QueryText; parameters are
+-- @Name, result columns are named as the providers read them). Applied by SessionDatabaseSchema.ApplyAsync in one
+-- transaction under an advisory lock: every statement is idempotent, so running it again (or concurrently) changes
+-- nothing but the query texts.
 
 SELECT pg_advisory_xact_lock(7239114501337);
 
@@ -40,6 +41,20 @@ CREATE TABLE IF NOT EXISTS sessiongrains_reminders
 );
 
 CREATE INDEX IF NOT EXISTS sessiongrains_reminders_by_hash ON sessiongrains_reminders (service_id, grain_hash);
+
+-- The session expiry index (SessionGrains' own, not Orleans'): one row per stored session or user index, read by due
+-- time one kind and shard at a time by that shard's sweeper. Keyed by the grain alone, so a move is one upsert.
+CREATE TABLE IF NOT EXISTS sessiongrains_expiry
+(
+    due_at timestamptz NOT NULL,
+    shard integer NOT NULL,
+    kind smallint NOT NULL, -- SessionExpiryEntryKind: 0 session, 1 user index
+    service_id text NOT NULL,
+    grain_key text NOT NULL,
+    PRIMARY KEY (service_id, kind, grain_key)
+);
+
+CREATE INDEX IF NOT EXISTS sessiongrains_expiry_by_due_time ON sessiongrains_expiry (service_id, kind, shard, due_at);
 
 -- Clustering: one version row per cluster, bumped by every membership change that names the current version.
 CREATE TABLE IF NOT EXISTS sessiongrains_membership_version
