@@ -101,7 +101,7 @@ public static class IdleSessionMemory
         if (redisMemory is not null)
         {
             Console.WriteLine($"in Redis (INFO used_memory) per session: {(redisLive - redisBefore) / (double)sessions:N0} B while live, " +
-                $"{(redisStored - redisBefore) / (double)sessions:N0} B once deactivated (record, etag, key and reminder)");
+                $"{(redisStored - redisBefore) / (double)sessions:N0} B once deactivated (record, etag, key and expiry index entry)");
             Console.WriteLine($"deleted this run's {await redisMemory.DeleteRunKeysAsync():N0} Redis keys");
         }
 
