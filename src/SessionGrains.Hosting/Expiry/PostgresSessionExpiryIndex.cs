@@ -25,8 +25,6 @@ internal sealed class PostgresSessionExpiryIndex : ISessionExpiryIndex, IAsyncDi
         ORDER BY due_at LIMIT $5
         """;
 
-    private const long TicksPerMicrosecond = TimeSpan.TicksPerMillisecond / 1000;
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _serviceId;
 
@@ -42,10 +40,10 @@ internal sealed class PostgresSessionExpiryIndex : ISessionExpiryIndex, IAsyncDi
     public static DateTime StoredDueTime(DateTimeOffset dueAt)
     {
         var ticks = dueAt.UtcTicks;
-        var remainder = ticks % TicksPerMicrosecond;
-        if (remainder != 0 && ticks <= DateTime.MaxValue.Ticks - TicksPerMicrosecond)
+        var remainder = ticks % TimeSpan.TicksPerMicrosecond;
+        if (remainder != 0 && ticks <= DateTime.MaxValue.Ticks - TimeSpan.TicksPerMicrosecond)
         {
-            ticks += TicksPerMicrosecond - remainder;
+            ticks += TimeSpan.TicksPerMicrosecond - remainder;
         }
 
         return new DateTime(ticks, DateTimeKind.Utc);
@@ -77,7 +75,7 @@ internal sealed class PostgresSessionExpiryIndex : ISessionExpiryIndex, IAsyncDi
         command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)kind });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = shard });
         // Stored times are whole microseconds: the last one at or before dueBy is dueBy truncated.
-        var dueByTicks = dueBy.UtcTicks - dueBy.UtcTicks % TicksPerMicrosecond;
+        var dueByTicks = dueBy.UtcTicks - dueBy.UtcTicks % TimeSpan.TicksPerMicrosecond;
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = new DateTime(dueByTicks, DateTimeKind.Utc) });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         try
