@@ -131,7 +131,7 @@ public static class SessionClusterSiloBuilderExtensions
         switch (cluster.GrainStorage)
         {
             case GrainStorageProvider.AzureTable or GrainStorageProvider.AzureBlob: // a table in the blobs' storage account
-                silo.AddSessionExpiryIndex(_ => new AzureTableSessionExpiryIndex(new TableServiceClient(cluster.StorageConnectionString), cluster.ServiceId));
+                silo.AddSessionExpiryIndex(sp => new AzureTableSessionExpiryIndex(new TableServiceClient(cluster.StorageConnectionString), ServiceIdOf(sp)));
                 break;
             case GrainStorageProvider.Redis:
                 silo.AddSessionExpiryIndex(sp => new RedisSessionExpiryIndex(cluster.RedisConnectionString, ServiceIdOf(sp)));
