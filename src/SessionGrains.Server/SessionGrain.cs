@@ -291,9 +291,9 @@ public sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, IR
     }
 
     /// <inheritdoc />
-    async Task IExpiryIndexedGrain.CheckIndexedExpiryAsync(DateTimeOffset indexedDueAt)
+    async Task IExpiryIndexedGrain.CheckIndexedExpiryAsync(int shard, DateTimeOffset indexedDueAt)
     {
-        await _lifetime.CheckIndexedExpiryAsync(indexedDueAt);
+        await _lifetime.CheckIndexedExpiryAsync(shard, indexedDueAt);
         if (!_servedCaller)
         {
             DeactivateOnIdle(); // activated only for this check

@@ -109,12 +109,13 @@ internal sealed class SessionLifetime(
     }
 
     /// <summary>
-    /// A sweeper found this session's index entry due at <paramref name="indexedDueAt"/>: with no record, the entry is
-    /// removed; an expired session is deleted (its entry with it); a live one's entry moves to its current expiry.
+    /// A sweeper found this session's index entry in <paramref name="shard"/> due at <paramref name="indexedDueAt"/>: with
+    /// no record, the entry is removed; an expired session is deleted (its entry with it); a live one's entry moves to its
+    /// current expiry.
     /// </summary>
-    public async Task CheckIndexedExpiryAsync(DateTimeOffset indexedDueAt)
+    public async Task CheckIndexedExpiryAsync(int shard, DateTimeOffset indexedDueAt)
     {
-        entry.Found(indexedDueAt);
+        entry.Found(shard, indexedDueAt);
         if (!writer.Exists)
         {
             await entry.RemoveAsync();

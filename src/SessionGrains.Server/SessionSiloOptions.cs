@@ -45,7 +45,7 @@ public sealed class SessionSiloOptions
 
     /// <summary>
     /// How many shards the expiry index has, each with its own sweeper grain and reminder. Defaults to 16. Raise it only:
-    /// entries stay in the shard they were written to, and shards beyond a lowered count are no longer swept.
+    /// an entry found in its old shard moves to its key's new one, but shards beyond a lowered count are no longer swept.
     /// </summary>
     public int ExpiryIndexShards { get; set; } = 16;
 

@@ -175,9 +175,9 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexe
     }
 
     /// <inheritdoc />
-    async Task IExpiryIndexedGrain.CheckIndexedExpiryAsync(DateTimeOffset indexedDueAt)
+    async Task IExpiryIndexedGrain.CheckIndexedExpiryAsync(int shard, DateTimeOffset indexedDueAt)
     {
-        _sweepEntry.Found(indexedDueAt);
+        _sweepEntry.Found(shard, indexedDueAt);
         await SweepAsync();
     }
 

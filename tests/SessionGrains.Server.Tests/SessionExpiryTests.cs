@@ -138,6 +138,28 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
     }
 
     [Fact]
+    public async Task An_entry_found_in_another_shard_after_the_shard_count_was_raised_moves_to_its_keys_shard()
+    {
+        var id = SessionCluster.NewSessionId();
+        var created = fixture.Clock.GetUtcNow();
+        await fixture.Session(id).CreateAsync(TwentyMinutes, Set(("user", "ada")));
+        var services = fixture.Cluster.Silos[0].SiloHost.Services;
+        var index = services.GetRequiredService<ISessionExpiryIndex>();
+        var shards = services.GetRequiredService<IOptions<SessionSiloOptions>>().Value.ExpiryIndexShards;
+        var (shard, oldShard) = (SessionExpiryEntry.ShardOf(id, shards), (SessionExpiryEntry.ShardOf(id, shards) + 1) % shards);
+        // As a smaller shard count left it: the entry in another shard, due now.
+        await index.RemoveAsync(new(SessionExpiryEntryKind.Session, shard, id, null));
+        await index.SetAsync(new(SessionExpiryEntryKind.Session, oldShard, id, created), null);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        await fixture.Session(id).TouchAsync(); // lives until minute 21
+
+        await SessionCluster.WaitUntilAsync(async () => (await fixture.IndexEntriesAsync(id)).SequenceEqual([created + TimeSpan.FromMinutes(21)]),
+            "the check moves the entry to the key's shard");
+        var left = await index.ReadDueAsync(SessionExpiryEntryKind.Session, oldShard, DateTimeOffset.MaxValue, int.MaxValue);
+        Assert.DoesNotContain(left, e => e.Key == id);
+    }
+
+    [Fact]
     public async Task A_1_0_reminder_moves_a_live_session_into_the_index_then_goes_and_the_sweep_ends_it()
     {
         var id = SessionCluster.NewSessionId();

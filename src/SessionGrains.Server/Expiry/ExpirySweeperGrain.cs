@@ -147,7 +147,7 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
                 var entry = due[next++];
                 try
                 {
-                    await GrainFactory.GetGrain<IExpiryIndexedGrain>(GrainIdOf(entry)).CheckIndexedExpiryAsync(entry.DueAt!.Value);
+                    await GrainFactory.GetGrain<IExpiryIndexedGrain>(GrainIdOf(entry)).CheckIndexedExpiryAsync(entry.Shard, entry.DueAt!.Value);
                     _metrics.ExpiryChecked(succeeded: true);
                 }
                 catch (Exception exception)

@@ -4,8 +4,8 @@ namespace SessionGrains.Server;
 internal interface IExpiryIndexedGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// The entry due at <paramref name="indexedDueAt"/> came due: delete the record if it has ended and remove the entry,
-    /// or move the entry to when it should be checked again, or remove it when no record is stored.
+    /// The entry in <paramref name="shard"/> due at <paramref name="indexedDueAt"/> came due: delete the record if it has
+    /// ended and remove the entry, or move the entry to when it should be checked again, or remove it when no record is stored.
     /// </summary>
-    Task CheckIndexedExpiryAsync(DateTimeOffset indexedDueAt);
+    Task CheckIndexedExpiryAsync(int shard, DateTimeOffset indexedDueAt);
 }

@@ -12,7 +12,8 @@ namespace SessionGrains.Server;
 /// then finds nothing and removes it) but never the reverse. Only the owning grain changes its entry, within its own turn;
 /// sweepers only read. An entry may come due before its record expires: the check moves it to the record's expiry, so
 /// touches need no index write. Implementations must be durable where the records are, and must tolerate a repeated
-/// call (a retry after a crash).
+/// call (a retry after a crash). A store may keep due times rounded up to its own precision (a millisecond, say), never
+/// down, and must read them back as it keeps them.
 /// </remarks>
 public interface ISessionExpiryIndex
 {
