@@ -17,7 +17,7 @@ internal sealed class PostgresSessionExpiryIndex : ISessionExpiryIndex, IAsyncDi
         WHERE (sessiongrains_expiry.shard, sessiongrains_expiry.due_at) IS DISTINCT FROM (excluded.shard, excluded.due_at)
         """;
 
-    private const string RemoveSql = "DELETE FROM sessiongrains_expiry WHERE service_id = $1 AND kind = $2 AND grain_key = $3";
+    private const string RemoveSql = "DELETE FROM sessiongrains_expiry WHERE service_id = $1 AND kind = $2 AND grain_key = $3 AND shard = $4";
 
     private const string ReadDueSql = """
         SELECT grain_key, due_at FROM sessiongrains_expiry
@@ -63,6 +63,7 @@ internal sealed class PostgresSessionExpiryIndex : ISessionExpiryIndex, IAsyncDi
     {
         await using var command = _dataSource.CreateCommand(RemoveSql);
         AddKey(command, entry.Kind, entry.Key);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = entry.Shard }); // a moved entry's old shard holds nothing of it
         await ExecuteAsync(command, cancellationToken);
     }
 

@@ -26,7 +26,7 @@ public interface ISessionExpiryIndex
     Task SetAsync(SessionExpiryEntry entry, DateTimeOffset? previousDueAt, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Removes <paramref name="entry"/>'s key from its shard. When <paramref name="entry"/>'s due time is not known (null
+    /// Removes <paramref name="entry"/>'s key from its shard, and from no other. When <paramref name="entry"/>'s due time is not known (null
     /// <see cref="SessionExpiryEntry.DueAt"/>), an index keyed by due time may leave the entry: it comes due, its check
     /// finds no record, and the entry is removed then.
     /// </summary>
