@@ -118,9 +118,19 @@ internal sealed class SessionUnitOfWork(
         Tracker.Saved();
     }
 
-    /// <summary>Saves pending changes, then adds <paramref name="delta"/> in the grain; null if the session ended.</summary>
+    /// <summary>
+    /// Saves pending changes, then adds <paramref name="delta"/> in the grain; null if the session ended. A session not yet
+    /// stored is created holding the sum: one grain call and one record write, and no other request can see it before.
+    /// </summary>
     public async Task<long?> IncrementAsync(string key, long delta)
     {
+        if (!IsStored && TrySum(key, delta, out var sum))
+        {
+            Tracker.Set(key, SessionValueFormat.FormatInt64(sum));
+            await FlushAsync();
+            return IsStored ? sum : null;
+        }
+
         if (!IsStored || Tracker.HasUnsavedChanges)
         {
             await FlushAsync();
@@ -136,6 +146,21 @@ internal sealed class SessionUnitOfWork(
         Tracker.Incremented(key, SessionValueFormat.FormatInt64(result.Value));
         Version = result.Version;
         return result.Value;
+    }
+
+    /// <summary>The key's value plus <paramref name="delta"/>; false when it is no integer or would overflow (the grain then says why).</summary>
+    private bool TrySum(string key, long delta, out long sum)
+    {
+        long value = 0;
+        sum = 0;
+        if ((Tracker.TryGetValue(key, out var bytes) && !SessionValueFormat.TryParseInt64(bytes, out value))
+            || (delta > 0 ? value > long.MaxValue - delta : value < long.MinValue - delta))
+        {
+            return false;
+        }
+
+        sum = value + delta;
+        return true;
     }
 
     /// <summary>Deletes the stored session, if any, and starts over empty under <paramref name="nextId"/> (null: one when needed).</summary>

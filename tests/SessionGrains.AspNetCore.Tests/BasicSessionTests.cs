@@ -72,4 +72,20 @@ public sealed class BasicSessionTests(FrontEndCluster cluster)
 
         Assert.Equal(2, cluster.Silo.Calls.Calls - before);
     }
+
+    [Fact]
+    public async Task A_new_sessions_first_increment_creates_it_holding_the_sum_in_one_grain_call_and_one_write()
+    {
+        await using var app = await TestApp.StartAsync(cluster.Grains);
+        var before = cluster.Silo.Calls.Calls;
+
+        var first = await app.PostAsync("/increment?key=n");
+        var cookie = TestApp.CookieToSend(first);
+        var id = TestApp.SessionIdOf(cookie);
+
+        Assert.Equal("1", await first.Content.ReadAsStringAsync());
+        Assert.Equal(1, cluster.Silo.Calls.Calls - before);
+        Assert.Equal(1, cluster.Silo.StorageCounts.Writes(id));
+        Assert.Equal("2", await (await app.PostAsync("/increment?key=n", cookie)).Content.ReadAsStringAsync()); // later ones in the grain
+    }
 }
