@@ -121,6 +121,20 @@ internal sealed class SessionUnitOfWork(
     /// <summary>Saves pending changes, then adds <paramref name="delta"/> in the grain; null if the session ended.</summary>
     public async Task<long?> IncrementAsync(string key, long delta)
     {
+        if (!IsStored && !Tracker.TryGetValue(key, out _))
+        {
+            // A new session without the key: created holding the sum, in one grain call and one record write.
+            Tracker.Set(key, SessionValueFormat.FormatInt64(delta));
+            await FlushAsync();
+            if (!IsStored)
+            {
+                EndedDuringRequest();
+                return null;
+            }
+
+            return delta;
+        }
+
         if (!IsStored || Tracker.HasUnsavedChanges)
         {
             await FlushAsync();
