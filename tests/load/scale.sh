@@ -313,53 +313,8 @@ sample() { # MAX_SCORE FILE BOUND_S: "unix_ms entries keys" every second until n
   log "entries left after $3 s: $entries"
 }
 
-analyse_expiry() { # LABEL DUE_FILE SAMPLES_FILE [RESTART_MS]: deletion rate and lag after expiry
-  python3 - "$@" >>"$FIGURES" <<'PY'
-import sys, bisect
-label, due_file, sample_file = sys.argv[1:4]
-restart = float(sys.argv[4]) if len(sys.argv) > 4 else None
-due = [float(x) for x in open(due_file) if x.strip()]
-samples = [tuple(float(v) for v in line.split()) for line in open(sample_file) if line.strip()]
-total = len(due)
-t0 = samples[0][0]
-def out(key, value): print(f"{label}.{key}={value}")
-out("sessions", total)
-# deleted(t) = total - entries left; the k-th deletion (in due order: the sweepers read by due time) at the first
-# sample showing k deleted
-deleted = [(t, total - left) for t, left, _ in samples]
-lags = []
-j = 0
-for k in range(1, total + 1):
-    while j < len(deleted) and deleted[j][1] < k: j += 1
-    if j == len(deleted): break
-    lags.append((deleted[j][0] - due[k - 1]) / 1000)
-gone = len(lags)
-out("deleted", gone)
-if lags:
-    s = sorted(lags)
-    out("lag_median_s", f"{s[len(s) // 2]:.1f}")
-    out("lag_p99_s", f"{s[min(len(s) - 1, int(len(s) * 0.99))]:.1f}")
-    out("lag_max_s", f"{s[-1]:.1f}")
-# throughput while a backlog is due: seconds that began with at least 2,000 expired, undeleted entries
-busy_time = busy_deleted = 0.0
-peak = 0.0
-for (ta, da), (tb, db) in zip(deleted, deleted[1:]):
-    expired = bisect.bisect_right(due, ta)
-    rate = (db - da) / ((tb - ta) / 1000)
-    peak = max(peak, rate)
-    if expired - da >= 2000:
-        busy_time += (tb - ta) / 1000; busy_deleted += db - da
-out("rate_under_backlog_per_s", f"{busy_deleted / busy_time:.0f} ({busy_deleted:.0f} in {busy_time:.0f} s)" if busy_time else "no backlog of 2,000")
-out("rate_peak_1s_per_s", f"{peak:.0f}")
-out("first_due_to_last_deleted_s", f"{(deleted[-1][0] - due[0]) / 1000:.0f}" if gone == total else "not all deleted")
-if restart is not None:
-    overdue = bisect.bisect_right(due, restart)
-    out("overdue_at_restart", overdue)
-    when = next((t for t, d in deleted if d >= overdue), None)
-    out("overdue_deleted_after_restart_s", f"{(when - restart) / 1000:.1f}" if when and overdue else "-")
-    later = [l for l, d in zip(lags, due) if d > restart]
-    if later: out("lag_max_after_restart_s", f"{max(later):.1f}")
-PY
+analyse_expiry() { # LABEL DUE_FILE SAMPLES_FILE [RESTART_MS]: deletion rate and lag after expiry (scale-expiry.py)
+  python3 "$LOAD/scale-expiry.py" "$@" >>"$FIGURES"
   sed -n "s/^$1\./  $1./p" "$FIGURES" >&2
 }
 
@@ -368,6 +323,8 @@ expiry() { # the sweepers' throughput and lag, in a running farm and right after
   seconds_ms=$(awk -v t="$EXPIRY_TIMEOUT" 'BEGIN { split(t, p, ":"); printf "%d", (p[1] * 3600 + p[2] * 60 + p[3]) * 1000 }')
   log "front ends restarted with Session:IdleTimeout=$EXPIRY_TIMEOUT for the expiry runs"
   Session__IdleTimeout=$EXPIRY_TIMEOUT farm restart-web 1 2 >>"$OUT/farm.log" 2>&1
+  # a few creates first through each new front end, so their first calls' start-up costs are not the measured run's
+  for _ in $(seq 1 20); do curl -s -o /dev/null --max-time 10 -X POST "$NGINX/counter/atomic" || true; done
   # run 1: a running farm
   read -r created failed seconds < <(create "$NGINX" "$FARM_REDIS_PORT" POST /counter/atomic "$EXPIRY_SESSIONS" "$OUT/expiry1" 600)
   fig expiry1.created "$created in $seconds s ($failed failed)"
@@ -384,9 +341,10 @@ expiry() { # the sweepers' throughput and lag, in a running farm and right after
   cutoff=$(($(date +%s%3N) + seconds_ms + 60000))
   due_scores "$cutoff" "$OUT/expiry2-due.txt"
   local median restart_ms
-  median=$(awk '{ a[NR] = $1 } END { printf "%d", a[int((NR + 1) / 2)] }' "$OUT/expiry2-due.txt")
+  median=$(sed -n "$((($(wc -l <"$OUT/expiry2-due.txt") + 1) / 2))p" "$OUT/expiry2-due.txt") # (mawk's %d stops at 2^31)
   while (($(date +%s%3N) < median)); do sleep 1; done
   restart_ms=$(date +%s%3N)
+  echo "expiry2.restart_ms=$restart_ms" >>"$FIGURES"
   : >"$OUT/expiry2-samples.txt"
   farm restart-silo 1 2 3 >>"$OUT/farm.log" 2>&1
   fig expiry2.silos_healthy_after_s "$(awk -v a="$restart_ms" -v b="$(date +%s%3N)" 'BEGIN { printf "%.1f", (b - a) / 1000 }')"
