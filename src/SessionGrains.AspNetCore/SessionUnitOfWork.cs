@@ -128,7 +128,13 @@ internal sealed class SessionUnitOfWork(
         {
             Tracker.Set(key, SessionValueFormat.FormatInt64(sum));
             await FlushAsync();
-            return IsStored ? sum : null;
+            if (!IsStored)
+            {
+                EndedDuringRequest();
+                return null;
+            }
+
+            return sum;
         }
 
         if (!IsStored || Tracker.HasUnsavedChanges)

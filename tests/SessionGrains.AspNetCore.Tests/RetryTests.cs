@@ -67,6 +67,38 @@ public sealed class RetryTests(FrontEndCluster cluster) : IDisposable
     }
 
     [Fact]
+    public async Task A_new_session_s_first_increment_creates_it_holding_the_sum_in_one_grain_call()
+    {
+        await using var app = await TestApp.StartAsync(cluster.Grains);
+        Faults.Disarm(); // counts from here
+
+        var created = await app.PostAsync("/increment?key=n");
+
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Equal("1", await created.Content.ReadAsStringAsync());
+        Assert.Equal((1, 0), (Faults.CallsOf("CreateAsync"), Faults.CallsOf("IncrementAsync")));
+        var cookie = TestApp.CookieToSend(created);
+        var stored = await cluster.ReadStoredRecordAsync(TestApp.SessionIdOf(cookie));
+        Assert.Equal(("1", 1L), (Encoding.UTF8.GetString(stored!.Data["n"]), stored.Version));
+        Assert.Equal("2", await (await app.PostAsync("/increment?key=n", cookie)).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_new_session_whose_creation_with_an_increment_lost_its_acknowledgement_counts_once()
+    {
+        await using var app = await TestApp.StartAsync(cluster.Grains);
+        Faults.Arm("CreateAsync", SessionFault.LoseAcknowledgement);
+
+        var created = await app.PostAsync("/increment?key=n");
+
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Equal("1", await created.Content.ReadAsStringAsync());
+        Assert.Equal(2, Faults.CallsOf("CreateAsync"));
+        var stored = await cluster.ReadStoredRecordAsync(TestApp.SessionIdOf(TestApp.CookieToSend(created)));
+        Assert.Equal(("1", 1L), (Encoding.UTF8.GetString(stored!.Data["n"]), stored.Version));
+    }
+
+    [Fact]
     public async Task A_regeneration_whose_acknowledgement_is_lost_moves_the_session_once()
     {
         await using var app = await TestApp.StartAsync(cluster.Grains);
