@@ -23,6 +23,8 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
 
     private static readonly SessionExpiryEntryKind[] Kinds = Enum.GetValues<SessionExpiryEntryKind>();
 
+    private static readonly TimeSpan FirstPassDelay = TimeSpan.FromSeconds(1);
+
     /// <summary>The longest turn a pass takes before it yields to other calls (a reminder tick, a silo's start call).</summary>
     private static readonly TimeSpan TurnBudget = TimeSpan.FromSeconds(10);
 
@@ -59,7 +61,9 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(_options.ExpirySweepInterval, _options.ExpirySweepInterval)
+        // The first pass at once: a sweeper brought back by its reminder after a restart has a backlog to clear.
+        var first = _options.ExpirySweepInterval < FirstPassDelay ? _options.ExpirySweepInterval : FirstPassDelay;
+        _timer = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(first, _options.ExpirySweepInterval)
         {
             KeepAlive = true, // a sweeper stays with its silo; the reminder brings it back elsewhere
         });
