@@ -126,7 +126,8 @@ public sealed class RetryTests(FrontEndCluster cluster) : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, incremented.StatusCode);
         Assert.Equal("1", await incremented.Content.ReadAsStringAsync());
-        Assert.Equal(2, Faults.CallsOf("IncrementAsync")); // the stalled attempt ran late; its retry found it
+        // The stalled attempt ran late and a retry found it; on a loaded machine a retry may itself miss its deadline first.
+        Assert.InRange(Faults.CallsOf("IncrementAsync"), 2, 4);
         Assert.Equal("1", Encoding.UTF8.GetString((await cluster.ReadStoredRecordAsync(TestApp.SessionIdOf(cookie)))!.Data["n"]));
     }
 
