@@ -60,21 +60,4 @@ public sealed class AzureTableExpiryIndexTests(AzuriteServer azurite) : ExpiryIn
 
         Assert.Equal([entry], await index.ReadDueAsync(SessionExpiryEntryKind.Session, 0, T0, 10));
     }
-
-    [Theory]
-    [InlineData(GrainStorageProvider.AzureTable)]
-    [InlineData(GrainStorageProvider.AzureBlob)]
-    public async Task A_cluster_on_Azure_storage_keeps_its_sessions_entries_in_the_index_table(GrainStorageProvider storage)
-    {
-        var store = new AzureSessionStore(azurite, storage);
-        await using var cluster = await DurableSessionCluster.StartAsync(store, new SessionTestSilo(), "ix-" + Guid.NewGuid().ToString("N")[..8], silos: 1);
-        var id = SessionTestSilo.NewSessionId();
-
-        await cluster.Session(id).CreateAsync(new SessionTimeouts(TimeSpan.FromMinutes(20)), null);
-        Assert.Equal(1, await store.CountIndexEntriesAsync(cluster.Settings, id));
-        await cluster.Session(id).DestroyAsync();
-
-        Assert.Equal(0, await store.CountIndexEntriesAsync(cluster.Settings, id));
-        Assert.Equal(0, await store.CountRecordsAsync(cluster.Settings, id));
-    }
 }

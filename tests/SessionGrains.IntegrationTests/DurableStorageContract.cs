@@ -79,6 +79,20 @@ public abstract class DurableStorageContract(IDurableSessionStore store, ITestOu
     }
 
     [Fact]
+    public async Task A_sessions_index_entry_is_kept_by_the_store_itself_and_goes_with_the_session()
+    {
+        await using var cluster = await DurableSessionCluster.StartAsync(store, new SessionTestSilo(), NewServiceId("entry"), silos: 1);
+        var id = NewId();
+
+        await cluster.Session(id).CreateAsync(TwentyMinutes, null);
+        Assert.Equal(1, await store.CountIndexEntriesAsync(cluster.Settings, id)); // read from the store, not through the index
+        await cluster.Session(id).DestroyAsync();
+
+        Assert.Equal(0, await store.CountIndexEntriesAsync(cluster.Settings, id));
+        Assert.Equal(0, await cluster.CountRecordsAsync(id));
+    }
+
+    [Fact]
     public async Task The_sweep_deletes_what_expired_and_nothing_else()
     {
         var testSilo = new SessionTestSilo();

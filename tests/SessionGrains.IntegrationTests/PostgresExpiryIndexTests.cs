@@ -38,21 +38,6 @@ public sealed class PostgresExpiryIndexTests(PostgresFixture postgres, ITestOutp
     }
 
     [Fact]
-    public async Task A_silo_storing_sessions_in_postgres_keeps_their_entries_there_and_removes_them_with_the_session()
-    {
-        var store = new PostgresSessionStore(postgres);
-        await using var cluster = await DurableSessionCluster.StartAsync(store, new SessionTestSilo(), NewServiceId(), silos: 1);
-        var id = SessionTestSilo.NewSessionId();
-
-        await cluster.Session(id).CreateAsync(new SessionTimeouts(TimeSpan.FromMinutes(20)), null);
-        Assert.Equal(1, await store.CountIndexEntriesAsync(cluster.Settings, id));
-
-        await cluster.Session(id).DestroyAsync();
-        Assert.Equal(0, await store.CountIndexEntriesAsync(cluster.Settings, id));
-        Assert.Equal(0, await cluster.CountRecordsAsync(id));
-    }
-
-    [Fact]
     public async Task A_database_set_up_before_the_index_fails_naming_the_step_that_adds_its_table_and_works_after_it()
     {
         var database = "noindex_" + Guid.NewGuid().ToString("N")[..8];

@@ -40,21 +40,6 @@ public sealed class RedisExpiryIndexTests(RedisFixture redis, ITestOutputHelper 
         Assert.Empty(await KeysAsync(serviceId)); // Redis drops an empty sorted set
     }
 
-    [Fact]
-    public async Task A_silo_storing_sessions_in_redis_keeps_their_entries_there_and_removes_them_with_the_session()
-    {
-        var store = new RedisSessionStore(redis);
-        await using var cluster = await DurableSessionCluster.StartAsync(store, new SessionTestSilo(), NewServiceId(), silos: 1);
-        var id = SessionTestSilo.NewSessionId();
-
-        await cluster.Session(id).CreateAsync(new SessionTimeouts(TimeSpan.FromMinutes(20)), null);
-        Assert.Equal(1, await store.CountIndexEntriesAsync(cluster.Settings, id));
-
-        await cluster.Session(id).DestroyAsync();
-        Assert.Equal(0, await store.CountIndexEntriesAsync(cluster.Settings, id));
-        Assert.Equal(0, await cluster.CountRecordsAsync(id));
-    }
-
     [Theory]
     [InlineData(100)] // a shard this small is one listpack
     [InlineData(20_000)] // a real shard: a skiplist and a hash table
