@@ -22,9 +22,10 @@ internal sealed class SessionLifetime(
     /// </summary>
     public async Task StartAsync(DateTimeOffset now, SessionTimeouts timeouts, Dictionary<string, byte[]> data, Guid operationId)
     {
-        await entry.SetAsync(now + (timeouts.AbsoluteTimeout is { } absolute && absolute < timeouts.IdleTimeout ? absolute : timeouts.IdleTimeout));
+        var first = writer.NewRecord(now, timeouts, data, operationId);
+        await entry.SetAsync(first.ExpiresAt(now));
         await copies.BeforeChangeAsync();
-        await writer.CreateAsync(now, timeouts, data, operationId);
+        await writer.CreateAsync(first);
         _deletion = null;
         SessionGrainLog.Created(logger, logId, timeouts.IdleTimeout, writer.Record.AbsoluteExpiresAt);
         notifier.Raise(SessionEventKind.Created);

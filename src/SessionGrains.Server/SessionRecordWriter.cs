@@ -35,9 +35,9 @@ internal sealed class SessionRecordWriter(
         return operation;
     }
 
-    /// <summary>Stores a new session's first record: version 1, created and accessed <paramref name="now"/>.</summary>
-    public Task CreateAsync(DateTimeOffset now, SessionTimeouts timeouts, Dictionary<string, byte[]> data, Guid operationId)
-        => WriteAsync(new SessionRecord
+    /// <summary>A new session's first record, not yet stored: version 1, created and accessed <paramref name="now"/>.</summary>
+    public SessionRecord NewRecord(DateTimeOffset now, SessionTimeouts timeouts, Dictionary<string, byte[]> data, Guid operationId)
+        => new()
         {
             Data = data,
             Version = 1,
@@ -46,7 +46,10 @@ internal sealed class SessionRecordWriter(
             IdleTimeout = timeouts.IdleTimeout,
             AbsoluteExpiresAt = now + timeouts.AbsoluteTimeout,
             Operations = SessionOperationLog.Append([], new SessionOperation { Id = operationId, Version = 1, At = now }, options),
-        });
+        };
+
+    /// <summary>Stores a new session's first record (from <see cref="NewRecord"/>).</summary>
+    public Task CreateAsync(SessionRecord first) => WriteAsync(first);
 
     /// <summary>Stores the changed data, the next version, and the write's operation ID and result.</summary>
     public async Task WriteDataAsync(Dictionary<string, byte[]> data, ISessionReadCache? writer, Guid operationId, long value)

@@ -42,12 +42,12 @@ internal sealed class ExpirySweepStarter(
     private async Task StartSweepersAsync(CancellationToken stopping)
     {
         var delay = TimeSpan.FromSeconds(1);
-        var pending = Enumerable.Range(0, options.Value.ExpiryIndexShards).ToList();
-        while (pending.Count > 0 && !stopping.IsCancellationRequested)
+        var shards = Enumerable.Range(0, options.Value.ExpiryIndexShards);
+        while (!stopping.IsCancellationRequested)
         {
             try
             {
-                await Task.WhenAll(pending.Select(shard => grains.GetGrain<IExpirySweeperGrain>(shard).StartAsync()));
+                await Task.WhenAll(shards.Select(shard => grains.GetGrain<IExpirySweeperGrain>(shard).StartAsync()));
                 return;
             }
             catch (Exception exception) when (!stopping.IsCancellationRequested)

@@ -89,8 +89,6 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
         return Task.CompletedTask;
     }
 
-    public Task<int> SweepAsync() => SweepOnceAsync(deadline: null);
-
     /// <summary>A pass; when a backlog is left after the turn's time budget, the next pass starts at once.</summary>
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
@@ -102,7 +100,7 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
         }
     }
 
-    private async Task<int> SweepOnceAsync(DateTimeOffset? deadline)
+    private async Task SweepOnceAsync(DateTimeOffset deadline)
     {
         var dueBy = _clock.GetUtcNow();
         var checkedCount = 0;
@@ -118,7 +116,7 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
                 catch (Exception exception)
                 {
                     ExpirySweepLog.ReadFailed(_logger, Shard, exception);
-                    return checkedCount;
+                    return;
                 }
 
                 var failed = await CheckAllAsync(due);
@@ -135,8 +133,6 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
         {
             ExpirySweepLog.Swept(_logger, Shard, checkedCount);
         }
-
-        return checkedCount;
     }
 
     /// <summary>Checks the entries, at most <see cref="SessionSiloOptions.ExpirySweepConcurrency"/> at a time; how many failed.</summary>

@@ -5,7 +5,4 @@ internal interface IExpirySweeperGrain : IGrainWithIntegerKey
 {
     /// <summary>Makes sure the sweeper's reminder is registered and its timer runs; silos call this as they start.</summary>
     Task StartAsync();
-
-    /// <summary>Sweeps once now; the number of due entries it checked.</summary>
-    Task<int> SweepAsync();
 }
