@@ -6,9 +6,13 @@ namespace SessionGrains;
 /// acknowledges any change made by someone else.
 /// </summary>
 /// <param name="Holder">The cache to invalidate.</param>
-/// <param name="Duration">How long the holder serves the session without asking the grain (the grain caps it at 10 s).</param>
+/// <param name="Duration">How long the holder serves the session without asking the grain (capped at <see cref="MaxDuration"/>).</param>
 [GenerateSerializer, Immutable]
 [Alias("SessionGrains.SessionReadLease")]
 public sealed record SessionReadLease(
     [property: Id(0)] ISessionReadCache Holder,
-    [property: Id(1)] TimeSpan Duration);
+    [property: Id(1)] TimeSpan Duration)
+{
+    /// <summary>The longest lease a grain grants, whatever a holder asks for: a change waits at most this long for a silent holder.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromSeconds(10);
+}

@@ -29,7 +29,7 @@ internal sealed class SessionFrontEndOptionsValidator : IValidateOptions<Session
             failures.Add("SessionFrontEndOptions.IdleTimeout and AbsoluteTimeout must be positive.");
         }
 
-        if (options.ReadLease < TimeSpan.Zero || options.ReadLease > TimeSpan.FromSeconds(10))
+        if (options.ReadLease < TimeSpan.Zero || options.ReadLease > SessionReadLease.MaxDuration)
         {
             failures.Add("SessionFrontEndOptions.ReadLease must be between 0 (off) and 10 seconds.");
         }

@@ -11,9 +11,6 @@ namespace SessionGrains.Server;
 /// holder's own end, which it measures from when it sent the load.</remarks>
 internal sealed class SessionReadLeases
 {
-    /// <summary>The longest lease granted, whatever a holder asks for: a change waits at most this long for a silent holder.</summary>
-    public static readonly TimeSpan MaxDuration = TimeSpan.FromSeconds(10);
-
     /// <summary>Added to each lease: message delivery and clock rate differences between holder and silo.</summary>
     private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(100);
 
@@ -21,7 +18,7 @@ internal sealed class SessionReadLeases
 
     public void Grant(SessionReadLease lease)
     {
-        var duration = lease.Duration < MaxDuration ? lease.Duration : MaxDuration;
+        var duration = lease.Duration < SessionReadLease.MaxDuration ? lease.Duration : SessionReadLease.MaxDuration;
         if (duration > TimeSpan.Zero)
         {
             _holders[lease.Holder.GetGrainId()] = (lease.Holder, Stopwatch.GetTimestamp() + (long)((duration + Margin).TotalSeconds * Stopwatch.Frequency));

@@ -15,7 +15,7 @@ internal sealed partial class DevelopmentSecretFallback(ILogger<DevelopmentSecre
         }
     }
 
-    [LoggerMessage(3001, LogLevel.Warning, "*** No Session:Secrets configured: signing session cookies with the PUBLIC DEVELOPMENT SECRET " +
+    [LoggerMessage(3100, LogLevel.Warning, "*** No Session:Secrets configured: signing session cookies with the PUBLIC DEVELOPMENT SECRET " +
         "(Development only; start-up fails in any other environment). Set Session__Secrets__0 to a long random value. ***")]
     private static partial void UsingDevelopmentSecret(ILogger logger);
 }
