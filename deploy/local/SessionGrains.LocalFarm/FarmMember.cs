@@ -1,14 +1,5 @@
 namespace SessionGrains.LocalFarm;
 
-/// <summary>The kinds of process in the farm.</summary>
-internal enum MemberKind
-{
-    Storage,
-    Silo,
-    Web,
-    Nginx,
-}
-
 /// <summary>One process of the farm: its name (azurite, redis or postgres, silo1, web2, nginx), the ports it holds, and its health URL (readiness: serving sessions).</summary>
 internal sealed record FarmMember(string Name, MemberKind Kind, IReadOnlyList<int> Ports, Uri Health)
 {

@@ -1,0 +1,10 @@
+namespace SessionGrains.LocalFarm;
+
+/// <summary>The kinds of process in the farm.</summary>
+internal enum MemberKind
+{
+    Storage,
+    Silo,
+    Web,
+    Nginx,
+}
