@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using SessionGrains.Silo;
 using SessionGrains.TestSupport;
+using SessionGrains.Tests.Browser;
 
 namespace SessionGrains.DeployTests;
 

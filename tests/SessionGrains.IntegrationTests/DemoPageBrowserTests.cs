@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Playwright;
 using SessionGrains.TestSupport;
+using SessionGrains.Tests.Browser;
 using SessionGrains.Web;
 
 namespace SessionGrains.IntegrationTests;

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace SessionGrains.TestSupport;
+namespace SessionGrains.Tests.Browser;
 
 /// <summary>Debian's Chromium for browser tests, headless, driven by Playwright: never a downloaded browser.</summary>
 public static class TestChromium
