@@ -18,6 +18,7 @@ public static class SessionClusterClientBuilderExtensions
     /// </summary>
     public static IClientBuilder UseSessionCluster(this IClientBuilder client, SessionClusterOptions cluster)
     {
+        ArgumentNullException.ThrowIfNull(client);
         SessionClusterOptionsValidator.ThrowIfInvalid(cluster);
         client.AddActivityPropagation(); // grain calls join the request's trace
         client.Configure<ClusterOptions>(o =>

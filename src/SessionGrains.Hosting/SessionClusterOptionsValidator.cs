@@ -92,6 +92,7 @@ public sealed class SessionClusterOptionsValidator : IValidateOptions<SessionClu
     /// <summary>Throws <see cref="OptionsValidationException"/> when <paramref name="options"/> cannot work.</summary>
     internal static void ThrowIfInvalid(SessionClusterOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var result = new SessionClusterOptionsValidator().Validate(Options.DefaultName, options);
         if (result.Failed)
         {

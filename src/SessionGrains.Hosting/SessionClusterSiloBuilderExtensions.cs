@@ -24,6 +24,7 @@ public static class SessionClusterSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder UseSessionCluster(this ISiloBuilder silo, SessionClusterOptions cluster, IConfiguration? sessionGrains = null)
     {
+        ArgumentNullException.ThrowIfNull(silo);
         SessionClusterOptionsValidator.ThrowIfInvalid(cluster);
         silo.AddActivityPropagation(); // grain calls join the caller's trace
         silo.Configure<ClusterOptions>(o =>
@@ -75,6 +76,7 @@ public static class SessionClusterSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder AddSessionProviders(this ISiloBuilder silo, SessionClusterOptions cluster, IConfiguration? sessionGrains = null)
     {
+        ArgumentNullException.ThrowIfNull(silo);
         SessionClusterOptionsValidator.ThrowIfInvalid(cluster);
         var detection = cluster.FailureDetection;
         silo.Configure<ClusterMembershipOptions>(o =>

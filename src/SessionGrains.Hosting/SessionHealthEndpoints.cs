@@ -28,6 +28,7 @@ public static class SessionHealthEndpoints
     /// <summary>Maps <see cref="LivenessPath"/> and <see cref="ReadinessPath"/>.</summary>
     public static IEndpointRouteBuilder MapSessionHealthChecks(this IEndpointRouteBuilder endpoints)
     {
+        ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapHealthChecks(LivenessPath, Only(LiveTag));
         endpoints.MapHealthChecks(ReadinessPath, Only(ReadyTag));
         return endpoints;
