@@ -20,6 +20,7 @@ public sealed class SessionSeed
     /// <summary>Binds the session to <paramref name="userId"/>.</summary>
     public SessionSeed BoundTo(string userId)
     {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
         UserId = userId;
         return this;
     }
@@ -33,6 +34,8 @@ public sealed class SessionSeed
     /// <summary>Stores raw bytes, as <c>ISession.Set</c> does.</summary>
     public SessionSeed Set(string key, byte[] value)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
         _values[key] = value;
         return this;
     }

@@ -52,6 +52,7 @@ public class SessionWebApplicationFactory<TEntryPoint> : WebApplicationFactory<T
     /// <summary>A client that handles cookies like a browser and starts out presenting <paramref name="session"/>.</summary>
     public HttpClient CreateClient(TestSession session)
     {
+        ArgumentNullException.ThrowIfNull(session);
         var cookies = new CookieContainer();
         cookies.Add(ClientOptions.BaseAddress, Cookies.CookieFor(session.Id));
         return CreateDefaultClient(ClientOptions.BaseAddress, new CookieContainerHandler(cookies));

@@ -25,7 +25,11 @@ public sealed class SignedSessionCookies
     public string Name { get; }
 
     /// <summary>The cookie's value for <paramref name="sessionId"/>: the signed ID, URL-encoded.</summary>
-    public string ValueOf(string sessionId) => Uri.EscapeDataString(_signer.Sign(sessionId));
+    public string ValueOf(string sessionId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        return Uri.EscapeDataString(_signer.Sign(sessionId));
+    }
 
     /// <summary>A Cookie request header presenting <paramref name="sessionId"/>.</summary>
     public string HeaderFor(string sessionId) => Name + "=" + ValueOf(sessionId);
@@ -39,6 +43,7 @@ public sealed class SignedSessionCookies
     /// </summary>
     public string? SessionIdOf(HttpResponseMessage response)
     {
+        ArgumentNullException.ThrowIfNull(response);
         if (!response.Headers.TryGetValues(HeaderNames.SetCookie, out var values))
         {
             return null;
