@@ -8,29 +8,28 @@ using Orleans.Streams;
 namespace SessionGrains.Server;
 
 /// <summary>
-/// Hands session lifecycle events to the silo's <see cref="ISessionLifecycleHandler"/>s, and to the stream named by
-/// <see cref="SessionSiloOptions.EventStreamProvider"/>, from a bounded queue, one event at a time, each handler under
-/// <see cref="SessionSiloOptions.EventHandlerTimeout"/>; failures are logged, never retried. With no handler and no
-/// stream, raising an event costs nothing.
+/// Counts a session's lifecycle events and hands them to the silo's <see cref="ISessionLifecycleHandler"/>s and event
+/// stream, off the session's call path (the delivery guarantee is on <see cref="ISessionLifecycleHandler"/>).
 /// </summary>
-public sealed class SessionEventDispatcher : BackgroundService
+internal sealed class SessionEventDispatcher : BackgroundService
 {
-    /// <summary>The key of the stream that carries every event, in <see cref="SessionSiloOptions.EventStreamNamespace"/>.</summary>
-    public const string StreamKey = "all";
-
     private readonly ISessionLifecycleHandler[] _handlers;
-    private readonly Channel<SessionLifecycleEvent>? _queue;
+    private readonly Channel<SessionLifecycleEvent>? _queue; // null without handler and stream: events are not even built
     private readonly SessionSiloOptions _options;
+    private readonly SessionSiloMetrics _metrics;
+    private readonly TimeProvider _clock;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the dispatcher; <c>AddSessionGrains</c> registers it as a singleton and hosted service.</summary>
     public SessionEventDispatcher(
-        IEnumerable<ISessionLifecycleHandler> handlers, IOptions<SessionSiloOptions> options, IServiceProvider services,
+        IEnumerable<ISessionLifecycleHandler> handlers, IOptions<SessionSiloOptions> options, SessionSiloMetrics metrics,
+        [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock, IServiceProvider services,
         ILogger<SessionEventDispatcher> logger)
     {
         _handlers = handlers.ToArray();
         _options = options.Value;
+        _metrics = metrics;
+        _clock = clock;
         _services = services;
         _logger = logger;
         if (_handlers.Length > 0 || _options.EventStreamProvider is not null)
@@ -43,13 +42,19 @@ public sealed class SessionEventDispatcher : BackgroundService
         }
     }
 
-    /// <summary>True when a handler or a stream is configured; without one, events are not even built.</summary>
-    public bool IsEnabled => _queue is not null;
-
-    /// <summary>Queues <paramref name="sessionEvent"/> for the handlers; never waits.</summary>
-    public void Raise(SessionLifecycleEvent sessionEvent)
+    /// <summary>Counts a <paramref name="kind"/> event of the session tagged <paramref name="sessionTag"/> and queues it; never waits.</summary>
+    public void Raise(
+        SessionEventKind kind, string sessionTag, SessionUserBinding? user = null, SessionExpiryLayer? layer = null, string? newSessionId = null)
     {
-        if (_queue is not null && !_queue.Writer.TryWrite(sessionEvent))
+        _metrics.Record(kind, layer);
+        if (_queue is null)
+        {
+            return;
+        }
+
+        var sessionEvent = new SessionLifecycleEvent(kind, sessionTag, _clock.GetUtcNow(), user?.UserId, user?.Handle, layer,
+            newSessionId is null ? null : SessionTag.Of(newSessionId));
+        if (!_queue.Writer.TryWrite(sessionEvent))
         {
             SessionGrainLog.EventDropped(_logger, sessionEvent.Kind, sessionEvent.SessionTag);
         }
@@ -77,7 +82,7 @@ public sealed class SessionEventDispatcher : BackgroundService
                 if (_options.EventStreamProvider is { } provider)
                 {
                     stream ??= _services.GetRequiredKeyedService<IStreamProvider>(provider)
-                        .GetStream<SessionLifecycleEvent>(StreamId.Create(_options.EventStreamNamespace, StreamKey));
+                        .GetStream<SessionLifecycleEvent>(StreamId.Create(_options.EventStreamNamespace, SessionGrainNames.EventStreamKey));
                     await DeliverAsync("stream " + provider, sessionEvent, _ => stream.OnNextAsync(sessionEvent), stoppingToken);
                 }
             }

@@ -12,15 +12,9 @@ namespace SessionGrains.Server;
 /// session) brings the sweeper back after silo failures and whole-cluster restarts; while active, its timer sweeps.
 /// Placed at random, so that sweepers spread over the silos as they come back.
 /// </summary>
-[GrainType(GrainTypeName), Orleans.Placement.RandomPlacement]
+[GrainType(SessionGrainNames.ExpirySweeperGrainType), Orleans.Placement.RandomPlacement]
 internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindable
 {
-    /// <summary>The pinned grain type name; reminder rows are derived from it.</summary>
-    public const string GrainTypeName = "session-expiry-sweeper";
-
-    /// <summary>The name of the sweeper's reminder.</summary>
-    public const string ReminderName = "expiry-sweep";
-
     private static readonly SessionExpiryEntryKind[] Kinds = Enum.GetValues<SessionExpiryEntryKind>();
 
     private static readonly TimeSpan FirstPassDelay = TimeSpan.FromSeconds(1);
@@ -74,9 +68,9 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
     {
         if (!_reminderRegistered)
         {
-            if (await this.GetReminder(ReminderName) is null)
+            if (await this.GetReminder(SessionGrainNames.ExpirySweeperReminder) is null)
             {
-                await this.RegisterOrUpdateReminder(ReminderName, _reminderPeriod, _reminderPeriod);
+                await this.RegisterOrUpdateReminder(SessionGrainNames.ExpirySweeperReminder, _reminderPeriod, _reminderPeriod);
             }
 
             _reminderRegistered = true;
@@ -85,7 +79,7 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        _reminderRegistered |= reminderName == ReminderName; // the activation and its timer are all a tick has to bring
+        _reminderRegistered |= reminderName == SessionGrainNames.ExpirySweeperReminder; // the activation and its timer are all a tick has to bring
         return Task.CompletedTask;
     }
 
@@ -164,5 +158,5 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
     }
 
     private static GrainId GrainIdOf(SessionExpiryEntry entry) => GrainId.Create(
-        entry.Kind == SessionExpiryEntryKind.Session ? SessionGrain.GrainTypeName : UserSessionsGrain.GrainTypeName, entry.Key);
+        entry.Kind == SessionExpiryEntryKind.Session ? SessionGrainNames.SessionGrainType : SessionGrainNames.UserIndexGrainType, entry.Key);
 }

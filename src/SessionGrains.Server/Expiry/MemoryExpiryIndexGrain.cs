@@ -4,7 +4,7 @@ namespace SessionGrains.Server;
 /// One in-memory shard of the expiry index: a sorted set of (due time, key) and each key's due time. It stays active
 /// for as long as its silo runs (an idle collection would lose its entries).
 /// </summary>
-[GrainType("session-expiry-memory-index")]
+[GrainType(SessionGrainNames.MemoryExpiryIndexGrainType)]
 internal sealed class MemoryExpiryIndexGrain : Grain, IMemoryExpiryIndexGrain
 {
     private readonly SortedSet<(DateTimeOffset DueAt, string Key)> _byDueTime = new();

@@ -1,29 +1,21 @@
-using Microsoft.Extensions.Logging;
-
 namespace SessionGrains.Server;
 
 /// <summary>
-/// When a session grain looks at its expiry without a caller, each in its own field: the expiry timer (armed only when
-/// the session would expire before an idle activation is collected), the short lifetime of an activation that found no
-/// session, and the removal of a per-session reminder left by SessionGrains 1.0 (inactive sessions are now found
-/// through the expiry index).
+/// The session grain's timers: the expiry timer (armed only when the session would expire before an idle activation is
+/// collected), the short stay of an activation that found no session, and the removal of a 1.0 per-session reminder.
+/// The grain hands in what each timer runs.
 /// </summary>
 internal sealed class SessionExpirySchedule(
-    IGrainBase grain, Func<CancellationToken, Task> onExpiryDue, Func<Task> onEmptyLifetimeEnd, TimeSpan timerHorizon,
-    ILogger logger, string logId)
+    IGrainBase grain, Func<CancellationToken, Task> onExpiryDue, Func<Task> onEmptyActivationEnd, TimeSpan timerHorizon, SessionGrainLog log)
 {
     private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(1);
 
-    /// <summary>
-    /// How long an activation that found no session stays to answer calls queued behind the first one. Deactivating at
-    /// once would bounce those calls from activation to activation until Orleans rejects them.
-    /// </summary>
+    /// <summary>Long enough to answer the calls queued behind the first: deactivating at once bounces them between activations.</summary>
     private static readonly TimeSpan EmptyActivationLifetime = TimeSpan.FromSeconds(5);
 
     private IGrainTimer? _expiryTimer;
     private IGrainTimer? _emptyActivationTimer;
 
-    /// <summary>True while the expiry timer enforces expiry.</summary>
     public bool IsTimerArmed => _expiryTimer is not null;
 
     /// <summary>Arms the expiry timer when <paramref name="untilExpiry"/> ends before an idle activation would be collected.</summary>
@@ -50,7 +42,7 @@ internal sealed class SessionExpirySchedule(
         }
     }
 
-    /// <summary>Stops the expiry timer and the empty-activation lifetime (a session was created or deleted).</summary>
+    /// <summary>Stops the expiry timer and the empty activation's stay (a session was created or deleted).</summary>
     public void Disarm()
     {
         _expiryTimer?.Dispose();
@@ -61,21 +53,21 @@ internal sealed class SessionExpirySchedule(
 
     /// <summary>No live session here: answer the calls already queued, then free the activation (unknown IDs cost no memory).</summary>
     public void ReleaseEmptyActivation()
-        => _emptyActivationTimer ??= grain.RegisterGrainTimer(onEmptyLifetimeEnd, new GrainTimerCreationOptions(EmptyActivationLifetime, Timeout.InfiniteTimeSpan));
+        => _emptyActivationTimer ??= grain.RegisterGrainTimer(onEmptyActivationEnd, new GrainTimerCreationOptions(EmptyActivationLifetime, Timeout.InfiniteTimeSpan));
 
     /// <summary>Unregisters a 1.0 reminder; a failure leaves it registered, and its next tick tries again.</summary>
     public async Task UnregisterReminderAsync()
     {
         try
         {
-            if (await grain.GetReminder(SessionGrain.ReminderName) is { } reminder)
+            if (await grain.GetReminder(SessionGrainNames.SessionReminder) is { } reminder)
             {
                 await grain.UnregisterReminder(reminder);
             }
         }
         catch (Exception exception)
         {
-            SessionGrainLog.ReminderUnregisterFailed(logger, logId, exception);
+            log.ReminderUnregisterFailed(exception);
         }
     }
 

@@ -1,34 +1,28 @@
-using Microsoft.Extensions.Logging;
-
 namespace SessionGrains.Server;
 
 /// <summary>
-/// Whether a session grain's session is alive, and how it starts and ends. Every call, the expiry timer and the sweepers'
-/// checks look at expiry here first. Destroy, regeneration and expiry end the session the same way: the outside copies
-/// are withdrawn, the expiry timer stops, the record is deleted, then the expiry index entry, then the grain deactivates.
-/// Interleaved callers share one deletion; a failed one can be retried. A bound session tells its user's index once its
-/// record is deleted.
+/// Whether a session is alive, and how it starts and ends: every call, the expiry timer and the sweepers' checks look at
+/// expiry here first, and destroy, regeneration and expiry all end the session through <see cref="DeleteAsync"/>.
 /// </summary>
 internal sealed class SessionLifetime(
-    SessionRecordWriter writer, SessionCopies copies, SessionExpirySchedule expiry, GrainExpiryEntry entry, SessionNotifier notifier,
-    TimeProvider clock, Action deactivate, ILogger logger, string logId)
+    SessionRecordWriter writer, SessionReaders readers, SessionExpirySchedule expiry, GrainExpiryEntry entry, SessionEventDispatcher events,
+    Action<SessionUserBinding, string?> leftUser, TimeProvider clock, Action deactivate, SessionGrainLog log)
 {
-    private Task? _deletion;
+    private Task? _deletion; // shared by interleaved callers; a failed one can be retried
 
     /// <summary>
-    /// Starts a new session under this ID holding <paramref name="data"/>: its expiry index entry first (a crash before the
-    /// record is written leaves an entry whose check finds nothing and removes it, never a record without an entry), then
-    /// the record; holders of an ended session's copies drop them, the earlier deletion is over, and the timer is armed.
+    /// Starts a new session holding <paramref name="data"/>: its expiry index entry before its record (a crash between
+    /// them leaves an entry whose check removes it, never a record without an entry), then arms the timer.
     /// </summary>
     public async Task StartAsync(DateTimeOffset now, SessionTimeouts timeouts, Dictionary<string, byte[]> data, Guid operationId)
     {
         var first = writer.NewRecord(now, timeouts, data, operationId);
         await entry.SetAsync(first.ExpiresAt(now));
-        await copies.BeforeChangeAsync();
+        await readers.RevokeLeasesAsync(); // holders of an ended session's copies
         await writer.CreateAsync(first);
         _deletion = null;
-        SessionGrainLog.Created(logger, logId, timeouts.IdleTimeout, writer.Record.AbsoluteExpiresAt);
-        notifier.Raise(SessionEventKind.Created);
+        log.Created(timeouts.IdleTimeout, writer.Record.AbsoluteExpiresAt);
+        events.Raise(SessionEventKind.Created, log.SessionTag);
         expiry.Disarm();
         expiry.Arm(writer.ExpiresAt - now);
     }
@@ -41,7 +35,7 @@ internal sealed class SessionLifetime(
         {
             if (touch)
             {
-                copies.RecordAccess(now);
+                readers.RecordAccess(now);
             }
 
             expiry.Arm(writer.ExpiresAt - now);
@@ -53,23 +47,12 @@ internal sealed class SessionLifetime(
     }
 
     /// <summary>The expiry timer fired: delete the session if it expired, else look again at its new expiry.</summary>
-    public async Task OnExpiryTimerAsync(CancellationToken cancellationToken)
+    public async Task OnExpiryTimerAsync()
     {
         if (!await DeleteIfExpiredAsync(SessionExpiryLayer.Timer) && writer.Exists)
         {
             expiry.Rearm(writer.ExpiresAt - clock.GetUtcNow());
         }
-    }
-
-    /// <summary>An activation that found no session has answered its queued calls: free it unless a session began meanwhile.</summary>
-    public Task OnEmptyLifetimeEndAsync()
-    {
-        if (!writer.Exists)
-        {
-            deactivate();
-        }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>Deletes the session now; <paramref name="movedTo"/> names the new ID of a regenerated session.</summary>
@@ -96,23 +79,22 @@ internal sealed class SessionLifetime(
             return true;
         }
 
-        var expiresAt = writer.ExpiresAt;
-        if (!writer.Exists || clock.GetUtcNow() < expiresAt)
+        if (!writer.Exists || writer.IsLive(clock.GetUtcNow()))
         {
             return false;
         }
 
+        var expiresAt = writer.ExpiresAt;
         var user = writer.Record.User;
         await DeleteAsync();
-        SessionGrainLog.Expired(logger, logId, expiresAt, layer);
-        notifier.Raise(SessionEventKind.Expired, user, layer);
+        log.Expired(expiresAt, layer);
+        events.Raise(SessionEventKind.Expired, log.SessionTag, user, layer);
         return true;
     }
 
     /// <summary>
-    /// A sweeper found this session's index entry in <paramref name="shard"/> due at <paramref name="indexedDueAt"/>: with
-    /// no record, the entry is removed; an expired session is deleted (its entry with it); a live one's entry moves to its
-    /// current expiry.
+    /// A sweeper found this session's entry in <paramref name="shard"/> due at <paramref name="indexedDueAt"/>: with no
+    /// record the entry goes; an expired session is deleted (its entry with it); a live one's entry moves to its expiry.
     /// </summary>
     public async Task CheckIndexedExpiryAsync(int shard, DateTimeOffset indexedDueAt)
     {
@@ -122,7 +104,7 @@ internal sealed class SessionLifetime(
             await entry.RemoveAsync();
             expiry.ReleaseEmptyActivation();
         }
-        else if (expiry.IsTimerArmed && clock.GetUtcNow() >= writer.ExpiresAt)
+        else if (expiry.IsTimerArmed && !writer.IsLive(clock.GetUtcNow()))
         {
             // The armed timer is firing: it deletes the session and the entry; should it fail, the entry stays due.
         }
@@ -132,10 +114,7 @@ internal sealed class SessionLifetime(
         }
     }
 
-    /// <summary>
-    /// A tick of a per-session reminder registered by SessionGrains 1.0: a live session moves into the expiry index, an
-    /// expired one is deleted, and the reminder is removed after either.
-    /// </summary>
+    /// <summary>A tick of a 1.0 per-session reminder: the session moves into the expiry index (or is deleted), then the reminder goes.</summary>
     public async Task OnVersion1ReminderAsync()
     {
         if (writer.Exists && !await DeleteIfExpiredAsync(SessionExpiryLayer.Reminder))
@@ -150,15 +129,16 @@ internal sealed class SessionLifetime(
         }
     }
 
+    /// <summary>Readers withdrawn, timers stopped, record deleted, its user's index told, then the index entry, then the activation.</summary>
     private async Task DeleteCoreAsync(string? movedTo)
     {
-        await copies.WithdrawAsync();
+        await readers.WithdrawAsync();
         expiry.Disarm();
         var user = writer.Record.User;
         await writer.ClearAsync();
         if (user is not null)
         {
-            notifier.LeftUser(user, movedTo);
+            leftUser(user, movedTo);
         }
 
         try
@@ -167,7 +147,7 @@ internal sealed class SessionLifetime(
         }
         catch (Exception exception)
         {
-            ExpirySweepLog.EntryUpdateFailed(logger, logId, exception); // the entry comes due, finds no record, and goes then
+            log.ExpiryEntryUpdateFailed(exception); // the entry comes due, finds no record, and goes then
         }
 
         deactivate();

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Logging;
 
 namespace SessionGrains.Server;
 
@@ -40,8 +39,7 @@ internal static class SessionChangeSetApplier
     /// <see cref="TryApply"/>), or logs and answers why not.
     /// </summary>
     public static SessionWriteResult? TryApplyOrRefuse(
-        IReadOnlyDictionary<string, byte[]> current, SessionChangeSet changes, SessionSiloOptions limits, ILogger logger, string logId,
-        out Dictionary<string, byte[]> data)
+        IReadOnlyDictionary<string, byte[]> current, SessionChangeSet changes, SessionSiloOptions limits, SessionGrainLog log, out Dictionary<string, byte[]> data)
     {
         var status = TryApply(current, changes, limits, out data, out var error);
         if (status == SessionWriteStatus.Succeeded)
@@ -49,7 +47,7 @@ internal static class SessionChangeSetApplier
             return null;
         }
 
-        SessionGrainLog.ChangeRefused(logger, logId, error);
+        log.ChangeRefused(error);
         return new(status, Error: error);
     }
 

@@ -1,14 +1,11 @@
-using Microsoft.Extensions.Logging;
-
 namespace SessionGrains.Server;
 
 /// <summary>
-/// Moves a live session to a new ID (regenerate): the new session is created with the carried data and the user binding,
-/// then this one ends as moved. The grain does not interleave, so nothing reads or changes this session meanwhile; its
-/// local copies and read leases are withdrawn first, so their readers wait for the outcome too.
+/// Moves a live session to a new ID: the new session is created with the data and the user binding, then this one ends
+/// as moved. Its readers are withdrawn first, so they wait for the outcome too.
 /// </summary>
 internal sealed class SessionRegeneration(
-    SessionRecordWriter writer, SessionCopies copies, SessionLifetime lifetime, SessionNotifier notifier, ILogger logger, string logId)
+    SessionRecordWriter writer, SessionReaders readers, SessionLifetime lifetime, SessionEventDispatcher events, SessionGrainLog log)
 {
     /// <summary>
     /// Creates <paramref name="newSession"/> holding <paramref name="data"/> under <paramref name="operationId"/>, binds
@@ -17,7 +14,7 @@ internal sealed class SessionRegeneration(
     public async Task<SessionWriteResult> MoveAsync(
         ISessionGrain newSession, string newSessionId, SessionTimeouts timeouts, Dictionary<string, byte[]> data, Guid operationId)
     {
-        await copies.WithdrawAsync();
+        await readers.WithdrawAsync();
         var created = await newSession.CreateAsync(timeouts, new SessionChangeSet { Clear = true, Sets = data }, operationId);
         var user = writer.Record.User;
         if (created.Succeeded && user is not null)
@@ -28,12 +25,12 @@ internal sealed class SessionRegeneration(
         if (created.Succeeded)
         {
             await lifetime.DeleteAsync(movedTo: newSessionId);
-            SessionGrainLog.Regenerated(logger, logId);
-            notifier.Raise(SessionEventKind.Regenerated, user, newSessionId: newSessionId);
+            log.Regenerated();
+            events.Raise(SessionEventKind.Regenerated, log.SessionTag, user, newSessionId: newSessionId);
         }
         else
         {
-            copies.Publish(writer.Record);
+            readers.Publish(writer.Record);
         }
 
         return created;

@@ -8,7 +8,7 @@ namespace SessionGrains.Server;
 /// The sessions whose grains are active in this silo, for front ends co-hosted with it: a load finds the published
 /// record here and skips the grain call (see <see cref="SessionSiloOptions.LocalReads"/>).
 /// </summary>
-public sealed class LocalSessionDirectory(
+internal sealed class LocalSessionDirectory(
     IOptions<SessionSiloOptions> options,
     [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock) : ILocalSessionReader
 {
@@ -45,7 +45,7 @@ public sealed class LocalSessionDirectory(
         }
 
         var now = clock.GetUtcNow();
-        if (now >= record.ExpiresAt(entry.LastAccessAt) || SessionRecordWriter.IsTouchWriteDue(record, now, _options))
+        if (!record.IsLiveAt(now, entry.LastAccessAt) || record.IsTouchWriteDue(now, _options.TouchWriteInterval))
         {
             return null; // the grain deletes the session, or writes the access
         }

@@ -6,7 +6,7 @@ namespace SessionGrains.Server;
 /// </summary>
 [GenerateSerializer]
 [Alias("SessionGrains.SessionOperation")]
-public sealed class SessionOperation
+internal sealed class SessionOperation
 {
     /// <summary>The operation ID the caller sent.</summary>
     [Id(0)] public Guid Id { get; init; }

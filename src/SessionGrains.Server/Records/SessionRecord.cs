@@ -7,7 +7,7 @@ namespace SessionGrains.Server;
 /// </summary>
 [GenerateSerializer, Immutable]
 [Alias("SessionGrains.SessionRecord")]
-public sealed class SessionRecord
+internal sealed class SessionRecord
 {
     /// <summary>
     /// The version of this record's format. 1: the session alone. 2: with <see cref="Operations"/> as a list of objects
@@ -77,6 +77,13 @@ public sealed class SessionRecord
         var idleExpiry = lastAccessAt + IdleTimeout;
         return AbsoluteExpiresAt is { } absolute && absolute < idleExpiry ? absolute : idleExpiry;
     }
+
+    /// <summary>The one rule for "is this session live": not expired at <paramref name="now"/>, given its last access.</summary>
+    public bool IsLiveAt(DateTimeOffset now, DateTimeOffset lastAccessAt) => now < ExpiresAt(lastAccessAt);
+
+    /// <summary>True when an access at <paramref name="now"/> must store the last access: the stored one is older than <paramref name="touchWriteInterval"/>, capped at a quarter of the idle timeout.</summary>
+    public bool IsTouchWriteDue(DateTimeOffset now, TimeSpan touchWriteInterval)
+        => now - LastAccessAt >= TimeSpan.FromTicks(Math.Min(touchWriteInterval.Ticks, IdleTimeout.Ticks / 4));
 
     /// <summary>A copy to modify before it is stored (the data dictionary is shared; replace it, never mutate it).</summary>
     public SessionRecord Copy() => (SessionRecord)MemberwiseClone();

@@ -6,7 +6,7 @@ namespace SessionGrains.Server;
 /// </summary>
 [GenerateSerializer]
 [Alias("SessionGrains.UserSessionIndex")]
-public sealed class UserSessionIndex
+internal sealed class UserSessionIndex
 {
     /// <summary>The entries, in the order they were added.</summary>
     [Id(0)] public List<UserSessionIndexEntry> Entries { get; set; } = [];

@@ -3,7 +3,7 @@ namespace SessionGrains.Server;
 /// <summary>One session in a user's index: its handle, its ID, and the IDs a regeneration under way may move it to.</summary>
 [GenerateSerializer]
 [Alias("SessionGrains.UserSessionIndexEntry")]
-public sealed class UserSessionIndexEntry
+internal sealed class UserSessionIndexEntry
 {
     /// <summary>The session's opaque handle (see <see cref="SessionUserBinding.Handle"/>).</summary>
     [Id(0)] public string Handle { get; set; } = "";

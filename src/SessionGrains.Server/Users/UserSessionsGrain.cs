@@ -8,31 +8,19 @@ using Orleans.Configuration;
 namespace SessionGrains.Server;
 
 /// <summary>
-/// One user's session index (see <see cref="IUserSessionsGrain"/> for the consistency argument). Every operation first
-/// checks the entries it needs against their sessions (<see cref="ISessionGrain.FindUserSessionAsync"/>), so a lost
-/// end notification costs one extra entry until the next check, never a wrong answer. Calls are serialized: concurrent
-/// logins of one user meet the limit one at a time. A stored index has an entry in the expiry index
-/// (<see cref="ISessionExpiryIndex"/>) that brings its sweep every <see cref="SessionSiloOptions.UserIndexSweepPeriod"/>.
+/// One user's session index (the consistency argument is on <see cref="IUserSessionsGrain"/>): every operation first
+/// checks the entries it needs against their sessions. Calls are serialized, so concurrent logins meet the limit one at a
+/// time. A stored index has an expiry index entry that brings its sweep.
 /// </summary>
-[GrainType(GrainTypeName)]
-public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexedGrain, IRemindable
+[GrainType(SessionGrainNames.UserIndexGrainType)]
+internal sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexedGrain, IRemindable
 {
-    /// <summary>The pinned grain type name; storage keys and reminder rows are derived from it.</summary>
-    public const string GrainTypeName = "user-sessions";
-
-    /// <summary>The name of the state in the storage provider.</summary>
-    public const string StateName = "user-sessions";
-
-    /// <summary>The name of the sweep reminder of SessionGrains 1.0 (its next tick moves the index into the expiry index and removes it).</summary>
-    public const string ReminderName = "user-sessions-sweep";
-
     private readonly IPersistentState<UserSessionIndex> _state;
     private readonly SessionSiloOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly GrainExpiryEntry _sweepEntry;
 
-    /// <summary>Creates the grain; Orleans calls this.</summary>
     public UserSessionsGrain(
         IGrainContext grainContext,
         IPersistentStateFactory stateFactory,
@@ -45,14 +33,13 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexe
         _clock = clock;
         _logger = logger;
         _sweepEntry = new GrainExpiryEntry(expiryIndex, SessionExpiryEntryKind.UserIndex, grainContext.GrainId.Key.ToString()!, _options.ExpiryIndexShards);
-        _state = stateFactory.Create<UserSessionIndex>(grainContext, new GrainStateConfiguration(StateName, _options.StorageName));
+        _state = stateFactory.Create<UserSessionIndex>(grainContext, new GrainStateConfiguration(SessionGrainNames.UserIndexState, _options.StorageName));
     }
 
     private string UserId => this.GetPrimaryKeyString();
 
     private List<UserSessionIndexEntry> Entries => _state.State.Entries;
 
-    /// <inheritdoc />
     public async Task<UserSessionBindResult> BindAsync(
         string sessionId, SessionDevice? device, UserSessionLimit limit, CancellationToken cancellationToken = default)
     {
@@ -69,13 +56,13 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexe
         {
             if (limit.Policy == UserSessionLimitPolicy.RefuseNewSession)
             {
-                UserSessionsLog.BindingRefused(_logger, limit.MaxSessions);
+                UserIndexLog.BindingRefused(_logger, limit.MaxSessions);
                 return new(UserSessionBindStatus.LimitReached);
             }
 
             var oldest = live.OrderBy(s => s.Info.LastAccessAt).Take(live.Count - limit.MaxSessions + 1).ToList();
             evicted = await EndAsync(oldest, SessionEndReason.Evicted);
-            UserSessionsLog.Evicted(_logger, limit.MaxSessions, evicted);
+            UserIndexLog.Evicted(_logger, limit.MaxSessions, evicted);
         }
 
         // The entry first, then the session's record: a crash between them leaves an entry the next check drops.
@@ -94,7 +81,6 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexe
         return new(UserSessionBindStatus.Bound, binding, evicted);
     }
 
-    /// <inheritdoc />
     public async Task<bool> UnbindAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         if (Entries.Find(e => e.SessionId == sessionId) is not { } entry)
@@ -108,11 +94,9 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexe
         return unbound;
     }
 
-    /// <inheritdoc />
     public async Task<IReadOnlyList<UserSessionInfo>> ListAsync(CancellationToken cancellationToken = default)
         => (await CheckAsync("list")).Select(s => s.Info).OrderBy(i => i.CreatedAt).ThenBy(i => i.BoundAt).ToList();
 
-    /// <inheritdoc />
     public async Task<bool> RevokeAsync(string handle, CancellationToken cancellationToken = default)
     {
         if (Entries.Find(e => e.Handle == handle) is not { } entry)
@@ -122,20 +106,18 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexe
 
         var live = await CheckAsync("revoke", [entry]);
         var revoked = await EndAsync(live, SessionEndReason.Revoked);
-        UserSessionsLog.Revoked(_logger, revoked);
+        UserIndexLog.Revoked(_logger, revoked);
         return revoked > 0;
     }
 
-    /// <inheritdoc />
     public async Task<int> RevokeAllAsync(string? keepHandle = null, CancellationToken cancellationToken = default)
     {
         var live = await CheckAsync("revoke");
         var revoked = await EndAsync(live.Where(s => s.Entry.Handle != keepHandle).ToList(), SessionEndReason.Revoked);
-        UserSessionsLog.Revoked(_logger, revoked);
+        UserIndexLog.Revoked(_logger, revoked);
         return revoked;
     }
 
-    /// <inheritdoc />
     public async Task<SessionWriteResult> RegenerateAsync(
         string sessionId, string newSessionId, SessionTimeouts timeouts, SessionChangeSet? changes, Guid operationId = default,
         CancellationToken cancellationToken = default)
@@ -158,7 +140,6 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexe
         return result;
     }
 
-    /// <inheritdoc />
     public async Task SessionEndedAsync(string handle, string sessionId, string? movedTo)
     {
         if (Entries.Find(e => e.Handle == handle && e.SessionId == sessionId) is not { } entry)
@@ -174,20 +155,18 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexe
         await CheckAsync("session ended", [entry]);
     }
 
-    /// <inheritdoc />
     async Task IExpiryIndexedGrain.CheckIndexedExpiryAsync(int shard, DateTimeOffset indexedDueAt)
     {
         _sweepEntry.Found(shard, indexedDueAt);
         await SweepAsync();
     }
 
-    /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == ReminderName)
+        if (reminderName == SessionGrainNames.UserIndexReminder)
         {
             await SweepAsync();
-            if (await this.GetReminder(ReminderName) is { } reminder)
+            if (await this.GetReminder(SessionGrainNames.UserIndexReminder) is { } reminder)
             {
                 await this.UnregisterReminder(reminder); // after the index's entry is set: never a stored index without its sweep
             }
@@ -198,6 +177,11 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexe
     private async Task SweepAsync()
     {
         await CheckAsync("sweep");
+        if (Entries.Count == 0)
+        {
+            await WriteAsync(); // an index emptied before a crash
+        }
+
         if (_state.RecordExists)
         {
             await _sweepEntry.SetAsync(_clock.GetUtcNow() + _options.UserIndexSweepPeriod);
@@ -212,13 +196,14 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexe
 
     /// <summary>
     /// Checks <paramref name="entries"/> (all by default) against their sessions: an entry whose session confirms it
-    /// stays; one whose session ended moves to the regenerated ID that confirms it, or is dropped. Stores the result.
+    /// stays; one whose session ended moves to the regenerated ID that confirms it, or is dropped. Stores the result;
+    /// <paramref name="trigger"/> only labels the log.
     /// </summary>
-    private async Task<List<LiveUserSession>> CheckAsync(string trigger, IReadOnlyList<UserSessionIndexEntry>? entries = null)
+    private async Task<List<ConfirmedIndexEntry>> CheckAsync(string trigger, IReadOnlyList<UserSessionIndexEntry>? entries = null)
     {
         entries ??= Entries.ToList();
         var found = await Task.WhenAll(entries.Select(FindAsync));
-        var live = new List<LiveUserSession>(entries.Count);
+        var live = new List<ConfirmedIndexEntry>(entries.Count);
         var changed = false;
         for (var i = 0; i < entries.Count; i++)
         {
@@ -236,18 +221,14 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexe
 
         if (changed)
         {
-            UserSessionsLog.EntriesDropped(_logger, entries.Count - live.Count, trigger);
+            UserIndexLog.EntriesDropped(_logger, entries.Count - live.Count, trigger);
             await WriteAsync();
-        }
-        else if (Entries.Count == 0 && trigger == "sweep")
-        {
-            await WriteAsync(); // an index emptied before a crash
         }
 
         return live;
     }
 
-    private async Task<LiveUserSession?> FindAsync(UserSessionIndexEntry entry)
+    private async Task<ConfirmedIndexEntry?> FindAsync(UserSessionIndexEntry entry)
     {
         if (await Session(entry.SessionId).FindUserSessionAsync(UserId, entry.Handle) is { } info)
         {
@@ -269,7 +250,7 @@ public sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexe
     }
 
     /// <summary>Ends the sessions and drops their entries; how many were still live.</summary>
-    private async Task<int> EndAsync(IReadOnlyList<LiveUserSession> sessions, SessionEndReason reason)
+    private async Task<int> EndAsync(IReadOnlyList<ConfirmedIndexEntry> sessions, SessionEndReason reason)
     {
         if (sessions.Count == 0)
         {

@@ -1,22 +1,19 @@
-using Microsoft.Extensions.Logging;
-
 namespace SessionGrains.Server;
 
 /// <summary>
-/// The session's side of its user's session index: binds and unbinds the user, answers the index's lookups, and ends
-/// the session when the index revokes or evicts it. The grain checks the session is live before each change.
+/// A session as a member of its user's index (<see cref="IUserSessionsGrain"/>): binds and unbinds it, answers the
+/// index's lookups, and ends it when the index revokes or evicts it. The grain checks the session is live first.
 /// </summary>
-internal sealed class SessionUserLink(
-    SessionRecordWriter writer, SessionCopies copies, SessionLifetime lifetime, SessionNotifier notifier, TimeProvider clock,
-    ILogger logger, string logId)
+internal sealed class UserIndexMembership(
+    SessionRecordWriter writer, SessionReaders readers, SessionLifetime lifetime, SessionEventDispatcher events,
+    Action<SessionUserBinding, string?> leftUser, TimeProvider clock, SessionGrainLog log)
 {
     /// <summary>The session as its user's index lists it, or null unless it is live and bound to that user and handle.</summary>
     public UserSessionInfo? Find(string userId, string handle)
     {
         var record = writer.Record;
-        var lastAccessAt = copies.LastAccessAt;
-        var live = writer.Exists && clock.GetUtcNow() < record.ExpiresAt(lastAccessAt) && record.IsBoundTo(userId, handle);
-        return live
+        var lastAccessAt = readers.LastAccessAt;
+        return writer.IsLive(clock.GetUtcNow()) && record.IsBoundTo(userId, handle)
             ? new UserSessionInfo(handle, record.CreatedAt, lastAccessAt, record.User!.BoundAt, record.ExpiresAt(lastAccessAt), record.User.Device)
             : null;
     }
@@ -33,11 +30,11 @@ internal sealed class SessionUserLink(
         await writer.WriteUserAsync(binding);
         if (previous is not null && previous.UserId != binding.UserId)
         {
-            notifier.LeftUser(previous, movedTo: null); // it left the other user's sessions
-            notifier.Raise(SessionEventKind.UserUnbound, previous);
+            leftUser(previous, null);
+            events.Raise(SessionEventKind.UserUnbound, log.SessionTag, previous);
         }
 
-        notifier.Raise(SessionEventKind.UserBound, binding);
+        events.Raise(SessionEventKind.UserBound, log.SessionTag, binding);
     }
 
     /// <summary>Removes the binding when it is still <paramref name="userId"/>'s <paramref name="handle"/>.</summary>
@@ -50,7 +47,7 @@ internal sealed class SessionUserLink(
         }
 
         await writer.WriteUserAsync(null);
-        notifier.Raise(SessionEventKind.UserUnbound, user);
+        events.Raise(SessionEventKind.UserUnbound, log.SessionTag, user);
         return true;
     }
 
@@ -64,8 +61,8 @@ internal sealed class SessionUserLink(
         }
 
         await lifetime.DeleteAsync();
-        SessionGrainLog.EndedForUser(logger, logId, reason);
-        notifier.Raise(reason == SessionEndReason.Evicted ? SessionEventKind.Evicted : SessionEventKind.Revoked, user);
+        log.EndedForUser(reason);
+        events.Raise(reason == SessionEndReason.Evicted ? SessionEventKind.Evicted : SessionEventKind.Revoked, log.SessionTag, user);
         return true;
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace SessionGrains.Server;
 
 /// <summary>Log messages of users' session indexes. Event IDs 1200-1299 belong to them; user IDs are never logged.</summary>
-internal static partial class UserSessionsLog
+internal static partial class UserIndexLog
 {
     [LoggerMessage(1200, LogLevel.Debug, "A user's session index dropped {Count} entries whose sessions had ended ({Trigger}).")]
     public static partial void EntriesDropped(ILogger logger, int count, string trigger);
