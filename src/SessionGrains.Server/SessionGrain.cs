@@ -7,10 +7,11 @@ namespace SessionGrains.Server;
 
 /// <summary>
 /// One session: the <see cref="ISessionGrain"/> API (its contract is there), each call checking expiry through
-/// <see cref="SessionLifetime"/> and then reading or writing through <see cref="SessionRecordWriter"/>.
+/// <see cref="SessionLifetime"/> and then reading or writing through <see cref="SessionRecordWriter"/>. The calls from
+/// the user's index are in Users/SessionGrain.UserIndex.cs.
 /// </summary>
 [GrainType(SessionGrainNames.SessionGrainType)]
-internal sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, IRemindable, IIncomingGrainCallFilter
+internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, IRemindable, IIncomingGrainCallFilter
 {
     private readonly SessionSiloOptions _options;
     private readonly TimeProvider _clock;
@@ -21,7 +22,6 @@ internal sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, 
     private readonly SessionLifetime _lifetime;
     private readonly SessionEventDispatcher _events;
     private readonly SessionSiloMetrics _metrics;
-    private UserIndexMembership? _userIndex; // made on first use: most sessions never meet their user's index
     private bool _servedCaller; // false while the activation has served only sweeper checks and reminder ticks
 
     public SessionGrain(
@@ -52,8 +52,6 @@ internal sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, 
     }
 
     private SessionRecord Record => _writer.Record;
-
-    private UserIndexMembership UserIndex => _userIndex ??= new(_writer, _readers, _lifetime, _events, TellUserIndexLeft, _clock, _log);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -228,44 +226,21 @@ internal sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, 
         }
     }
 
-    public Task<UserSessionInfo?> FindUserSessionAsync(string userId, string handle, CancellationToken cancellationToken = default)
-        => Task.FromResult(UserIndex.Find(userId, handle));
-
-    public async Task<SessionWriteResult> BindUserAsync(SessionUserBinding binding, CancellationToken cancellationToken = default)
-    {
-        if (await _lifetime.AccessAsync(touch: false) is null)
-        {
-            return new(SessionWriteStatus.NoSession);
-        }
-
-        await UserIndex.BindAsync(binding);
-        return Succeeded();
-    }
-
-    public async Task<bool> UnbindUserAsync(string userId, string handle, CancellationToken cancellationToken = default)
-        => await _lifetime.AccessAsync(touch: false) is not null && await UserIndex.UnbindAsync(userId, handle);
-
-    public async Task<bool> EndUserSessionAsync(string userId, string handle, SessionEndReason reason, CancellationToken cancellationToken = default)
-        => await _lifetime.AccessAsync(touch: false) is not null && await UserIndex.EndAsync(userId, handle, reason);
-
     public Task<SessionWriteResult?> FindOperationAsync(Guid operationId, CancellationToken cancellationToken = default)
     {
-        if (!_writer.IsLive(_clock.GetUtcNow()))
+        if (_writer.IsLive(_clock.GetUtcNow()))
         {
-            _expiry.ReleaseEmptyActivation();
-            return Task.FromResult<SessionWriteResult?>(null);
+            return Task.FromResult(FindRepeated(operationId) is { } operation ? Replay(operation) : null);
         }
 
-        return Task.FromResult(FindRepeated(operationId) is { } operation ? Replay(operation) : null);
+        _expiry.ReleaseEmptyActivation();
+        return Task.FromResult<SessionWriteResult?>(null);
     }
 
     async Task IExpiryIndexedGrain.CheckIndexedExpiryAsync(int shard, DateTimeOffset indexedDueAt)
     {
         await _lifetime.CheckIndexedExpiryAsync(shard, indexedDueAt);
-        if (!_servedCaller)
-        {
-            DeactivateOnIdle(); // activated only for this check
-        }
+        DeactivateUnlessServedCaller();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -273,14 +248,20 @@ internal sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, 
         if (reminderName == SessionGrainNames.SessionReminder)
         {
             await _lifetime.OnVersion1ReminderAsync();
-            if (!_servedCaller)
-            {
-                DeactivateOnIdle();
-            }
+            DeactivateUnlessServedCaller();
         }
     }
 
     private Task OnExpiryTimerAsync(CancellationToken cancellationToken) => _lifetime.OnExpiryTimerAsync();
+
+    /// <summary>An activation brought only by a sweeper's check or a reminder tick holds no memory after it.</summary>
+    private void DeactivateUnlessServedCaller()
+    {
+        if (!_servedCaller)
+        {
+            DeactivateOnIdle();
+        }
+    }
 
     /// <summary>An activation that found no session has answered its queued calls: free it unless a session began meanwhile.</summary>
     private Task OnEmptyActivationEndAsync()
@@ -292,10 +273,6 @@ internal sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, 
 
         return Task.CompletedTask;
     }
-
-    /// <summary>A one-way message: a session grain never waits for its user's index.</summary>
-    private void TellUserIndexLeft(SessionUserBinding user, string? movedTo)
-        => _ = GrainFactory.GetGrain<IUserSessionsGrain>(user.UserId).SessionEndedAsync(user.Handle, this.GetPrimaryKeyString(), movedTo);
 
     /// <summary>The one lookup of a retried operation: the stored write with <paramref name="operationId"/>, or null.</summary>
     private SessionOperation? FindRepeated(Guid operationId)

@@ -5,13 +5,10 @@ using Orleans.Storage;
 
 namespace SessionGrains.Server;
 
-/// <summary>
-/// A round trip through the session storage provider (<see cref="SessionSiloOptions.StorageName"/>): writes a probe
-/// record under a fresh key, reads it back and clears it, so nothing is left behind and concurrent checks never meet.
-/// </summary>
+/// <summary>A write, read and clear of a probe record under a fresh key: nothing is left behind and concurrent checks never meet.</summary>
 internal sealed class SessionStorageHealthCheck(IServiceProvider services, IOptions<SessionSiloOptions> options) : IHealthCheck
 {
-    /// <summary>The grain type of the probe records' keys; no grain of this type exists.</summary>
+    /// <summary>No grain of this type exists.</summary>
     public const string GrainTypeName = "session-storage-probe";
 
     public const string StateName = "probe";

@@ -5,6 +5,5 @@ namespace SessionGrains.Server;
 [Alias("SessionGrains.SessionStorageProbe")]
 internal sealed class SessionStorageProbe
 {
-    /// <summary>The value written, compared with the one read back.</summary>
     [Id(0)] public Guid Value { get; set; }
 }

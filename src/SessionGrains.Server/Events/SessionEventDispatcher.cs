@@ -60,7 +60,6 @@ internal sealed class SessionEventDispatcher : BackgroundService
         }
     }
 
-    /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_queue is null)

@@ -6,11 +6,8 @@ using Orleans.Configuration;
 namespace SessionGrains.Server;
 
 /// <summary>
-/// Sweeps one shard of the <see cref="ISessionExpiryIndex"/>: every <see cref="SessionSiloOptions.ExpirySweepInterval"/>
-/// it reads the entries that have come due, page by page, and asks each one's grain to check itself, a bounded number at
-/// a time. It holds no state: a check that fails leaves its entry due for the next pass. One reminder per shard (not per
-/// session) brings the sweeper back after silo failures and whole-cluster restarts; while active, its timer sweeps.
-/// Placed at random, so that sweepers spread over the silos as they come back.
+/// Sweeps one shard of the <see cref="ISessionExpiryIndex"/>: its timer asks each due entry's grain to check itself; a
+/// failed check leaves the entry due. One reminder per shard brings it back after restarts; random placement spreads them.
 /// </summary>
 [GrainType(SessionGrainNames.ExpirySweeperGrainType), Orleans.Placement.RandomPlacement]
 internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindable
@@ -19,7 +16,7 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
 
     private static readonly TimeSpan FirstPassDelay = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest turn a pass takes before it yields to other calls (a reminder tick, a silo's start call).</summary>
+    /// <summary>The longest turn a pass takes before it yields to other calls.</summary>
     private static readonly TimeSpan TurnBudget = TimeSpan.FromSeconds(10);
 
     private readonly ISessionExpiryIndex _index;
@@ -83,7 +80,7 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
         return Task.CompletedTask;
     }
 
-    /// <summary>A pass; when a backlog is left after the turn's time budget, the next pass starts at once.</summary>
+    /// <summary>A backlog left after the turn's budget starts the next pass at once.</summary>
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
         var deadline = _runtimeClock.GetUtcNow() + (_options.ExpirySweepInterval < TurnBudget ? _options.ExpirySweepInterval : TurnBudget);
@@ -129,7 +126,7 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
         }
     }
 
-    /// <summary>Checks the entries, at most <see cref="SessionSiloOptions.ExpirySweepConcurrency"/> at a time; how many failed.</summary>
+    /// <summary>How many checks failed.</summary>
     private async Task<int> CheckAllAsync(IReadOnlyList<SessionExpiryEntry> due)
     {
         var failed = 0;

@@ -1,9 +1,6 @@
 namespace SessionGrains.Server;
 
-/// <summary>
-/// One in-memory shard of the expiry index: a sorted set of (due time, key) and each key's due time. It stays active
-/// for as long as its silo runs (an idle collection would lose its entries).
-/// </summary>
+/// <summary>One in-memory shard of the expiry index; never collected, which would lose its entries.</summary>
 [GrainType(SessionGrainNames.MemoryExpiryIndexGrainType)]
 internal sealed class MemoryExpiryIndexGrain : Grain, IMemoryExpiryIndexGrain
 {

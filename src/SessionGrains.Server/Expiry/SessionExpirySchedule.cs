@@ -18,7 +18,6 @@ internal sealed class SessionExpirySchedule(
 
     public bool IsTimerArmed => _expiryTimer is not null;
 
-    /// <summary>Arms the expiry timer when <paramref name="untilExpiry"/> ends before an idle activation would be collected.</summary>
     public void Arm(TimeSpan untilExpiry)
     {
         var due = Clamp(untilExpiry);
@@ -28,7 +27,6 @@ internal sealed class SessionExpirySchedule(
         }
     }
 
-    /// <summary>After the timer found the session live: fire again at its new expiry, or stop when that lies beyond the activation's lifetime.</summary>
     public void Rearm(TimeSpan untilExpiry)
     {
         var due = Clamp(untilExpiry);
@@ -42,7 +40,6 @@ internal sealed class SessionExpirySchedule(
         }
     }
 
-    /// <summary>Stops the expiry timer and the empty activation's stay (a session was created or deleted).</summary>
     public void Disarm()
     {
         _expiryTimer?.Dispose();
@@ -55,7 +52,7 @@ internal sealed class SessionExpirySchedule(
     public void ReleaseEmptyActivation()
         => _emptyActivationTimer ??= grain.RegisterGrainTimer(onEmptyActivationEnd, new GrainTimerCreationOptions(EmptyActivationLifetime, Timeout.InfiniteTimeSpan));
 
-    /// <summary>Unregisters a 1.0 reminder; a failure leaves it registered, and its next tick tries again.</summary>
+    /// <summary>A failure leaves the reminder registered, and its next tick tries again.</summary>
     public async Task UnregisterReminderAsync()
     {
         try

@@ -27,7 +27,7 @@ internal sealed class SessionLifetime(
         expiry.Arm(writer.ExpiresAt - now);
     }
 
-    /// <summary>A call's check: expiry first, then the access counts (when <paramref name="touch"/>); the access time, or null when there is no live session.</summary>
+    /// <summary>A call's check: the access time, or null when there is no live session.</summary>
     public async Task<DateTimeOffset?> AccessAsync(bool touch)
     {
         var now = clock.GetUtcNow();
@@ -46,7 +46,6 @@ internal sealed class SessionLifetime(
         return null;
     }
 
-    /// <summary>The expiry timer fired: delete the session if it expired, else look again at its new expiry.</summary>
     public async Task OnExpiryTimerAsync()
     {
         if (!await DeleteIfExpiredAsync(SessionExpiryLayer.Timer) && writer.Exists)
@@ -55,7 +54,7 @@ internal sealed class SessionLifetime(
         }
     }
 
-    /// <summary>Deletes the session now; <paramref name="movedTo"/> names the new ID of a regenerated session.</summary>
+    /// <summary><paramref name="movedTo"/> names the new ID of a regenerated session.</summary>
     public async Task DeleteAsync(string? movedTo = null)
     {
         _deletion ??= DeleteCoreAsync(movedTo);
@@ -70,7 +69,7 @@ internal sealed class SessionLifetime(
         }
     }
 
-    /// <summary>Deletes the session when it has expired; true when it did (or another interleaved call is doing so).</summary>
+    /// <summary>True when it deleted the session (or an interleaved call is doing so).</summary>
     public async Task<bool> DeleteIfExpiredAsync(SessionExpiryLayer layer)
     {
         if (_deletion is not null)

@@ -5,11 +5,7 @@ namespace SessionGrains.Server;
 /// <summary>Applies a change set to a copy of a session's data and checks the limits on the result.</summary>
 internal static class SessionChangeSetApplier
 {
-    /// <summary>
-    /// The change set that adds <paramref name="delta"/> to the integer under <paramref name="key"/> in
-    /// <paramref name="current"/> (a missing key counts as 0), in <see cref="SessionValueFormat"/>'s integer format; false
-    /// with the reason when the stored value is not an integer or the sum overflows.
-    /// </summary>
+    /// <summary>The change set that adds <paramref name="delta"/> to the integer under <paramref name="key"/> (missing counts as 0); false when not an integer or on overflow.</summary>
     public static bool TryMakeIncrement(
         IReadOnlyDictionary<string, byte[]> current, string key, long delta, out SessionChangeSet changes, out long next, out string? error)
     {
@@ -34,10 +30,7 @@ internal static class SessionChangeSetApplier
         return true;
     }
 
-    /// <summary>
-    /// Applies <paramref name="changes"/> to <paramref name="current"/> into <paramref name="data"/> (see
-    /// <see cref="TryApply"/>), or logs and answers why not.
-    /// </summary>
+    /// <summary><see cref="TryApply"/>, logging and answering a refusal; null when applied.</summary>
     public static SessionWriteResult? TryApplyOrRefuse(
         IReadOnlyDictionary<string, byte[]> current, SessionChangeSet changes, SessionSiloOptions limits, SessionGrainLog log, out Dictionary<string, byte[]> data)
     {
@@ -51,11 +44,7 @@ internal static class SessionChangeSetApplier
         return new(status, Error: error);
     }
 
-    /// <summary>
-    /// Builds the data that results from applying <paramref name="changes"/> to <paramref name="current"/>, leaving
-    /// <paramref name="current"/> untouched. Returns <see cref="SessionWriteStatus.Succeeded"/> with the new data, or the
-    /// reason for refusing the whole change set.
-    /// </summary>
+    /// <summary>The new data in <paramref name="result"/>, <paramref name="current"/> untouched; or why the whole change set is refused.</summary>
     public static SessionWriteStatus TryApply(
         IReadOnlyDictionary<string, byte[]> current,
         SessionChangeSet changes,
@@ -108,7 +97,7 @@ internal static class SessionChangeSetApplier
         return SessionWriteStatus.Succeeded;
     }
 
-    /// <summary>The size that counts against <see cref="SessionSiloOptions.MaxSessionBytes"/>: UTF-8 key bytes plus value bytes.</summary>
+    /// <summary>What counts against <see cref="SessionSiloOptions.MaxSessionBytes"/>.</summary>
     public static long SizeOf(IReadOnlyDictionary<string, byte[]> data)
     {
         long bytes = 0;

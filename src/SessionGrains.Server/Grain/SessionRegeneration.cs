@@ -7,10 +7,7 @@ namespace SessionGrains.Server;
 internal sealed class SessionRegeneration(
     SessionRecordWriter writer, SessionReaders readers, SessionLifetime lifetime, SessionEventDispatcher events, SessionGrainLog log)
 {
-    /// <summary>
-    /// Creates <paramref name="newSession"/> holding <paramref name="data"/> under <paramref name="operationId"/>, binds
-    /// it to this session's user, and ends this session; on failure this session stays as it was.
-    /// </summary>
+    /// <summary>On failure this session stays as it was.</summary>
     public async Task<SessionWriteResult> MoveAsync(
         ISessionGrain newSession, string newSessionId, SessionTimeouts timeouts, Dictionary<string, byte[]> data, Guid operationId)
     {
@@ -36,7 +33,7 @@ internal sealed class SessionRegeneration(
         return created;
     }
 
-    /// <summary>The outcome of a retry that finds this session gone: the new session's record of the same move, if any.</summary>
+    /// <summary>A retry that finds this session gone answers the new session's record of the same move.</summary>
     public static async Task<SessionWriteResult> FindMovedAsync(ISessionGrain newSession, Guid operationId)
         => operationId != Guid.Empty && await newSession.FindOperationAsync(operationId) is { } moved
             ? moved

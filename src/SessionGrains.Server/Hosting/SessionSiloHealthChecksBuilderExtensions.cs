@@ -12,10 +12,7 @@ public static class SessionSiloHealthChecksBuilderExtensions
     /// <summary>The default name of <see cref="AddSessionStorage"/>'s check.</summary>
     public const string StorageCheckName = "session-storage";
 
-    /// <summary>
-    /// Adds a check that is healthy while this silo is an Active member of its cluster (not while it joins, stops or
-    /// after it was declared dead). It asks the silo's membership view: no I/O.
-    /// </summary>
+    /// <summary>Adds a check that is healthy while this silo is an Active member of its cluster (no I/O).</summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name; <see cref="MembershipCheckName"/> by default.</param>
     /// <param name="failureStatus">The status reported when the silo is not Active; <see cref="HealthStatus.Unhealthy"/> by default.</param>
@@ -23,13 +20,13 @@ public static class SessionSiloHealthChecksBuilderExtensions
     /// <param name="timeout">How long the check may run; no limit by default.</param>
     public static IHealthChecksBuilder AddSessionSiloMembership(this IHealthChecksBuilder builder, string? name = null,
         HealthStatus? failureStatus = null, IEnumerable<string>? tags = null, TimeSpan? timeout = null)
-        => builder.Add(new HealthCheckRegistration(name ?? MembershipCheckName,
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Add(new HealthCheckRegistration(name ?? MembershipCheckName,
             services => ActivatorUtilities.CreateInstance<SiloMembershipHealthCheck>(services), failureStatus, tags, timeout));
+    }
 
-    /// <summary>
-    /// Adds a check that writes, reads back and clears a probe record through the session storage provider
-    /// (<see cref="SessionSiloOptions.StorageName"/>): healthy when the round trip succeeds within <paramref name="timeout"/>.
-    /// </summary>
+    /// <summary>Adds a check that writes, reads back and clears a probe record through the session storage provider.</summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name; <see cref="StorageCheckName"/> by default.</param>
     /// <param name="failureStatus">The status reported when the round trip fails or times out; <see cref="HealthStatus.Unhealthy"/> by default.</param>
@@ -37,7 +34,10 @@ public static class SessionSiloHealthChecksBuilderExtensions
     /// <param name="timeout">How long the round trip may take; 5 seconds by default.</param>
     public static IHealthChecksBuilder AddSessionStorage(this IHealthChecksBuilder builder, string? name = null,
         HealthStatus? failureStatus = null, IEnumerable<string>? tags = null, TimeSpan? timeout = null)
-        => builder.Add(new HealthCheckRegistration(name ?? StorageCheckName,
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Add(new HealthCheckRegistration(name ?? StorageCheckName,
             services => ActivatorUtilities.CreateInstance<SessionStorageHealthCheck>(services), failureStatus, tags,
             timeout ?? TimeSpan.FromSeconds(5)));
+    }
 }

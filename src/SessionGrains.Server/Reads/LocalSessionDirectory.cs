@@ -4,10 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace SessionGrains.Server;
 
-/// <summary>
-/// The sessions whose grains are active in this silo, for front ends co-hosted with it: a load finds the published
-/// record here and skips the grain call (see <see cref="SessionSiloOptions.LocalReads"/>).
-/// </summary>
+/// <summary>The sessions active in this silo, for co-hosted front ends to load without a grain call (<see cref="SessionSiloOptions.LocalReads"/>).</summary>
 internal sealed class LocalSessionDirectory(
     IOptions<SessionSiloOptions> options,
     [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock) : ILocalSessionReader
@@ -15,10 +12,8 @@ internal sealed class LocalSessionDirectory(
     private readonly ConcurrentDictionary<string, LocalSessionEntry> _entries = new(StringComparer.Ordinal);
     private readonly SessionSiloOptions _options = options.Value;
 
-    /// <summary>Whether the session's grain is active here and has published it.</summary>
     public bool IsPublished(string sessionId) => _entries.TryGetValue(sessionId, out var entry) && entry.Record is not null;
 
-    /// <summary>Publishes the grain's current record (the grain calls this after each successful write).</summary>
     internal void Publish(string sessionId, LocalSessionEntry entry, SessionRecord record)
     {
         if (_options.LocalReads && entry.Publish(record))
@@ -27,7 +22,6 @@ internal sealed class LocalSessionDirectory(
         }
     }
 
-    /// <summary>Withdraws the grain's record: loads go to the grain until it publishes again.</summary>
     internal void Withdraw(string sessionId, LocalSessionEntry entry)
     {
         if (entry.Withdraw())
@@ -36,7 +30,6 @@ internal sealed class LocalSessionDirectory(
         }
     }
 
-    /// <inheritdoc />
     public SessionSnapshot? TryLoad(string sessionId)
     {
         if (!_entries.TryGetValue(sessionId, out var entry) || entry.Record is not { } record)

@@ -1,9 +1,6 @@
 namespace SessionGrains.Server;
 
-/// <summary>
-/// What an active session grain shares with local readers: its stored record (never mutated once published) and the
-/// live last-access time, which both the grain and local readers advance.
-/// </summary>
+/// <summary>What an active session grain shares with local readers: its published record and the live last access.</summary>
 /// <remarks>
 /// The grain withdraws the record before it reads the last access for a final write, and readers record an access
 /// before they check that the record is still published; both use full fences, so an access is either seen by that
@@ -14,10 +11,9 @@ internal sealed class LocalSessionEntry
     private SessionRecord? _record;
     private long _lastAccessTicks;
 
-    /// <summary>The published record; null while withdrawn.</summary>
+    /// <summary>Null while withdrawn.</summary>
     public SessionRecord? Record => Volatile.Read(ref _record);
 
-    /// <summary>The last access by the grain or a local reader (UTC).</summary>
     public DateTimeOffset LastAccessAt => new(Interlocked.Read(ref _lastAccessTicks), TimeSpan.Zero);
 
     /// <summary>Publishes <paramref name="record"/>; true when nothing was published before.</summary>
@@ -26,7 +22,7 @@ internal sealed class LocalSessionEntry
     /// <summary>Withdraws the record; true when one was published.</summary>
     public bool Withdraw() => Interlocked.Exchange(ref _record, null) is not null;
 
-    /// <summary>Moves the last access forward to <paramref name="at"/>; never backwards.</summary>
+    /// <summary>Never backwards.</summary>
     public void RecordAccess(DateTimeOffset at)
     {
         var ticks = at.UtcTicks;

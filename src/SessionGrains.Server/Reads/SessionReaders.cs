@@ -15,17 +15,14 @@ internal sealed class SessionReaders(LocalSessionDirectory directory, string ses
     private readonly LocalSessionEntry _local = new();
     private Dictionary<GrainId, (ISessionReadCache Holder, long EndsAt)>? _leases; // ends on this silo's monotonic clock
 
-    /// <summary>The last access by the grain or a local reader.</summary>
     public DateTimeOffset LastAccessAt => _local.LastAccessAt;
 
-    /// <summary>True while local readers may serve the record (not withdrawn).</summary>
     public bool IsPublished => _local.Record is not null;
 
     public void RecordAccess(DateTimeOffset at) => _local.RecordAccess(at);
 
     public void Publish(SessionRecord record) => directory.Publish(sessionId, _local, record);
 
-    /// <summary>Lets <paramref name="lease"/>'s holder serve the session from its cache until the lease ends.</summary>
     public void Grant(SessionReadLease lease)
     {
         var duration = lease.Duration < SessionReadLease.MaxDuration ? lease.Duration : SessionReadLease.MaxDuration;

@@ -1,10 +1,6 @@
 namespace SessionGrains.Server;
 
-/// <summary>
-/// The bounded list of recent writes in a session's record (<see cref="SessionRecord.Operations"/>): at most
-/// <see cref="SessionSiloOptions.MaxRetainedOperations"/> entries, none older than
-/// <see cref="SessionSiloOptions.OperationRetention"/>. Lists are never changed once stored; each write makes a new one.
-/// </summary>
+/// <summary>The bounded list of a record's recent writes (<see cref="SessionSiloOptions.MaxRetainedOperations"/>, <see cref="SessionSiloOptions.OperationRetention"/>).</summary>
 internal static class SessionOperationLog
 {
     /// <summary>The recorded write with this ID, or null (always null for <see cref="Guid.Empty"/>).</summary>
@@ -26,10 +22,7 @@ internal static class SessionOperationLog
         return null;
     }
 
-    /// <summary>
-    /// The list to store with <paramref name="added"/>: <paramref name="operations"/> without the entries
-    /// that have aged out or exceed the count once <paramref name="added"/> (when its ID is not empty) comes last.
-    /// </summary>
+    /// <summary>A new list: <paramref name="operations"/> without aged-out or excess entries, then <paramref name="added"/> unless its ID is empty.</summary>
     public static SessionOperation[] Append(SessionOperation[] operations, SessionOperation added, SessionSiloOptions options)
     {
         var keep = added.Id == Guid.Empty ? options.MaxRetainedOperations : options.MaxRetainedOperations - 1;

@@ -1,17 +1,14 @@
 namespace SessionGrains.Server;
 
 /// <summary>
-/// The stored form of a record's operation log (<see cref="SessionRecord.OperationLog"/>): a format byte (1), the entry
-/// count, then per entry its 16-byte ID, version, value and time (UTC ticks after the previous entry's), integers as
-/// 7-bit varints (values zigzag-encoded). 20 to 25 bytes an entry, where serializing <see cref="SessionOperation"/>
-/// objects takes about 45 in Orleans' binary format and over 100 in JSON; a busy session keeps 32 of them.
+/// The stored form of a record's operation log: a format byte (1), the entry count, then per entry its 16-byte ID,
+/// version, value and time (UTC ticks after the previous entry's), integers as 7-bit varints (values zigzag-encoded).
 /// </summary>
 internal static class SessionOperationPacking
 {
     private const byte Format = 1;
     private const int MaxEntryBytes = 16 + 10 + 10 + 10;
 
-    /// <summary>Packs <paramref name="operations"/>, oldest first.</summary>
     public static byte[] Pack(SessionOperation[] operations)
     {
         var buffer = new byte[1 + 5 + operations.Length * MaxEntryBytes];

@@ -1,49 +1,38 @@
 namespace SessionGrains.Server;
 
 /// <summary>
-/// The stored form of a session. Property names and ids are part of the storage format: add, never rename. The grain
-/// never changes a record it has stored: each write stores a modified copy, so local readers can share it, and Orleans'
-/// copier (single-silo storage) need not copy it.
+/// The stored form of a session. Class and property names and ids are the storage format: add, never rename. A stored
+/// record is never changed (each write stores a copy), so local readers share it.
 /// </summary>
 [GenerateSerializer, Immutable]
 [Alias("SessionGrains.SessionRecord")]
 internal sealed class SessionRecord
 {
-    /// <summary>
-    /// The version of this record's format. 1: the session alone. 2: with <see cref="Operations"/> as a list of objects
-    /// (field 7). 3: with them packed in <see cref="OperationLog"/> (field 9). Older records load (version 1 with an empty
-    /// list) and are written as version 3 by their next write.
-    /// </summary>
+    /// <summary>1: the session alone; 2: <see cref="Operations"/> as objects (field 7); 3: packed (field 9). Older records load and are rewritten as 3.</summary>
     public const int CurrentFormatVersion = 3;
 
-    /// <summary>The format this record was written in.</summary>
     [Id(0)] public int FormatVersion { get; set; } = CurrentFormatVersion;
 
-    /// <summary>The session's data.</summary>
     [Id(1)] public Dictionary<string, byte[]> Data { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Increases with every change of data.</summary>
     [Id(2)] public long Version { get; set; }
 
-    /// <summary>When the session was created.</summary>
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>The last access as of the last write; the live value is kept in memory (see TouchWriteInterval).</summary>
+    /// <summary>As of the last write; the live value is kept in memory.</summary>
     [Id(4)] public DateTimeOffset LastAccessAt { get; set; }
 
-    /// <summary>The idle timeout.</summary>
     [Id(5)] public TimeSpan IdleTimeout { get; set; }
 
-    /// <summary>The absolute expiry, when the session has an absolute lifetime.</summary>
     [Id(6)] public DateTimeOffset? AbsoluteExpiresAt { get; set; }
 
-    /// <summary>Recent writes, oldest first, so that retries of them apply nothing (see <see cref="SessionOperationLog"/>).</summary>
+    /// <summary>Recent writes, oldest first, so that their retries apply nothing.</summary>
     [Newtonsoft.Json.JsonIgnore, System.Text.Json.Serialization.JsonIgnore]
     public SessionOperation[] Operations { get => _operations; set => _operations = value; }
 
     [NonSerialized] private SessionOperation[] _operations = []; // stored as OperationLog
 
-    /// <summary>The stored form of <see cref="Operations"/> (format 3), 20 to 25 bytes an entry (<see cref="SessionOperationPacking"/>).</summary>
+    /// <summary>The stored form of <see cref="Operations"/> (format 3).</summary>
     [Id(9)]
     public byte[] OperationLog
     {
@@ -51,10 +40,7 @@ internal sealed class SessionRecord
         set => Operations = SessionOperationPacking.Unpack(value);
     }
 
-    /// <summary>
-    /// Format 2's list of operations: read from older records, written empty (so that an older silo, after a rollback,
-    /// reads an empty log rather than none).
-    /// </summary>
+    /// <summary>Format 2's list: read from older records, written empty (an older silo after a rollback reads an empty log).</summary>
     [Id(7), Newtonsoft.Json.JsonProperty(nameof(Operations))]
     internal SessionOperation[]? Format2Operations
     {
@@ -68,7 +54,7 @@ internal sealed class SessionRecord
         }
     }
 
-    /// <summary>The user the session is bound to (see <see cref="IUserSessionsGrain"/>), or null.</summary>
+    /// <summary>The user the session is bound to, or null.</summary>
     [Id(8)] public SessionUserBinding? User { get; set; }
 
     /// <summary>When the session expires if it is not accessed after <paramref name="lastAccessAt"/>.</summary>
@@ -85,10 +71,9 @@ internal sealed class SessionRecord
     public bool IsTouchWriteDue(DateTimeOffset now, TimeSpan touchWriteInterval)
         => now - LastAccessAt >= TimeSpan.FromTicks(Math.Min(touchWriteInterval.Ticks, IdleTimeout.Ticks / 4));
 
-    /// <summary>A copy to modify before it is stored (the data dictionary is shared; replace it, never mutate it).</summary>
+    /// <summary>A copy to modify before it is stored (the data dictionary is shared: replace it, never mutate it).</summary>
     public SessionRecord Copy() => (SessionRecord)MemberwiseClone();
 
-    /// <summary>The session as loaded, with its last access at <paramref name="lastAccessAt"/>.</summary>
     public SessionSnapshot ToSnapshot(DateTimeOffset lastAccessAt) => new()
     {
         Data = Data,
@@ -100,6 +85,5 @@ internal sealed class SessionRecord
         User = User,
     };
 
-    /// <summary>True when the session is bound to <paramref name="userId"/> under <paramref name="handle"/>.</summary>
     public bool IsBoundTo(string userId, string handle) => User is { } user && user.UserId == userId && user.Handle == handle;
 }

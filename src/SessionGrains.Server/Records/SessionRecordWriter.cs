@@ -9,7 +9,7 @@ internal sealed class SessionRecordWriter(
 {
     private Task? _touchWrite;
 
-    /// <summary>The current record (empty when none is stored).</summary>
+    /// <summary>Empty when none is stored.</summary>
     public SessionRecord Record => state.State;
 
     public bool Exists => state.RecordExists;
@@ -20,7 +20,6 @@ internal sealed class SessionRecordWriter(
     /// <summary>True when a record is stored and live at <paramref name="now"/>, counting accesses not yet written.</summary>
     public bool IsLive(DateTimeOffset now) => Exists && Record.IsLiveAt(now, readers.LastAccessAt);
 
-    /// <summary>A new session's first record, not yet stored: version 1, created and accessed <paramref name="now"/>.</summary>
     public SessionRecord NewRecord(DateTimeOffset now, SessionTimeouts timeouts, Dictionary<string, byte[]> data, Guid operationId)
         => new()
         {
@@ -33,10 +32,8 @@ internal sealed class SessionRecordWriter(
             Operations = SessionOperationLog.Append([], new SessionOperation { Id = operationId, Version = 1, At = now }, options),
         };
 
-    /// <summary>Stores a new session's first record (from <see cref="NewRecord"/>).</summary>
     public Task CreateAsync(SessionRecord first) => WriteAsync(first);
 
-    /// <summary>Stores the changed data, the next version, and the write's operation ID and result.</summary>
     public async Task WriteDataAsync(Dictionary<string, byte[]> data, ISessionReadCache? writer, Guid operationId, long value)
     {
         await readers.RevokeLeasesAsync(keep: writer);
@@ -50,7 +47,6 @@ internal sealed class SessionRecordWriter(
         await WriteAsync(next);
     }
 
-    /// <summary>Stores the session's user binding (null to unbind).</summary>
     public async Task WriteUserAsync(SessionUserBinding? user)
     {
         await readers.RevokeLeasesAsync();
@@ -60,7 +56,7 @@ internal sealed class SessionRecordWriter(
         await WriteAsync(next);
     }
 
-    /// <summary>Writes the last access when the stored one is due (<see cref="SessionRecord.IsTouchWriteDue"/>); interleaved loads share one write.</summary>
+    /// <summary>Interleaved loads share one write.</summary>
     public Task WriteTouchIfDueAsync(DateTimeOffset now)
     {
         if (!Record.IsTouchWriteDue(now, options.TouchWriteInterval))
@@ -76,7 +72,7 @@ internal sealed class SessionRecordWriter(
         return _touchWrite;
     }
 
-    /// <summary>On deactivation: writes a live session's last access if it is newer than the stored one.</summary>
+    /// <summary>On deactivation.</summary>
     public Task WriteUnwrittenAccessAsync()
         => IsLive(clock.GetUtcNow()) && readers.LastAccessAt > Record.LastAccessAt ? WriteTouchAsync() : Task.CompletedTask;
 
@@ -86,7 +82,7 @@ internal sealed class SessionRecordWriter(
         state.State = new SessionRecord();
     }
 
-    /// <summary>Writes the last access (and prunes the operation log); a failure is logged, not thrown.</summary>
+    /// <summary>Also prunes the operation log; a failure is logged, not thrown (the access stays in memory).</summary>
     private async Task WriteTouchAsync()
     {
         var next = Record.Copy();

@@ -6,11 +6,8 @@ using Orleans.Storage;
 namespace SessionGrains.Server;
 
 /// <summary>
-/// Grain storage in this silo's own memory, for a cluster of exactly one silo (a single-process deployment): a write is
-/// a dictionary update, where Orleans' memory storage serializes the state and sends it to a storage grain. States are
-/// kept as deep copies (none for <see cref="ImmutableAttribute"/> types such as <see cref="SessionRecord"/>), with
-/// ETags checked as any provider does. While any other silo is an active member, every call throws
-/// <see cref="InvalidOperationException"/>: another silo could activate a grain without its state. Not durable.
+/// Grain storage in this silo's memory, for a cluster of one silo: a write is a dictionary update. While another silo is
+/// active every call throws, as that silo could activate a grain without its state.
 /// </summary>
 internal sealed class SingleSiloGrainStorage(
     DeepCopier copier, IActivatorProvider activators, IClusterMembershipService membership, ILocalSiloDetails localSilo)
@@ -20,7 +17,6 @@ internal sealed class SingleSiloGrainStorage(
     private MembershipVersion _checkedVersion = MembershipVersion.MinValue;
     private long _nextETag;
 
-    /// <inheritdoc />
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         EnsureSingleSilo();
@@ -40,7 +36,6 @@ internal sealed class SingleSiloGrainStorage(
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc />
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         EnsureSingleSilo();
@@ -59,7 +54,6 @@ internal sealed class SingleSiloGrainStorage(
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc />
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         EnsureSingleSilo();
@@ -76,7 +70,7 @@ internal sealed class SingleSiloGrainStorage(
         return Task.CompletedTask;
     }
 
-    /// <summary>Throws while another silo is an active member; checked again only when membership changes.</summary>
+    /// <summary>Checked again only when membership changes.</summary>
     private void EnsureSingleSilo()
     {
         var snapshot = membership.CurrentSnapshot;

@@ -37,7 +37,6 @@ internal sealed class UserIndexMembership(
         events.Raise(SessionEventKind.UserBound, log.SessionTag, binding);
     }
 
-    /// <summary>Removes the binding when it is still <paramref name="userId"/>'s <paramref name="handle"/>.</summary>
     public async Task<bool> UnbindAsync(string userId, string handle)
     {
         var user = writer.Record.User;
@@ -51,7 +50,6 @@ internal sealed class UserIndexMembership(
         return true;
     }
 
-    /// <summary>Ends the session (revoked or evicted) when it is still <paramref name="userId"/>'s <paramref name="handle"/>.</summary>
     public async Task<bool> EndAsync(string userId, string handle, SessionEndReason reason)
     {
         var user = writer.Record.User;

@@ -5,10 +5,9 @@ namespace SessionGrains.Server;
 [Alias("SessionGrains.UserSessionIndexEntry")]
 internal sealed class UserSessionIndexEntry
 {
-    /// <summary>The session's opaque handle (see <see cref="SessionUserBinding.Handle"/>).</summary>
     [Id(0)] public string Handle { get; set; } = "";
 
-    /// <summary>The session's ID as last confirmed.</summary>
+    /// <summary>As last confirmed.</summary>
     [Id(1)] public string SessionId { get; set; } = "";
 
     /// <summary>New IDs of regenerations begun and not yet confirmed: one of them holds the session once the old ID has ended.</summary>

@@ -7,11 +7,7 @@ using Orleans.Configuration;
 
 namespace SessionGrains.Server;
 
-/// <summary>
-/// One user's session index (the consistency argument is on <see cref="IUserSessionsGrain"/>): every operation first
-/// checks the entries it needs against their sessions. Calls are serialized, so concurrent logins meet the limit one at a
-/// time. A stored index has an expiry index entry that brings its sweep.
-/// </summary>
+/// <summary>One user's session index; its consistency argument is on <see cref="IUserSessionsGrain"/>.</summary>
 [GrainType(SessionGrainNames.UserIndexGrainType)]
 internal sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryIndexedGrain, IRemindable
 {
@@ -173,7 +169,7 @@ internal sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryInde
         }
     }
 
-    /// <summary>The sweep: checks every entry; a stored index that still holds some is swept again one period later.</summary>
+    /// <summary>A stored index that still holds entries is swept again one period later.</summary>
     private async Task SweepAsync()
     {
         await CheckAsync("sweep");
@@ -195,9 +191,8 @@ internal sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryInde
     }
 
     /// <summary>
-    /// Checks <paramref name="entries"/> (all by default) against their sessions: an entry whose session confirms it
-    /// stays; one whose session ended moves to the regenerated ID that confirms it, or is dropped. Stores the result;
-    /// <paramref name="trigger"/> only labels the log.
+    /// Keeps the entries (all by default) whose session, or regenerated session, confirms them, drops the others, and
+    /// stores the result; <paramref name="trigger"/> only labels the log.
     /// </summary>
     private async Task<List<ConfirmedIndexEntry>> CheckAsync(string trigger, IReadOnlyList<UserSessionIndexEntry>? entries = null)
     {
@@ -249,7 +244,7 @@ internal sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryInde
         return null;
     }
 
-    /// <summary>Ends the sessions and drops their entries; how many were still live.</summary>
+    /// <summary>How many were still live.</summary>
     private async Task<int> EndAsync(IReadOnlyList<ConfirmedIndexEntry> sessions, SessionEndReason reason)
     {
         if (sessions.Count == 0)
@@ -267,10 +262,7 @@ internal sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryInde
         return ended.Count(e => e);
     }
 
-    /// <summary>
-    /// Stores the index. Its expiry index entry is set before the first entry is stored and removed after the record is
-    /// deleted, so no stored index is ever without its sweep.
-    /// </summary>
+    /// <summary>The expiry index entry comes before the first stored entry and goes after the record: no stored index lacks its sweep.</summary>
     private async Task WriteAsync()
     {
         if (Entries.Count == 0)
