@@ -55,7 +55,7 @@ internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexe
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _metrics.Activated();
+        _metrics.CountActivation();
         _readers.RecordAccess(Record.LastAccessAt);
         if (_writer.Exists)
         {
@@ -67,7 +67,7 @@ internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexe
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _metrics.Deactivated();
+        _metrics.CountDeactivation();
         await _readers.WithdrawAsync();
         await _writer.WriteUnwrittenAccessAsync();
     }

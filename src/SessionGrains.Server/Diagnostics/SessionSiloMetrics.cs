@@ -59,10 +59,10 @@ internal sealed class SessionSiloMetrics : ILifecycleParticipant<ISiloLifecycle>
         }
     }
 
-    public void ExpiryChecked(bool succeeded)
+    public void CountExpiryCheck(bool succeeded)
         => _expiryChecks.Add(1, new KeyValuePair<string, object?>("sessiongrains.expiry.check_outcome", succeeded ? "succeeded" : "failed"));
 
-    public void Activated() => Interlocked.Increment(ref _active);
+    public void CountActivation() => Interlocked.Increment(ref _active);
 
-    public void Deactivated() => Interlocked.Decrement(ref _active);
+    public void CountDeactivation() => Interlocked.Decrement(ref _active);
 }

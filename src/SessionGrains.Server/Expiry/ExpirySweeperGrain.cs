@@ -139,12 +139,12 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
                 try
                 {
                     await GrainFactory.GetGrain<IExpiryIndexedGrain>(GrainIdOf(entry)).CheckIndexedExpiryAsync(entry.Shard, entry.DueAt!.Value);
-                    _metrics.ExpiryChecked(succeeded: true);
+                    _metrics.CountExpiryCheck(succeeded: true);
                 }
                 catch (Exception exception)
                 {
                     failed++;
-                    _metrics.ExpiryChecked(succeeded: false);
+                    _metrics.CountExpiryCheck(succeeded: false);
                     ExpirySweepLog.CheckFailed(_logger, Shard, entry.Kind, exception);
                 }
             }

@@ -22,7 +22,7 @@ internal sealed class GrainExpiryEntry(ISessionExpiryIndex index, SessionExpiryE
         DueAt = dueAt;
     }
 
-    public void Found(int shard, DateTimeOffset dueAt) => (_foundShard, DueAt) = (shard, dueAt);
+    public void RecordFound(int shard, DateTimeOffset dueAt) => (_foundShard, DueAt) = (shard, dueAt);
 
     /// <summary>Only once the record is deleted.</summary>
     public async Task RemoveAsync()

@@ -97,7 +97,7 @@ internal sealed class SessionLifetime(
     /// </summary>
     public async Task CheckIndexedExpiryAsync(int shard, DateTimeOffset indexedDueAt)
     {
-        entry.Found(shard, indexedDueAt);
+        entry.RecordFound(shard, indexedDueAt);
         if (!writer.Exists)
         {
             await entry.RemoveAsync();

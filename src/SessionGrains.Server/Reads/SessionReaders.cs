@@ -63,7 +63,7 @@ internal sealed class SessionReaders(LocalSessionDirectory directory, string ses
     }
 
     /// <summary>Once <paramref name="stored"/> is stored: its last access counts, and local readers see it when <paramref name="publish"/>.</summary>
-    public void AfterStore(SessionRecord stored, bool publish)
+    public void AcceptStored(SessionRecord stored, bool publish)
     {
         _local.RecordAccess(stored.LastAccessAt); // a new session's first access
         if (publish)

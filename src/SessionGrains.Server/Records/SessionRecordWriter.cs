@@ -125,6 +125,6 @@ internal sealed class SessionRecordWriter(
             throw;
         }
 
-        readers.AfterStore(next, publish);
+        readers.AcceptStored(next, publish);
     }
 }

@@ -153,7 +153,7 @@ internal sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryInde
 
     async Task IExpiryIndexedGrain.CheckIndexedExpiryAsync(int shard, DateTimeOffset indexedDueAt)
     {
-        _sweepEntry.Found(shard, indexedDueAt);
+        _sweepEntry.RecordFound(shard, indexedDueAt);
         await SweepAsync();
     }
 
