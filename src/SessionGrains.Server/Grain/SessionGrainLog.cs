@@ -8,8 +8,6 @@ namespace SessionGrains.Server;
 /// </summary>
 internal sealed partial class SessionGrainLog(ILogger logger, string sessionTag)
 {
-    public ILogger Logger => logger;
-
     public string SessionTag => sessionTag;
 
     public void Created(TimeSpan idleTimeout, DateTimeOffset? absoluteExpiresAt) => Created(logger, sessionTag, idleTimeout, absoluteExpiresAt);
