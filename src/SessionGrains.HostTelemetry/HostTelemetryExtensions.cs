@@ -5,6 +5,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using SessionGrains.HostTelemetry;
+using SessionGrains.Server;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -16,7 +17,7 @@ public static class HostTelemetryExtensions
 {
     /// <summary>The meters exported: SessionGrains' own, then the platform's.</summary>
     public static IReadOnlyList<string> Meters { get; } =
-        ["SessionGrains.AspNetCore", "SessionGrains.Server", "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime"];
+        ["SessionGrains.AspNetCore", SessionSiloTelemetry.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime"];
 
     /// <summary>The activity sources traced: a request's span, its session load and commit, and its grain calls.</summary>
     public static IReadOnlyList<string> ActivitySources { get; } =

@@ -6,40 +6,24 @@ using Orleans.Configuration;
 namespace SessionGrains.Server;
 
 /// <summary>
-/// One session: the <see cref="ISessionGrain"/> API over its collaborators, each call delegating to one of them.
-/// <see cref="SessionRecordWriter"/> stores the record; <see cref="SessionCopies"/> keeps the copies outside the grain
-/// (local reads, read leases) in step; <see cref="SessionExpirySchedule"/> holds the expiry timer;
-/// <see cref="SessionLifetime"/> checks expiry and ends the session; <see cref="SessionRegeneration"/> moves it to a new
-/// ID; <see cref="SessionUserLink"/> is its side of its user's session index. Expiry has three layers: every call checks
-/// it, the timer deletes an active expired session, and the expiry index's sweepers (<see cref="ISessionExpiryIndex"/>)
-/// activate an inactive one whose entry came due, also after silo restarts.
+/// One session: the <see cref="ISessionGrain"/> API (its contract is there), each call checking expiry through
+/// <see cref="SessionLifetime"/> and then reading or writing through <see cref="SessionRecordWriter"/>. The calls from
+/// the user's index are in Users/SessionGrain.UserIndex.cs.
 /// </summary>
-[GrainType(GrainTypeName)]
-public sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, IRemindable
+[GrainType(SessionGrainNames.SessionGrainType)]
+internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, IRemindable, IIncomingGrainCallFilter
 {
-    /// <summary>The pinned grain type name; storage keys and reminder rows are derived from it.</summary>
-    public const string GrainTypeName = "session";
-
-    /// <summary>The name of the state in the storage provider.</summary>
-    public const string StateName = "session";
-
-    /// <summary>The name of the per-session cleanup reminder of SessionGrains 1.0 (its next tick removes it).</summary>
-    public const string ReminderName = "session-expiry";
-
     private readonly SessionSiloOptions _options;
     private readonly TimeProvider _clock;
-    private readonly ILogger _logger;
-    private readonly string _logId;
-    private readonly SessionCopies _copies;
+    private readonly SessionGrainLog _log;
+    private readonly SessionReaders _readers;
     private readonly SessionRecordWriter _writer;
     private readonly SessionExpirySchedule _expiry;
     private readonly SessionLifetime _lifetime;
-    private readonly SessionNotifier _notifier;
+    private readonly SessionEventDispatcher _events;
     private readonly SessionSiloMetrics _metrics;
-    private SessionUserLink? _userLink; // made on first use: most sessions never meet their user's index
-    private bool _servedCaller;
+    private bool _servedCaller; // false while the activation has served only sweeper checks and reminder ticks
 
-    /// <summary>Creates the grain; Orleans calls this.</summary>
     public SessionGrain(
         IGrainContext grainContext,
         IPersistentStateFactory stateFactory,
@@ -54,61 +38,60 @@ public sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, IR
     {
         _options = options.Value;
         _clock = clock;
-        _logger = logger;
-        var id = grainContext.GrainId.Key.ToString()!;
-        _logId = SessionTag.Of(id); // logs name the session by its tag: the ID is a bearer secret
-        _copies = new SessionCopies(localSessions, id);
-        var state = stateFactory.Create<SessionRecord>(grainContext, new GrainStateConfiguration(StateName, _options.StorageName));
-        _writer = new SessionRecordWriter(state, _copies, _options, clock, logger, _logId);
-        _expiry = new SessionExpirySchedule(this, ct => _lifetime!.OnExpiryTimerAsync(ct), () => _lifetime!.OnEmptyLifetimeEndAsync(),
-            _options.CollectionAge + collectionOptions.Value.CollectionQuantum, logger, _logId);
+        _events = events;
         _metrics = metrics;
-        _notifier = new SessionNotifier(events, metrics, GrainFactory, clock, id);
+        var id = grainContext.GrainId.Key.ToString()!;
+        _log = new SessionGrainLog(logger, SessionTag.Of(id));
+        _readers = new SessionReaders(localSessions, id);
+        var state = stateFactory.Create<SessionRecord>(grainContext, new GrainStateConfiguration(SessionGrainNames.SessionState, _options.StorageName));
+        _writer = new SessionRecordWriter(state, _readers, _options, clock, _log);
+        _expiry = new SessionExpirySchedule(this, OnExpiryTimerAsync, OnEmptyActivationEndAsync,
+            _options.CollectionAge + collectionOptions.Value.CollectionQuantum, _log);
         var entry = new GrainExpiryEntry(expiryIndex, SessionExpiryEntryKind.Session, id, _options.ExpiryIndexShards);
-        _lifetime = new SessionLifetime(_writer, _copies, _expiry, entry, _notifier, clock, DeactivateOnIdle, logger, _logId);
+        _lifetime = new SessionLifetime(_writer, _readers, _expiry, entry, events, TellUserIndexLeft, clock, DeactivateOnIdle, _log);
     }
 
     private SessionRecord Record => _writer.Record;
 
-    private SessionUserLink UserLink => _userLink ??= new(_writer, _copies, _lifetime, _notifier, _clock, _logger, _logId);
-
-    private DateTimeOffset ExpiresAt => _writer.ExpiresAt;
-
-    /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _metrics.Activated();
-        _copies.RecordAccess(Record.LastAccessAt);
+        _metrics.CountActivation();
+        _readers.RecordAccess(Record.LastAccessAt);
         if (_writer.Exists)
         {
-            _copies.Publish(Record);
+            _readers.Publish(Record);
         }
 
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _metrics.Deactivated();
-        await _copies.WithdrawAsync();
+        _metrics.CountDeactivation();
+        await _readers.WithdrawAsync();
         await _writer.WriteUnwrittenAccessAsync();
     }
 
-    /// <inheritdoc />
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
+    {
+        _servedCaller |= context.Request.GetInterfaceType() == typeof(ISessionGrain);
+        return context.Invoke();
+    }
+
     public async Task<SessionWriteResult> CreateAsync(
         SessionTimeouts timeouts, SessionChangeSet? initialChanges, Guid operationId = default, CancellationToken cancellationToken = default)
     {
-        _servedCaller = true;
         var now = _clock.GetUtcNow();
         if (timeouts.IdleTimeout <= TimeSpan.Zero || timeouts.AbsoluteTimeout <= TimeSpan.Zero)
         {
             return new(SessionWriteStatus.InvalidRequest, Error: "Timeouts must be positive.");
         }
 
-        if (_writer.Exists && now < ExpiresAt)
+        if (_writer.IsLive(now))
         {
-            return Repeated(operationId) ?? new(SessionWriteStatus.AlreadyExists, Error: "A live session holds this ID.");
+            return FindRepeated(operationId) is { } repeated
+                ? Replay(repeated)
+                : new(SessionWriteStatus.AlreadyExists, Error: "A live session holds this ID.");
         }
 
         var data = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -121,27 +104,25 @@ public sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, IR
         return Succeeded();
     }
 
-    /// <inheritdoc />
     public async Task<SessionSnapshot?> LoadAsync(SessionReadLease? lease = null, CancellationToken cancellationToken = default)
     {
-        if (await AccessAsync() is not { } now)
+        if (await _lifetime.AccessAsync(touch: true) is not { } now)
         {
             return null;
         }
 
         if (lease is not null)
         {
-            _copies.Grant(lease);
+            _readers.Grant(lease);
         }
 
         await _writer.WriteTouchIfDueAsync(now);
-        return Record.ToSnapshot(_copies.LastAccessAt);
+        return Record.ToSnapshot(_readers.LastAccessAt);
     }
 
-    /// <inheritdoc />
     public async Task<SessionWriteResult> TouchAsync(CancellationToken cancellationToken = default)
     {
-        if (await AccessAsync() is not { } now)
+        if (await _lifetime.AccessAsync(touch: true) is not { } now)
         {
             return new(SessionWriteStatus.NoSession);
         }
@@ -150,18 +131,17 @@ public sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, IR
         return Succeeded();
     }
 
-    /// <inheritdoc />
     public async Task<SessionWriteResult> ApplyAsync(
         SessionChangeSet changes, ISessionReadCache? writer = null, Guid operationId = default, CancellationToken cancellationToken = default)
     {
-        if (await AccessAsync(changes.Touch) is not { } now)
+        if (await _lifetime.AccessAsync(changes.Touch) is not { } now)
         {
             return new(SessionWriteStatus.NoSession);
         }
 
-        if (Repeated(operationId) is { } repeated)
+        if (FindRepeated(operationId) is { } repeated)
         {
-            return repeated;
+            return Replay(repeated);
         }
 
         if (!changes.HasDataChanges)
@@ -179,16 +159,15 @@ public sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, IR
         return Succeeded();
     }
 
-    /// <inheritdoc />
     public async Task<SessionIncrementResult> IncrementAsync(
         string key, long delta, ISessionReadCache? writer = null, Guid operationId = default, CancellationToken cancellationToken = default)
     {
-        if (await AccessAsync() is null)
+        if (await _lifetime.AccessAsync(touch: true) is null)
         {
             return new(SessionWriteStatus.NoSession);
         }
 
-        if (_writer.FindApplied(operationId) is { } repeated)
+        if (FindRepeated(operationId) is { } repeated)
         {
             return new(SessionWriteStatus.Succeeded, repeated.Value, repeated.Version);
         }
@@ -207,7 +186,6 @@ public sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, IR
         return new(SessionWriteStatus.Succeeded, next, Record.Version);
     }
 
-    /// <inheritdoc />
     public async Task<SessionWriteResult> RegenerateAsync(
         string newSessionId, SessionTimeouts timeouts, SessionChangeSet? changes, Guid operationId = default,
         CancellationToken cancellationToken = default)
@@ -218,7 +196,7 @@ public sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, IR
         }
 
         var newSession = GrainFactory.GetGrain<ISessionGrain>(newSessionId);
-        if (await AccessAsync() is null)
+        if (await _lifetime.AccessAsync(touch: true) is null)
         {
             return await SessionRegeneration.FindMovedAsync(newSession, operationId); // moved already: a retry
         }
@@ -229,20 +207,18 @@ public sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, IR
             return refused;
         }
 
-        return await new SessionRegeneration(_writer, _copies, _lifetime, _notifier, _logger, _logId)
+        return await new SessionRegeneration(_writer, _readers, _lifetime, _events, _log)
             .MoveAsync(newSession, newSessionId, timeouts, data, operationId);
     }
 
-    /// <inheritdoc />
     public async Task DestroyAsync(CancellationToken cancellationToken = default)
     {
-        _servedCaller = true;
         if (_writer.Exists)
         {
             var user = Record.User;
             await _lifetime.DeleteAsync();
-            SessionGrainLog.Destroyed(_logger, _logId);
-            _notifier.Raise(SessionEventKind.Destroyed, user);
+            _log.Destroyed();
+            _events.Raise(SessionEventKind.Destroyed, _log.SessionTag, user);
         }
         else
         {
@@ -250,85 +226,71 @@ public sealed class SessionGrain : Grain, ISessionGrain, IExpiryIndexedGrain, IR
         }
     }
 
-    /// <inheritdoc />
-    public Task<UserSessionInfo?> FindUserSessionAsync(string userId, string handle, CancellationToken cancellationToken = default)
-    {
-        _servedCaller = true;
-        return Task.FromResult(UserLink.Find(userId, handle));
-    }
-
-    /// <inheritdoc />
-    public async Task<SessionWriteResult> BindUserAsync(SessionUserBinding binding, CancellationToken cancellationToken = default)
-    {
-        if (await AccessAsync(touch: false) is null)
-        {
-            return new(SessionWriteStatus.NoSession);
-        }
-
-        await UserLink.BindAsync(binding);
-        return Succeeded();
-    }
-
-    /// <inheritdoc />
-    public async Task<bool> UnbindUserAsync(string userId, string handle, CancellationToken cancellationToken = default)
-        => await AccessAsync(touch: false) is not null && await UserLink.UnbindAsync(userId, handle);
-
-    /// <inheritdoc />
-    public async Task<bool> EndUserSessionAsync(string userId, string handle, SessionEndReason reason, CancellationToken cancellationToken = default)
-        => await AccessAsync(touch: false) is not null && await UserLink.EndAsync(userId, handle, reason);
-
-    /// <inheritdoc />
     public Task<SessionWriteResult?> FindOperationAsync(Guid operationId, CancellationToken cancellationToken = default)
     {
-        _servedCaller = true;
-        if (!_writer.Exists || _clock.GetUtcNow() >= ExpiresAt)
+        if (_writer.IsLive(_clock.GetUtcNow()))
         {
-            _expiry.ReleaseEmptyActivation();
-            return Task.FromResult<SessionWriteResult?>(null);
+            return Task.FromResult(FindRepeated(operationId) is { } operation ? Replay(operation) : null);
         }
 
-        return Task.FromResult(SessionOperationLog.Find(Record.Operations, operationId) is { } operation ? Replay(operation) : null);
+        _expiry.ReleaseEmptyActivation();
+        return Task.FromResult<SessionWriteResult?>(null);
     }
 
-    /// <inheritdoc />
     async Task IExpiryIndexedGrain.CheckIndexedExpiryAsync(int shard, DateTimeOffset indexedDueAt)
     {
         await _lifetime.CheckIndexedExpiryAsync(shard, indexedDueAt);
-        if (!_servedCaller)
-        {
-            DeactivateOnIdle(); // activated only for this check
-        }
+        DeactivateUnlessServedCaller();
     }
 
-    /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == ReminderName)
+        if (reminderName == SessionGrainNames.SessionReminder)
         {
             await _lifetime.OnVersion1ReminderAsync();
-            if (!_servedCaller)
-            {
-                DeactivateOnIdle();
-            }
+            DeactivateUnlessServedCaller();
         }
     }
 
-    /// <summary>Every call checks expiry first; the access time, or null when there is no live session.</summary>
-    private Task<DateTimeOffset?> AccessAsync(bool touch = true)
+    private Task OnExpiryTimerAsync(CancellationToken cancellationToken) => _lifetime.OnExpiryTimerAsync();
+
+    /// <summary>An activation brought only by a sweeper's check or a reminder tick holds no memory after it.</summary>
+    private void DeactivateUnlessServedCaller()
     {
-        _servedCaller = true;
-        return _lifetime.AccessAsync(touch);
+        if (!_servedCaller)
+        {
+            DeactivateOnIdle();
+        }
     }
 
-    /// <summary>The one refusal path: <see cref="SessionChangeSetApplier.TryApplyOrRefuse"/> with this grain's limits and log.</summary>
+    /// <summary>An activation that found no session has answered its queued calls: free it unless a session began meanwhile.</summary>
+    private Task OnEmptyActivationEndAsync()
+    {
+        if (!_writer.Exists)
+        {
+            DeactivateOnIdle();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The one lookup of a retried operation: the stored write with <paramref name="operationId"/>, or null.</summary>
+    private SessionOperation? FindRepeated(Guid operationId)
+    {
+        var operation = SessionOperationLog.Find(Record.Operations, operationId);
+        if (operation is not null)
+        {
+            _log.OperationRepeated(operationId);
+        }
+
+        return operation;
+    }
+
     private SessionWriteResult? TryApply(IReadOnlyDictionary<string, byte[]> current, SessionChangeSet changes, out Dictionary<string, byte[]> data)
-        => SessionChangeSetApplier.TryApplyOrRefuse(current, changes, _options, _logger, _logId, out data);
+        => SessionChangeSetApplier.TryApplyOrRefuse(current, changes, _options, _log, out data);
 
-    private SessionWriteResult Succeeded() => new(SessionWriteStatus.Succeeded, Record.Version, ExpiresAt);
-
-    /// <summary>The stored result when <paramref name="operationId"/> was applied already (a retry); otherwise null.</summary>
-    private SessionWriteResult? Repeated(Guid operationId) => _writer.FindApplied(operationId) is { } operation ? Replay(operation) : null;
+    private SessionWriteResult Succeeded() => new(SessionWriteStatus.Succeeded, Record.Version, _writer.ExpiresAt);
 
     /// <summary>The answer to an operation applied before: its version, and the session's expiry now.</summary>
-    private SessionWriteResult Replay(SessionOperation operation) => new(SessionWriteStatus.Succeeded, operation.Version, ExpiresAt);
+    private SessionWriteResult Replay(SessionOperation operation) => new(SessionWriteStatus.Succeeded, operation.Version, _writer.ExpiresAt);
 }

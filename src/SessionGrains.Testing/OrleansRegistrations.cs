@@ -12,7 +12,7 @@ namespace SessionGrains.Testing;
 internal static class OrleansRegistrations
 {
     private static readonly HashSet<string> SessionGrainsSiloAssemblies =
-        [typeof(SessionGrains.Server.SessionGrain).Assembly.GetName().Name!, "SessionGrains.Hosting"];
+        [typeof(SessionGrains.Server.SessionSiloOptions).Assembly.GetName().Name!, "SessionGrains.Hosting"];
 
     public static int RemoveFrom(IServiceCollection services)
     {

@@ -21,7 +21,7 @@ public sealed class FrontEndCluster : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
-    public Task<SessionRecord?> ReadStoredRecordAsync(string sessionId)
+    internal Task<SessionRecord?> ReadStoredRecordAsync(string sessionId)
         => SessionTestSilo.ReadStoredRecordAsync(Cluster.Silos[0].SiloHost.Services, sessionId);
 
     public Task InitializeAsync() => Cluster.DeployAsync();

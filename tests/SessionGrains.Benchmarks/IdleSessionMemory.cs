@@ -73,7 +73,7 @@ public static class IdleSessionMemory
         var reason = new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "memory benchmark");
         for (var i = 0; i < sessions; i++)
         {
-            if (cluster.TryGetGrainContext(GrainId.Create(SessionGrain.GrainTypeName, SessionId(i)), out var context))
+            if (cluster.TryGetGrainContext(GrainId.Create(SessionGrainNames.SessionGrainType, SessionId(i)), out var context))
             {
                 context.Deactivate(reason);
             }
@@ -167,7 +167,7 @@ public static class IdleSessionMemory
         var active = 0;
         for (var i = 0; i < sessions; i++)
         {
-            if (cluster.TryGetGrainContext(GrainId.Create(SessionGrain.GrainTypeName, SessionId(i)), out _))
+            if (cluster.TryGetGrainContext(GrainId.Create(SessionGrainNames.SessionGrainType, SessionId(i)), out _))
             {
                 active++;
             }

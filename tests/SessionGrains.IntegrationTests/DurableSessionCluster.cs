@@ -74,16 +74,16 @@ public sealed class DurableSessionCluster : IAsyncDisposable
     }
 
     /// <summary>Writes a session record straight into the store through a silo's storage provider, bypassing the grain.</summary>
-    public Task WriteStoredRecordAsync(string sessionId, SessionRecord record)
+    internal Task WriteStoredRecordAsync(string sessionId, SessionRecord record)
         => Cluster.Silos[0].SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(SessionSiloOptions.DefaultStorageName)
-            .WriteStateAsync(SessionGrain.StateName, SessionTestSilo.GrainIdOf(sessionId), new GrainState<SessionRecord>(record));
+            .WriteStateAsync(SessionGrainNames.SessionState, SessionTestSilo.GrainIdOf(sessionId), new GrainState<SessionRecord>(record));
 
     /// <summary>Writes the per-session reminder row SessionGrains 1.0 registered at creation (1-second period, as test silos tick).</summary>
     public Task WriteVersion1ReminderAsync(string sessionId)
         => Cluster.Silos[0].SiloHost.Services.GetRequiredService<IReminderTable>().UpsertRow(new ReminderEntry
         {
             GrainId = SessionTestSilo.GrainIdOf(sessionId),
-            ReminderName = SessionGrain.ReminderName,
+            ReminderName = SessionGrainNames.SessionReminder,
             StartAt = DateTime.UtcNow,
             Period = TimeSpan.FromSeconds(1),
         });

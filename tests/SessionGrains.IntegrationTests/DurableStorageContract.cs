@@ -178,7 +178,7 @@ public abstract class DurableStorageContract(IDurableSessionStore store, ITestOu
 
         // Sweepers are placed at random as they activate: move them until a secondary silo holds one (as each silo's catalog says).
         var management = cluster.Grains.GetGrain<IManagementGrain>(0);
-        var sweeperType = GrainType.Create(Server.ExpirySweeperGrain.GrainTypeName);
+        var sweeperType = GrainType.Create(Server.SessionGrainNames.ExpirySweeperGrainType);
         var sweepers = Enumerable.Range(0, 3).Select(shard => cluster.Grains.GetGrain<Server.IExpirySweeperGrain>(shard)).ToArray();
         var primary = cluster.Cluster.Silos[0].SiloAddress;
         InProcessSiloHandle? victim = null;

@@ -46,10 +46,10 @@ public sealed class SessionCluster : IAsyncLifetime
 
     public SessionCallFaults Faults => _silo.Faults;
 
-    public Task<UserSessionIndex?> ReadStoredUserIndexAsync(string userId)
+    internal Task<UserSessionIndex?> ReadStoredUserIndexAsync(string userId)
         => SessionTestSilo.ReadStoredUserIndexAsync(Cluster.Silos[0].SiloHost.Services, userId);
 
-    public Task<SessionRecord?> ReadStoredRecordAsync(string sessionId)
+    internal Task<SessionRecord?> ReadStoredRecordAsync(string sessionId)
         => SessionTestSilo.ReadStoredRecordAsync(Cluster.Silos[0].SiloHost.Services, sessionId);
 
     /// <summary>Counts the session's rows in the reminder table (sessions have none since 1.1; 1.0 registered one each).</summary>
@@ -83,15 +83,15 @@ public sealed class SessionCluster : IAsyncLifetime
         });
 
     /// <summary>Writes a record straight into storage, bypassing the grain (no index entry: as SessionGrains 1.0 stored it).</summary>
-    public Task WriteStoredRecordAsync(string sessionId, SessionRecord record)
+    internal Task WriteStoredRecordAsync(string sessionId, SessionRecord record)
         => SessionTestSilo.WriteStoredRecordAsync(Cluster.Silos[0].SiloHost.Services, sessionId, record);
 
     /// <summary>The local session directories of the silos, in silo order.</summary>
-    public IReadOnlyList<LocalSessionDirectory> LocalDirectories
+    internal IReadOnlyList<LocalSessionDirectory> LocalDirectories
         => Cluster.Silos.Select(s => s.SiloHost.Services.GetRequiredService<LocalSessionDirectory>()).ToList();
 
     /// <summary>The directory of the silo that hosts the session's grain; fails when no silo publishes it.</summary>
-    public LocalSessionDirectory HostDirectoryOf(string sessionId)
+    internal LocalSessionDirectory HostDirectoryOf(string sessionId)
         => Assert.Single(LocalDirectories, d => d.IsPublished(sessionId));
 
     public bool IsActive(string sessionId) => Cluster.TryGetGrainContext(GrainIdOf(sessionId), out _);

@@ -34,7 +34,7 @@ public sealed class SessionEventStreamTests : IAsyncLifetime
     {
         var received = new ConcurrentQueue<SessionLifecycleEvent>();
         var stream = _cluster.Client.GetStreamProvider(Provider)
-            .GetStream<SessionLifecycleEvent>(StreamId.Create("session-events", SessionEventDispatcher.StreamKey));
+            .GetStream<SessionLifecycleEvent>(StreamId.Create("session-events", SessionGrainNames.EventStreamKey));
         var subscription = await stream.SubscribeAsync((e, _) =>
         {
             received.Enqueue(e);

@@ -165,7 +165,7 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
         var id = SessionCluster.NewSessionId();
         var now = fixture.Clock.GetUtcNow();
         await fixture.WriteStoredRecordAsync(id, SessionTestSilo.OneKeyRecord(now));
-        await fixture.WriteVersion1ReminderAsync(SessionCluster.GrainIdOf(id), SessionGrain.ReminderName);
+        await fixture.WriteVersion1ReminderAsync(SessionCluster.GrainIdOf(id), SessionGrainNames.SessionReminder);
 
         await SessionCluster.WaitUntilAsync(async () => (await fixture.IndexEntriesAsync(id)).SequenceEqual([now + TimeSpan.FromMinutes(20)]),
             "the reminder's tick moves the session into the index");
@@ -183,7 +183,7 @@ public sealed class SessionExpiryTests(SessionCluster fixture)
     {
         var id = SessionCluster.NewSessionId();
         await fixture.WriteStoredRecordAsync(id, SessionTestSilo.OneKeyRecord(fixture.Clock.GetUtcNow() - TimeSpan.FromMinutes(30)));
-        await fixture.WriteVersion1ReminderAsync(SessionCluster.GrainIdOf(id), SessionGrain.ReminderName);
+        await fixture.WriteVersion1ReminderAsync(SessionCluster.GrainIdOf(id), SessionGrainNames.SessionReminder);
 
         await fixture.WaitUntilExpiredAsync(id, "the reminder's tick deletes the session");
         Assert.Equal([nameof(SessionExpiryLayer.Reminder)], fixture.ExpiryLayersLogged(id));

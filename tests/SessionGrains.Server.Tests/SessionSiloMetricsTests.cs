@@ -12,7 +12,7 @@ namespace SessionGrains.Server.Tests;
 /// </summary>
 public sealed class SessionSiloMetricsTests : IAsyncLifetime
 {
-    private const string Meter = "SessionGrains.Server";
+    private const string Meter = SessionSiloTelemetry.MeterName;
     private readonly SessionTestSilo _silo = new();
     private readonly InProcessTestCluster _cluster;
 

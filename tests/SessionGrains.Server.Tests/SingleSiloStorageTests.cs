@@ -45,11 +45,11 @@ public sealed class SingleSiloStorageTests
         var stale = await ReadAsync(cluster, id);
         var fresh = await ReadAsync(cluster, id);
         fresh.State = new SessionRecord { Version = 7, IdleTimeout = TimeSpan.FromMinutes(20) };
-        await storage.WriteStateAsync(SessionGrain.StateName, SessionCluster.GrainIdOf(id), fresh);
+        await storage.WriteStateAsync(SessionGrainNames.SessionState, SessionCluster.GrainIdOf(id), fresh);
         stale.State = new SessionRecord { Version = 99 };
 
-        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(SessionGrain.StateName, SessionCluster.GrainIdOf(id), stale));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync(SessionGrain.StateName, SessionCluster.GrainIdOf(id), stale));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(SessionGrainNames.SessionState, SessionCluster.GrainIdOf(id), stale));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync(SessionGrainNames.SessionState, SessionCluster.GrainIdOf(id), stale));
         Assert.Equal(7, (await ReadAsync(cluster, id)).State!.Version);
     }
 
@@ -91,7 +91,7 @@ public sealed class SingleSiloStorageTests
     private static async Task<GrainState<SessionRecord>> ReadAsync(InProcessTestCluster cluster, string id)
     {
         var state = new GrainState<SessionRecord>();
-        await Storage(cluster).ReadStateAsync(SessionGrain.StateName, SessionCluster.GrainIdOf(id), state);
+        await Storage(cluster).ReadStateAsync(SessionGrainNames.SessionState, SessionCluster.GrainIdOf(id), state);
         return state;
     }
 }

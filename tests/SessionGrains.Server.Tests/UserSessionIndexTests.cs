@@ -220,8 +220,8 @@ public sealed class UserSessionIndexTests(SessionCluster fixture)
         var shards = services.GetRequiredService<IOptions<SessionSiloOptions>>().Value.ExpiryIndexShards;
         await services.GetRequiredService<ISessionExpiryIndex>().RemoveAsync(
             new(SessionExpiryEntryKind.UserIndex, SessionExpiryEntry.ShardOf(user, shards), user, null)); // as 1.0 stored it: a reminder instead
-        var userIndex = GrainId.Create(UserSessionsGrain.GrainTypeName, user);
-        await fixture.WriteVersion1ReminderAsync(userIndex, UserSessionsGrain.ReminderName);
+        var userIndex = GrainId.Create(SessionGrainNames.UserIndexGrainType, user);
+        await fixture.WriteVersion1ReminderAsync(userIndex, SessionGrainNames.UserIndexReminder);
 
         await SessionCluster.WaitUntilAsync(async () => (await fixture.IndexEntriesAsync(user, SessionExpiryEntryKind.UserIndex)).Count == 1,
             "the reminder's tick sweeps and moves the index into the expiry index");
@@ -331,7 +331,7 @@ public sealed class UserSessionIndexTests(SessionCluster fixture)
     public async Task A_login_costs_one_index_write_and_one_session_write()
     {
         var user = NewUser();
-        var index = GrainId.Create(UserSessionsGrain.GrainTypeName, user);
+        var index = GrainId.Create(SessionGrainNames.UserIndexGrainType, user);
         foreach (var earlier in new[] { await NewSessionAsync(), await NewSessionAsync() })
         {
             await fixture.Users(user).BindAsync(earlier, Laptop, UserSessionLimit.None);

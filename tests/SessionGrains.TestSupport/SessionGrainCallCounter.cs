@@ -6,7 +6,7 @@ namespace SessionGrains.TestSupport;
 /// </summary>
 public sealed class SessionGrainCallCounter : IIncomingGrainCallFilter
 {
-    private static readonly GrainType UserIndexType = GrainType.Create(SessionGrains.Server.UserSessionsGrain.GrainTypeName);
+    private static readonly GrainType UserIndexType = GrainType.Create(SessionGrains.Server.SessionGrainNames.UserIndexGrainType);
     private int _calls;
 
     public int Calls => Volatile.Read(ref _calls);

@@ -31,7 +31,7 @@ public sealed class SessionTestSilo
     /// <summary>A session ID as front ends make them: 24 bytes from a CSPRNG, base64url.</summary>
     public static string NewSessionId() => SessionIdGenerator.NewId();
 
-    public static GrainId GrainIdOf(string sessionId) => GrainId.Create(SessionGrain.GrainTypeName, sessionId);
+    public static GrainId GrainIdOf(string sessionId) => GrainId.Create(SessionGrainNames.SessionGrainType, sessionId);
 
     /// <summary>
     /// SessionGrains.Testing's test silo (memory storage, in-memory reminders with a 1-second period, the fake session
@@ -68,32 +68,32 @@ public sealed class SessionTestSilo
     }
 
     /// <summary>Reads the stored record straight from the memory storage provider of a silo, bypassing the grain.</summary>
-    public static async Task<SessionRecord?> ReadStoredRecordAsync(IServiceProvider siloServices, string sessionId)
+    internal static async Task<SessionRecord?> ReadStoredRecordAsync(IServiceProvider siloServices, string sessionId)
     {
         var storage = siloServices.GetRequiredKeyedService<IGrainStorage>(InnerStorageName);
         var state = new GrainState<SessionRecord>();
-        await storage.ReadStateAsync(SessionGrain.StateName, GrainIdOf(sessionId), state);
+        await storage.ReadStateAsync(SessionGrainNames.SessionState, GrainIdOf(sessionId), state);
         return state.RecordExists ? state.State : null;
     }
 
     /// <summary>Reads a user's stored session index straight from the memory storage provider of a silo; null when none is stored.</summary>
-    public static async Task<UserSessionIndex?> ReadStoredUserIndexAsync(IServiceProvider siloServices, string userId)
+    internal static async Task<UserSessionIndex?> ReadStoredUserIndexAsync(IServiceProvider siloServices, string userId)
     {
         var storage = siloServices.GetRequiredKeyedService<IGrainStorage>(InnerStorageName);
         var state = new GrainState<UserSessionIndex>();
-        await storage.ReadStateAsync(UserSessionsGrain.StateName, GrainId.Create(UserSessionsGrain.GrainTypeName, userId), state);
+        await storage.ReadStateAsync(SessionGrainNames.UserIndexState, GrainId.Create(SessionGrainNames.UserIndexGrainType, userId), state);
         return state.RecordExists ? state.State : null;
     }
 
     /// <summary>Writes a record straight into the memory storage provider of a silo, as an older version would have stored it.</summary>
-    public static Task WriteStoredRecordAsync(IServiceProvider siloServices, string sessionId, SessionRecord record)
+    internal static Task WriteStoredRecordAsync(IServiceProvider siloServices, string sessionId, SessionRecord record)
     {
         var storage = siloServices.GetRequiredKeyedService<IGrainStorage>(InnerStorageName);
-        return storage.WriteStateAsync(SessionGrain.StateName, GrainIdOf(sessionId), new GrainState<SessionRecord>(record));
+        return storage.WriteStateAsync(SessionGrainNames.SessionState, GrainIdOf(sessionId), new GrainState<SessionRecord>(record));
     }
 
     /// <summary>A one-key record last accessed at <paramref name="lastAccess"/> with a 20-minute idle timeout, to store bypassing the grain.</summary>
-    public static SessionRecord OneKeyRecord(DateTimeOffset lastAccess) => new()
+    internal static SessionRecord OneKeyRecord(DateTimeOffset lastAccess) => new()
     {
         Data = new(StringComparer.Ordinal) { ["user"] = "ada"u8.ToArray() },
         Version = 1,

@@ -5,10 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace SessionGrains.Server;
 
-/// <summary>
-/// As a silo becomes active, makes sure every shard's sweeper runs and has its reminder, in the background (a silo's
-/// start never waits for the reminder service), retrying until it succeeds or the silo stops.
-/// </summary>
+/// <summary>Starts every shard's sweeper as the silo becomes active, in the background: a silo's start never waits for the reminder service.</summary>
 internal sealed class ExpirySweepStarter(
     IGrainFactory grains, IOptions<SessionSiloOptions> options, ISessionExpiryIndex index, IServiceProvider services, TimeProvider runtimeClock,
     ILogger<ExpirySweepStarter> logger)
@@ -29,7 +26,6 @@ internal sealed class ExpirySweepStarter(
             await _starting;
         });
 
-    /// <summary>A memory index beside durable records would forget the entries of sessions stored before a whole-cluster restart.</summary>
     private void WarnOfAMemoryIndexBesideDurableRecords()
     {
         var storage = services.GetKeyedService<IGrainStorage>(options.Value.StorageName);

@@ -6,26 +6,17 @@ using Orleans.Configuration;
 namespace SessionGrains.Server;
 
 /// <summary>
-/// Sweeps one shard of the <see cref="ISessionExpiryIndex"/>: every <see cref="SessionSiloOptions.ExpirySweepInterval"/>
-/// it reads the entries that have come due, page by page, and asks each one's grain to check itself, a bounded number at
-/// a time. It holds no state: a check that fails leaves its entry due for the next pass. One reminder per shard (not per
-/// session) brings the sweeper back after silo failures and whole-cluster restarts; while active, its timer sweeps.
-/// Placed at random, so that sweepers spread over the silos as they come back.
+/// Sweeps one shard of the <see cref="ISessionExpiryIndex"/>: its timer asks each due entry's grain to check itself; a
+/// failed check leaves the entry due. One reminder per shard brings it back after restarts; random placement spreads them.
 /// </summary>
-[GrainType(GrainTypeName), Orleans.Placement.RandomPlacement]
+[GrainType(SessionGrainNames.ExpirySweeperGrainType), Orleans.Placement.RandomPlacement]
 internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindable
 {
-    /// <summary>The pinned grain type name; reminder rows are derived from it.</summary>
-    public const string GrainTypeName = "session-expiry-sweeper";
-
-    /// <summary>The name of the sweeper's reminder.</summary>
-    public const string ReminderName = "expiry-sweep";
-
     private static readonly SessionExpiryEntryKind[] Kinds = Enum.GetValues<SessionExpiryEntryKind>();
 
     private static readonly TimeSpan FirstPassDelay = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest turn a pass takes before it yields to other calls (a reminder tick, a silo's start call).</summary>
+    /// <summary>The longest turn a pass takes before it yields to other calls.</summary>
     private static readonly TimeSpan TurnBudget = TimeSpan.FromSeconds(10);
 
     private readonly ISessionExpiryIndex _index;
@@ -74,9 +65,9 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
     {
         if (!_reminderRegistered)
         {
-            if (await this.GetReminder(ReminderName) is null)
+            if (await this.GetReminder(SessionGrainNames.ExpirySweeperReminder) is null)
             {
-                await this.RegisterOrUpdateReminder(ReminderName, _reminderPeriod, _reminderPeriod);
+                await this.RegisterOrUpdateReminder(SessionGrainNames.ExpirySweeperReminder, _reminderPeriod, _reminderPeriod);
             }
 
             _reminderRegistered = true;
@@ -85,11 +76,11 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        _reminderRegistered |= reminderName == ReminderName; // the activation and its timer are all a tick has to bring
+        _reminderRegistered |= reminderName == SessionGrainNames.ExpirySweeperReminder; // the activation and its timer are all a tick has to bring
         return Task.CompletedTask;
     }
 
-    /// <summary>A pass; when a backlog is left after the turn's time budget, the next pass starts at once.</summary>
+    /// <summary>A backlog left after the turn's budget starts the next pass at once.</summary>
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
         var deadline = _runtimeClock.GetUtcNow() + (_options.ExpirySweepInterval < TurnBudget ? _options.ExpirySweepInterval : TurnBudget);
@@ -135,7 +126,7 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
         }
     }
 
-    /// <summary>Checks the entries, at most <see cref="SessionSiloOptions.ExpirySweepConcurrency"/> at a time; how many failed.</summary>
+    /// <summary>How many checks failed.</summary>
     private async Task<int> CheckAllAsync(IReadOnlyList<SessionExpiryEntry> due)
     {
         var failed = 0;
@@ -148,12 +139,12 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
                 try
                 {
                     await GrainFactory.GetGrain<IExpiryIndexedGrain>(GrainIdOf(entry)).CheckIndexedExpiryAsync(entry.Shard, entry.DueAt!.Value);
-                    _metrics.ExpiryChecked(succeeded: true);
+                    _metrics.CountExpiryCheck(succeeded: true);
                 }
                 catch (Exception exception)
                 {
                     failed++;
-                    _metrics.ExpiryChecked(succeeded: false);
+                    _metrics.CountExpiryCheck(succeeded: false);
                     ExpirySweepLog.CheckFailed(_logger, Shard, entry.Kind, exception);
                 }
             }
@@ -164,5 +155,5 @@ internal sealed class ExpirySweeperGrain : Grain, IExpirySweeperGrain, IRemindab
     }
 
     private static GrainId GrainIdOf(SessionExpiryEntry entry) => GrainId.Create(
-        entry.Kind == SessionExpiryEntryKind.Session ? SessionGrain.GrainTypeName : UserSessionsGrain.GrainTypeName, entry.Key);
+        entry.Kind == SessionExpiryEntryKind.Session ? SessionGrainNames.SessionGrainType : SessionGrainNames.UserIndexGrainType, entry.Key);
 }

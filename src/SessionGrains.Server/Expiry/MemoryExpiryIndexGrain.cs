@@ -1,10 +1,7 @@
 namespace SessionGrains.Server;
 
-/// <summary>
-/// One in-memory shard of the expiry index: a sorted set of (due time, key) and each key's due time. It stays active
-/// for as long as its silo runs (an idle collection would lose its entries).
-/// </summary>
-[GrainType("session-expiry-memory-index")]
+/// <summary>One in-memory shard of the expiry index; never collected, which would lose its entries.</summary>
+[GrainType(SessionGrainNames.MemoryExpiryIndexGrainType)]
 internal sealed class MemoryExpiryIndexGrain : Grain, IMemoryExpiryIndexGrain
 {
     private readonly SortedSet<(DateTimeOffset DueAt, string Key)> _byDueTime = new();

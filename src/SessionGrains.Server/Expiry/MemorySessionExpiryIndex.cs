@@ -1,10 +1,6 @@
 namespace SessionGrains.Server;
 
-/// <summary>
-/// The expiry index of memory storage: each shard is a grain holding its entries in memory
-/// (<see cref="MemoryExpiryIndexGrain"/>), as Orleans' in-memory reminder table is. Like the records, entries are lost
-/// when the silo holding them stops.
-/// </summary>
+/// <summary>The expiry index of memory storage: a grain per shard, lost with its silo as the records are.</summary>
 internal sealed class MemorySessionExpiryIndex(IGrainFactory grains) : ISessionExpiryIndex
 {
     public Task SetAsync(SessionExpiryEntry entry, DateTimeOffset? previousDueAt, CancellationToken cancellationToken = default)

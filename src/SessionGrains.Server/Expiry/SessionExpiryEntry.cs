@@ -3,9 +3,8 @@ using System.Text;
 namespace SessionGrains.Server;
 
 /// <summary>
-/// One entry of the <see cref="ISessionExpiryIndex"/>: the grain (<paramref name="Kind"/> and <paramref name="Key"/>,
-/// its primary key), the shard that holds it, and when it comes due (null only when removing an entry whose due time
-/// the grain does not know).
+/// One entry of the <see cref="ISessionExpiryIndex"/>: the grain (<paramref name="Kind"/>, <paramref name="Key"/>), its
+/// shard, and when it comes due (null only when removing an entry whose due time the grain does not know).
 /// </summary>
 [GenerateSerializer, Immutable]
 [Alias("SessionGrains.SessionExpiryEntry")]

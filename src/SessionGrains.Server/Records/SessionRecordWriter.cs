@@ -1,0 +1,130 @@
+namespace SessionGrains.Server;
+
+/// <summary>
+/// Stores a session's record. A stored record is never changed: each write stores a modified copy, and on failure the
+/// current one stays. The last access lives in memory and is written only when it falls behind (touch writes).
+/// </summary>
+internal sealed class SessionRecordWriter(
+    IPersistentState<SessionRecord> state, SessionReaders readers, SessionSiloOptions options, TimeProvider clock, SessionGrainLog log)
+{
+    private Task? _touchWrite;
+
+    /// <summary>Empty when none is stored.</summary>
+    public SessionRecord Record => state.State;
+
+    public bool Exists => state.RecordExists;
+
+    /// <summary>When the session expires unless accessed again, counting accesses not yet written.</summary>
+    public DateTimeOffset ExpiresAt => Record.ExpiresAt(readers.LastAccessAt);
+
+    /// <summary>True when a record is stored and live at <paramref name="now"/>, counting accesses not yet written.</summary>
+    public bool IsLive(DateTimeOffset now) => Exists && Record.IsLiveAt(now, readers.LastAccessAt);
+
+    public SessionRecord NewRecord(DateTimeOffset now, SessionTimeouts timeouts, Dictionary<string, byte[]> data, Guid operationId)
+        => new()
+        {
+            Data = data,
+            Version = 1,
+            CreatedAt = now,
+            LastAccessAt = now,
+            IdleTimeout = timeouts.IdleTimeout,
+            AbsoluteExpiresAt = now + timeouts.AbsoluteTimeout,
+            Operations = SessionOperationLog.Append([], new SessionOperation { Id = operationId, Version = 1, At = now }, options),
+        };
+
+    public Task CreateAsync(SessionRecord first) => WriteAsync(first);
+
+    public async Task WriteDataAsync(Dictionary<string, byte[]> data, ISessionReadCache? writer, Guid operationId, long value)
+    {
+        await readers.RevokeLeasesAsync(keep: writer);
+        var next = Record.Copy();
+        next.Data = data;
+        next.Version++;
+        next.LastAccessAt = readers.LastAccessAt;
+        next.FormatVersion = SessionRecord.CurrentFormatVersion;
+        next.Operations = SessionOperationLog.Append(Record.Operations,
+            new SessionOperation { Id = operationId, Version = next.Version, Value = value, At = clock.GetUtcNow() }, options);
+        await WriteAsync(next);
+    }
+
+    public async Task WriteUserAsync(SessionUserBinding? user)
+    {
+        await readers.RevokeLeasesAsync();
+        var next = Record.Copy();
+        next.User = user;
+        next.LastAccessAt = readers.LastAccessAt;
+        await WriteAsync(next);
+    }
+
+    /// <summary>Interleaved loads share one write.</summary>
+    public Task WriteTouchIfDueAsync(DateTimeOffset now)
+    {
+        if (!Record.IsTouchWriteDue(now, options.TouchWriteInterval))
+        {
+            return Task.CompletedTask;
+        }
+
+        if (_touchWrite is not { IsCompleted: false })
+        {
+            _touchWrite = WriteTouchAsync();
+        }
+
+        return _touchWrite;
+    }
+
+    /// <summary>On deactivation.</summary>
+    public Task WriteUnwrittenAccessAsync()
+        => IsLive(clock.GetUtcNow()) && readers.LastAccessAt > Record.LastAccessAt ? WriteTouchAsync() : Task.CompletedTask;
+
+    public async Task ClearAsync()
+    {
+        await state.ClearStateAsync();
+        state.State = new SessionRecord();
+    }
+
+    /// <summary>Also prunes the operation log; a failure is logged, not thrown (the access stays in memory).</summary>
+    private async Task WriteTouchAsync()
+    {
+        var next = Record.Copy();
+        next.LastAccessAt = readers.LastAccessAt;
+        next.Operations = SessionOperationLog.Append(Record.Operations, new SessionOperation { At = clock.GetUtcNow() }, options);
+        try
+        {
+            await StoreAsync(next, publish: readers.IsPublished); // not while withdrawn (deactivating)
+        }
+        catch (Exception exception)
+        {
+            log.TouchWriteFailed(exception);
+        }
+    }
+
+    private async Task WriteAsync(SessionRecord next)
+    {
+        try
+        {
+            await StoreAsync(next, publish: true);
+        }
+        catch (Exception exception)
+        {
+            log.WriteFailed(exception);
+            throw;
+        }
+    }
+
+    private async Task StoreAsync(SessionRecord next, bool publish)
+    {
+        var previous = Record;
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = previous;
+            throw;
+        }
+
+        readers.AcceptStored(next, publish);
+    }
+}
