@@ -8,7 +8,7 @@ using SessionGrains.Web;
 namespace SessionGrains.AspNetCore.Tests;
 
 /// <summary>
-/// The front end's health check (AddSessionGrains) against a real cluster, and against a cluster client whose only
+/// The front end's health check (AddSessionClusterCheck) against a real cluster, and against a cluster client whose only
 /// silo has stopped; and the demo's /healthz (liveness) and /healthz/ready (readiness) over HTTP in both cases.
 /// </summary>
 [Collection(FrontEndCollection.Name)]
@@ -34,14 +34,14 @@ public sealed class SessionClusterHealthCheckTests(FrontEndCluster cluster) : IA
     private static async Task<HealthReportEntry> CheckAsync(IGrainFactory grains, HealthStatus? failureStatus = null)
     {
         await using var services = new ServiceCollection().AddLogging().AddSingleton(grains)
-            .AddHealthChecks().AddSessionGrains(failureStatus: failureStatus, timeout: CheckTimeout).Services
+            .AddHealthChecks().AddSessionClusterCheck(failureStatus: failureStatus, timeout: CheckTimeout).Services
             .BuildServiceProvider();
         var report = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return report.Entries[SessionGrainsHealthChecksBuilderExtensions.ClusterCheckName];
     }
 
     private static Task<TestApp> StartDemoAsync(IGrainFactory grains) => TestApp.StartAsync(grains,
-        services: s => s.AddHealthChecks().AddSessionGrains(tags: [SessionHealthEndpoints.ReadyTag], timeout: CheckTimeout),
+        services: s => s.AddHealthChecks().AddSessionClusterCheck(tags: [SessionHealthEndpoints.ReadyTag], timeout: CheckTimeout),
         endpoints: e =>
         {
             e.MapDemoEndpoints();

@@ -1,18 +1,16 @@
 namespace SessionGrains.AspNetCore;
 
 /// <summary>
-/// express-session's end-of-request rules (its <c>shouldDestroy</c>, <c>shouldSave</c>, <c>shouldTouch</c>,
-/// <c>shouldSetCookie</c>), as pure functions of the request's facts. <see cref="GrainSession"/> asks
-/// <see cref="ShouldLoad"/> whether an unused session must be loaded first, then carries out <see cref="Plan"/>.
+/// express-session's end-of-request rules (<c>shouldDestroy</c>, <c>shouldSave</c>, <c>shouldTouch</c>,
+/// <c>shouldSetCookie</c>) as pure functions of a request's <see cref="Facts"/>: the one place that decides what to store.
 /// </summary>
 internal static class SessionCommitRules
 {
     /// <summary>
     /// Whether a session the request never used must still be loaded at the end: one the app unset to destroy it, a
-    /// presented one when a rule needs its stored state (rolling cookie, resave, an explicit touch, re-signing with the
-    /// current secret), and a new one when uninitialized sessions are saved. Otherwise the request makes no grain call.
+    /// presented one when a rule needs its stored state, and a new one when uninitialized sessions are saved.
     /// </summary>
-    public static bool ShouldLoad(SessionCommitFacts facts, SessionFrontEndOptions options)
+    public static bool ShouldLoad(Facts facts, SessionFrontEndOptions options)
     {
         if (facts.Replaced)
         {
@@ -25,7 +23,7 @@ internal static class SessionCommitRules
     }
 
     /// <summary>The plan for the request's end, from its facts once the session is loaded.</summary>
-    public static SessionCommitPlan Plan(SessionCommitFacts facts, SessionFrontEndOptions options)
+    public static Plan Decide(Facts facts, SessionFrontEndOptions options)
     {
         if (facts.Replaced)
         {
@@ -40,30 +38,60 @@ internal static class SessionCommitRules
         return new(Destroy: false, save, ShouldTouch(facts, options), ShouldSetCookie(saved, options), ClearCookieIfEnded: true);
     }
 
-    /// <summary>Whether to delete the stored session: the app unset it and <see cref="SessionFrontEndOptions.Unset"/> is Destroy.</summary>
-    public static bool ShouldDestroy(SessionCommitFacts facts, SessionFrontEndOptions options)
+    /// <summary>An explicit save (express-session's <c>save()</c>): writes what is unsaved, else stores the session again as a touch.</summary>
+    public static Plan DecideExplicitSave(Facts facts)
+    {
+        var save = !facts.Stored || facts.UnsavedChanges;
+        return new(Destroy: false, save, Touch: !save, SetCookie: false, ClearCookieIfEnded: false);
+    }
+
+    public static bool ShouldDestroy(Facts facts, SessionFrontEndOptions options)
         => facts.Replaced && options.Unset == SessionUnset.Destroy;
 
-    /// <summary>
-    /// Whether to write the session: a stored one with unsaved changes; a new one when modified, or always when
-    /// uninitialized sessions are saved.
-    /// </summary>
-    public static bool ShouldSave(SessionCommitFacts facts, SessionFrontEndOptions options)
+    /// <summary>A stored session with unsaved changes; a new one when modified, or always when uninitialized sessions are saved.</summary>
+    public static bool ShouldSave(Facts facts, SessionFrontEndOptions options)
         => facts.Stored ? facts.UnsavedChanges : facts.Modified || options.SaveUninitialized;
 
-    /// <summary>
-    /// Whether to store an unchanged stored session again (<see cref="SessionFrontEndOptions.Resave"/>), unless the app
-    /// saved it explicitly; the grain does it as a touch.
-    /// </summary>
-    public static bool ShouldTouch(SessionCommitFacts facts, SessionFrontEndOptions options)
+    /// <summary>An unchanged stored session under <see cref="SessionFrontEndOptions.Resave"/>, unless the app saved it explicitly.</summary>
+    public static bool ShouldTouch(Facts facts, SessionFrontEndOptions options)
         => facts.Stored && !facts.UnsavedChanges && options.Resave && !facts.SavedExplicitly;
 
     /// <summary>
-    /// Whether a stored session's cookie goes on the response: a new or regenerated ID, every response when
-    /// <see cref="SessionFrontEndOptions.Rolling"/>, a modified session with an expiring cookie, cookie attributes the app
-    /// changed, or a cookie signed with an older secret.
+    /// A stored session's cookie goes out for a new ID, on every response when rolling, for a modified session with an
+    /// expiring cookie, for cookie attributes the app changed, and to re-sign a cookie signed with an older secret.
     /// </summary>
-    public static bool ShouldSetCookie(SessionCommitFacts facts, SessionFrontEndOptions options)
+    public static bool ShouldSetCookie(Facts facts, SessionFrontEndOptions options)
         => facts.Stored
             && (facts.IdChanged || options.Rolling || (facts.CookieExpires && facts.Modified) || facts.CookieChanged || facts.SignedWithOlderSecret);
+
+    /// <summary>The state of one request's session at its end.</summary>
+    /// <param name="Replaced">The app replaced or removed <c>HttpContext.Session</c> (express-session's unset).</param>
+    /// <param name="Presented">The request presented at least one validly signed session ID.</param>
+    /// <param name="SignedWithOlderSecret">The loaded (or first presented) ID was signed with an older secret.</param>
+    /// <param name="TouchRequested">The app called <see cref="GrainSession.Touch"/>.</param>
+    /// <param name="Stored">A live stored session backs this request's session.</param>
+    /// <param name="Modified">The data differs from what the request loaded, or was incremented.</param>
+    /// <param name="UnsavedChanges">The data differs from what was last saved.</param>
+    /// <param name="SavedExplicitly">The app called <see cref="GrainSession.SaveAsync"/>.</param>
+    /// <param name="IdChanged">The session's ID is not the one the request loaded.</param>
+    /// <param name="CookieExpires">The cookie has an expiry (a max age), so it must move with changes.</param>
+    /// <param name="CookieChanged">The app changed an attribute of the cookie.</param>
+    public readonly record struct Facts(
+        bool Replaced,
+        bool Presented,
+        bool SignedWithOlderSecret,
+        bool TouchRequested,
+        bool Stored,
+        bool Modified,
+        bool UnsavedChanges,
+        bool SavedExplicitly,
+        bool IdChanged,
+        bool CookieExpires,
+        bool CookieChanged);
+
+    /// <summary>
+    /// What to do: at most one of Destroy, Save (create, or send unsaved changes) and Touch; then SetCookie, or clear the
+    /// browser's cookie if the presented session ended and none is stored in its place (ClearCookieIfEnded).
+    /// </summary>
+    public readonly record struct Plan(bool Destroy, bool Save, bool Touch, bool SetCookie, bool ClearCookieIfEnded);
 }

@@ -1,18 +1,29 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace SessionGrains.AspNetCore;
 
 /// <summary>
-/// One request's work on its stored session, as EF Core's context is over its change tracker: which ID the session has,
-/// whether a live record backs it, and the calls that load, create, change, increment, move and delete it through
-/// <see cref="GrainSessionStore"/>. A session that ends mid-request (destroyed elsewhere, expired) starts over empty.
+/// One request's work on its stored session, as EF Core's context over its change tracker: the session's ID, whether a
+/// live record backs it, and the grain calls that change it. A session that ends mid-request starts over empty.
 /// </summary>
 internal sealed class SessionUnitOfWork(
-    GrainSessionStore store, SessionTimeouts timeouts, Func<HttpContext, string>? idGenerator, HttpContext context)
+    SessionGrainClient client,
+    SessionCookieReader cookies,
+    SessionFrontEndActivities activities,
+    ILogger logger,
+    SessionFrontEndOptions options,
+    HttpContext context,
+    IReadOnlyList<PresentedSessionId> presented)
 {
+    private readonly SessionTimeouts _timeouts = new(options.IdleTimeout, options.AbsoluteTimeout);
     private string? _loadedId; // the presented ID whose session was loaded
 
-    /// <summary>The session's data and its changes.</summary>
+    public HttpContext Context => context;
+
+    /// <summary>The validly signed session IDs the request presented, in order.</summary>
+    public IReadOnlyList<PresentedSessionId> Presented => presented;
+
     public SessionChangeTracker Tracker { get; } = new();
 
     /// <summary>The session's ID: null until a new session needs one.</summary>
@@ -30,7 +41,6 @@ internal sealed class SessionUnitOfWork(
     /// <summary>The stored version last seen: 0 for an unsaved session.</summary>
     public long Version { get; private set; }
 
-    /// <summary>The user the session is bound to, or null.</summary>
     public SessionUserBinding? User { get; private set; }
 
     /// <summary>The presented IDs were looked up (<see cref="LoadAsync"/>).</summary>
@@ -39,31 +49,36 @@ internal sealed class SessionUnitOfWork(
     /// <summary>The loaded session's ID was signed with an older secret: its cookie is re-signed.</summary>
     public bool SignedWithOlderSecret { get; private set; }
 
+    /// <summary>The app called <see cref="GrainSession.Touch"/>.</summary>
+    public bool TouchRequested { get; set; }
+
+    /// <summary>The app called <see cref="GrainSession.SaveAsync"/>.</summary>
+    public bool SavedExplicitly { get; set; }
+
+    /// <summary>The end of the request ran (<see cref="SessionCommitter.CommitAtEndAsync"/>).</summary>
+    public bool Committed { get; set; }
+
     /// <summary>The ID, assigning a fresh random one if the session has none (never one the client sent).</summary>
     public string AssignId() => Id ??= NewId();
 
-    /// <summary>A fresh session ID, from <see cref="SessionFrontEndOptions.IdGenerator"/> or 24 random bytes.</summary>
-    public string NewId() => idGenerator?.Invoke(context) ?? SessionIdGenerator.NewId();
+    public string NewId() => options.IdGenerator?.Invoke(context) ?? SessionIdGenerator.NewId();
 
-    /// <summary>
-    /// Loads the first of <paramref name="presented"/> that names a live session (duplicate cookies, header and cookie);
-    /// with none, the session is new.
-    /// </summary>
-    public async Task LoadAsync(IReadOnlyList<PresentedSessionId> presented)
+    /// <summary>Loads the first presented ID that names a live session (duplicate cookies, header and cookie); with none, the session is new.</summary>
+    public async Task LoadAsync()
     {
-        using var activity = presented.Count > 0 ? store.Activities.StartLoad() : null;
+        using var activity = presented.Count > 0 ? activities.StartLoad() : null;
         foreach (var candidate in presented)
         {
-            if (await store.LoadAsync(candidate.Id) is { } snapshot)
+            if (await client.LoadAsync(candidate.Id) is { } snapshot)
             {
                 Id = _loadedId = candidate.Id;
                 IsStored = true;
                 SignedWithOlderSecret = candidate.SecretIndex > 0;
-                Loaded(snapshot);
+                AcceptLoaded(snapshot);
                 break;
             }
 
-            store.Metrics.CookieRejected(SessionCookieRejection.NoSession);
+            cookies.RejectUnknown();
         }
 
         activity?.SetTag("sessiongrains.session.found", IsStored);
@@ -77,9 +92,9 @@ internal sealed class SessionUnitOfWork(
         {
             Tracker.DiscardUnsaved();
         }
-        else if (await store.LoadAsync(Id!) is { } snapshot)
+        else if (await client.LoadAsync(Id!) is { } snapshot)
         {
-            Loaded(snapshot);
+            AcceptLoaded(snapshot);
         }
         else
         {
@@ -87,47 +102,23 @@ internal sealed class SessionUnitOfWork(
         }
     }
 
-    /// <summary>Creates the session if it is not stored, else sends its unsaved changes, or touches it when there are none.</summary>
-    public async Task FlushAsync()
-    {
-        if (!IsStored)
-        {
-            AssignId();
-            var created = await store.CreateAsync(Id!, timeouts, Tracker.All());
-            if (created.Status == SessionWriteStatus.AlreadyExists)
-            {
-                Id = NewId(); // a collision of random IDs: practically never, but never share a session
-                created = await store.CreateAsync(Id, timeouts, Tracker.All());
-            }
-
-            IsStored = created.Succeeded;
-            Version = created.Version;
-        }
-        else
-        {
-            var result = Tracker.HasUnsavedChanges ? await store.ApplyAsync(Id!, Tracker.Changes()) : await store.TouchAsync(Id!);
-            if (result.Status == SessionWriteStatus.NoSession)
-            {
-                EndedDuringRequest();
-                return;
-            }
-
-            Version = result.Version;
-        }
-
-        Tracker.Saved();
-    }
+    /// <summary>Carries out what <see cref="SessionCommitRules"/> decided: destroy, save or touch.</summary>
+    public Task CarryOutAsync(SessionCommitRules.Plan plan)
+        => plan.Destroy ? DestroyAsync(nextId: null)
+            : plan.Save ? SaveAsync()
+            : plan.Touch ? TouchAsync()
+            : Task.CompletedTask;
 
     /// <summary>
     /// Saves pending changes, then adds <paramref name="delta"/> in the grain; null if the session ended. A session not yet
-    /// stored is created holding the sum: one grain call and one record write, and no other request can see it before.
+    /// stored is created holding the sum: one grain call, and no other request can see it before.
     /// </summary>
     public async Task<long?> IncrementAsync(string key, long delta)
     {
         if (!IsStored && TrySum(key, delta, out var sum))
         {
             Tracker.Set(key, SessionValueFormat.FormatInt64(sum));
-            await FlushAsync();
+            await SaveAsync();
             if (!IsStored)
             {
                 EndedDuringRequest();
@@ -137,36 +128,17 @@ internal sealed class SessionUnitOfWork(
             return sum;
         }
 
-        if (!IsStored || Tracker.HasUnsavedChanges)
-        {
-            await FlushAsync();
-        }
-
-        var result = IsStored ? await store.IncrementAsync(Id!, key, delta) : null;
+        await SaveUnsavedAsync();
+        var result = IsStored ? await client.IncrementAsync(Id!, key, delta) : null;
         if (result is not { Succeeded: true })
         {
             EndedDuringRequest();
             return null;
         }
 
-        Tracker.Incremented(key, SessionValueFormat.FormatInt64(result.Value));
+        Tracker.AcceptIncrement(key, SessionValueFormat.FormatInt64(result.Value));
         Version = result.Version;
         return result.Value;
-    }
-
-    /// <summary>The key's value plus <paramref name="delta"/>; false when it is no integer or would overflow (the grain then says why).</summary>
-    private bool TrySum(string key, long delta, out long sum)
-    {
-        long value = 0;
-        sum = 0;
-        if ((Tracker.TryGetValue(key, out var bytes) && !SessionValueFormat.TryParseInt64(bytes, out value))
-            || (delta > 0 ? value > long.MaxValue - delta : value < long.MinValue - delta))
-        {
-            return false;
-        }
-
-        sum = value + delta;
-        return true;
     }
 
     /// <summary>Deletes the stored session, if any, and starts over empty under <paramref name="nextId"/> (null: one when needed).</summary>
@@ -174,7 +146,7 @@ internal sealed class SessionUnitOfWork(
     {
         if (IsStored)
         {
-            await store.DestroyAsync(Id!);
+            await client.DestroyAsync(Id!);
         }
 
         StartOver(nextId);
@@ -186,7 +158,7 @@ internal sealed class SessionUnitOfWork(
         if (IsStored)
         {
             var changes = Tracker.HasUnsavedChanges ? Tracker.Changes() : null;
-            var result = await store.RegenerateAsync(Id!, nextId, timeouts, changes, User?.UserId);
+            var result = await client.RegenerateAsync(Id!, nextId, _timeouts, changes, User?.UserId);
             if (result.Status != SessionWriteStatus.Succeeded)
             {
                 EndedDuringRequest(); // the old session ended meanwhile (or the new ID was taken): start clean
@@ -195,7 +167,7 @@ internal sealed class SessionUnitOfWork(
             }
 
             Version = result.Version;
-            Tracker.Saved();
+            Tracker.AcceptSaved();
         }
 
         Id = nextId;
@@ -204,12 +176,8 @@ internal sealed class SessionUnitOfWork(
     /// <summary>Saves the session if needed, then binds it to <paramref name="userId"/> through the user's index.</summary>
     public async Task<UserSessionBindResult> BindUserAsync(string userId, SessionDevice? device, UserSessionLimit limit)
     {
-        if (!IsStored || Tracker.HasUnsavedChanges)
-        {
-            await FlushAsync();
-        }
-
-        var result = IsStored ? await store.BindUserAsync(Id!, userId, device, limit) : new(UserSessionBindStatus.NoSession);
+        await SaveUnsavedAsync();
+        var result = IsStored ? await client.BindUserAsync(Id!, userId, device, limit) : new(UserSessionBindStatus.NoSession);
         if (result.Status == UserSessionBindStatus.Bound)
         {
             User = result.Binding;
@@ -230,14 +198,68 @@ internal sealed class SessionUnitOfWork(
             return false;
         }
 
-        var unbound = await store.UnbindUserAsync(Id!, user.UserId);
+        var unbound = await client.UnbindUserAsync(Id!, user.UserId);
         User = null;
         return unbound;
     }
 
-    private void Loaded(SessionSnapshot snapshot)
+    // Increments and bindings act on the stored session: a new one or unsaved changes are saved first.
+    private Task SaveUnsavedAsync() => !IsStored || Tracker.HasUnsavedChanges ? SaveAsync() : Task.CompletedTask;
+
+    // Creates a new session, or sends a stored one's unsaved changes.
+    private async Task SaveAsync()
     {
-        Tracker.Loaded(snapshot.Data);
+        if (IsStored)
+        {
+            AcceptWritten(await client.ApplyAsync(Id!, Tracker.Changes()));
+            return;
+        }
+
+        AssignId();
+        var created = await client.CreateAsync(Id!, _timeouts, Tracker.All());
+        if (created.Status == SessionWriteStatus.AlreadyExists)
+        {
+            Id = NewId(); // a collision of random IDs: practically never, but never share a session
+            created = await client.CreateAsync(Id, _timeouts, Tracker.All());
+        }
+
+        IsStored = created.Succeeded;
+        Version = created.Version;
+        Tracker.AcceptSaved();
+    }
+
+    private async Task TouchAsync() => AcceptWritten(await client.TouchAsync(Id!));
+
+    private void AcceptWritten(SessionWriteResult result)
+    {
+        if (result.Status == SessionWriteStatus.NoSession)
+        {
+            EndedDuringRequest();
+            return;
+        }
+
+        Version = result.Version;
+        Tracker.AcceptSaved();
+    }
+
+    // The key's value plus delta; false when it is no integer or would overflow (the grain then says why).
+    private bool TrySum(string key, long delta, out long sum)
+    {
+        long value = 0;
+        sum = 0;
+        if ((Tracker.TryGetValue(key, out var bytes) && !SessionValueFormat.TryParseInt64(bytes, out value))
+            || (delta > 0 ? value > long.MaxValue - delta : value < long.MinValue - delta))
+        {
+            return false;
+        }
+
+        sum = value + delta;
+        return true;
+    }
+
+    private void AcceptLoaded(SessionSnapshot snapshot)
+    {
+        Tracker.AcceptLoaded(snapshot.Data);
         Version = snapshot.Version;
         User = snapshot.User;
     }
@@ -254,7 +276,7 @@ internal sealed class SessionUnitOfWork(
 
     private void EndedDuringRequest()
     {
-        store.LogSessionEnded();
+        SessionFrontEndLog.SessionEndedDuringRequest(logger);
         StartOver(id: null);
     }
 }

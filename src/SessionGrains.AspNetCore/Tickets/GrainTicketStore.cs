@@ -27,14 +27,14 @@ public sealed class GrainTicketStore : ITicketStore
     /// <summary>The session key the serialized ticket is stored under.</summary>
     public const string TicketKey = "SessionGrains.AuthenticationTicket";
 
-    private readonly GrainSessionStore _store;
-    private readonly UserSessionBinder _binder;
+    private readonly SessionGrainClient _client;
+    private readonly UserBindingRules _users;
     private readonly TimeProvider _clock;
 
-    internal GrainTicketStore(GrainSessionStore store, UserSessionBinder binder, TimeProvider clock)
+    internal GrainTicketStore(SessionGrainClient client, UserBindingRules users, TimeProvider clock)
     {
-        _store = store;
-        _binder = binder;
+        _client = client;
+        _users = users;
         _clock = clock;
     }
 
@@ -44,8 +44,9 @@ public sealed class GrainTicketStore : ITicketStore
     /// <inheritdoc />
     public async Task<string> StoreAsync(AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(ticket);
         var key = SessionIdGenerator.NewId();
-        var created = await _store.CreateAsync(key, new SessionTimeouts(LifetimeOf(ticket)), ChangesFor(ticket));
+        var created = await _client.CreateAsync(key, new SessionTimeouts(LifetimeOf(ticket)), ChangesFor(ticket));
         if (created.Status != SessionWriteStatus.Succeeded)
         {
             throw new InvalidOperationException($"The ticket's session could not be created ({created.Status}).");
@@ -55,11 +56,11 @@ public sealed class GrainTicketStore : ITicketStore
         {
             try
             {
-                _binder.BindingOf(await _store.BindUserAsync(key, userId, _binder.DeviceOf(httpContext), _binder.Limit));
+                _users.BindingOf(await _client.BindUserAsync(key, userId, _users.DeviceOf(httpContext), _users.Limit));
             }
             catch (UserSessionLimitReachedException)
             {
-                await _store.DestroyAsync(key);
+                await _client.DestroyAsync(key);
                 throw;
             }
         }
@@ -72,7 +73,11 @@ public sealed class GrainTicketStore : ITicketStore
 
     /// <inheritdoc />
     public async Task RenewAsync(string key, AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken)
-        => await _store.ApplyAsync(key, ChangesFor(ticket)); // a session that ended answers NotFound and stays ended
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(ticket);
+        await _client.ApplyAsync(key, ChangesFor(ticket)); // a session that ended answers NotFound and stays ended
+    }
 
     /// <inheritdoc />
     public Task<AuthenticationTicket?> RetrieveAsync(string key) => RetrieveAsync(key, null!, default);
@@ -80,7 +85,8 @@ public sealed class GrainTicketStore : ITicketStore
     /// <inheritdoc />
     public async Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
     {
-        var snapshot = await _store.LoadAsync(key);
+        ArgumentNullException.ThrowIfNull(key);
+        var snapshot = await _client.LoadAsync(key);
         if (snapshot is null || !snapshot.Data.TryGetValue(TicketKey, out var bytes)
             || TicketSerializer.Default.Deserialize(bytes) is not { } ticket)
         {
@@ -89,7 +95,7 @@ public sealed class GrainTicketStore : ITicketStore
 
         if (ticket.Properties.ExpiresUtc is { } expires && expires <= _clock.GetUtcNow())
         {
-            await _store.DestroyAsync(key); // never valid again: end it now rather than at its idle expiry
+            await _client.DestroyAsync(key); // never valid again: end it now rather than at its idle expiry
             return null;
         }
 
@@ -100,7 +106,11 @@ public sealed class GrainTicketStore : ITicketStore
     public Task RemoveAsync(string key) => RemoveAsync(key, null!, default);
 
     /// <inheritdoc />
-    public Task RemoveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) => _store.DestroyAsync(key);
+    public Task RemoveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _client.DestroyAsync(key);
+    }
 
     private static SessionChangeSet ChangesFor(AuthenticationTicket ticket)
         => new() { Sets = new(StringComparer.Ordinal) { [TicketKey] = TicketSerializer.Default.Serialize(ticket) } };
