@@ -139,9 +139,8 @@ public sealed class GrainSession : ISession
     }
 
     /// <summary>
-    /// Gives the session a new ID (do it at login against session fixation). Without <paramref name="keepData"/>, the
-    /// old session is destroyed and an empty one begins (express-session's regenerate). With it, the grain moves the data
-    /// (and unsaved changes) to the new ID and destroys the old one in one step, so the two are never both live.
+    /// Gives the session a new ID (at login, against session fixation): an empty one, as express-session's regenerate, or
+    /// with <paramref name="keepData"/> the data moved to it in one grain step, so old and new are never both live.
     /// </summary>
     public async Task RegenerateAsync(bool keepData = false)
     {
@@ -151,11 +150,10 @@ public sealed class GrainSession : ISession
     }
 
     /// <summary>
-    /// Binds the session to <paramref name="userId"/> (call it at login, after <see cref="RegenerateAsync"/>): the
-    /// session then appears in the user's list (<see cref="UserSessionManager"/>), can be revoked from there, and counts
-    /// against <see cref="UserSessionOptions.MaxSessionsPerUser"/>. Saves the session first. Throws
-    /// <see cref="UserSessionLimitReachedException"/> when the limit refuses new sessions.
+    /// Binds the session to <paramref name="userId"/> (at login, after <see cref="RegenerateAsync"/>), saving it first: it
+    /// joins the user's list (<see cref="UserSessionManager"/>) and counts against <see cref="UserSessionOptions.MaxSessionsPerUser"/>.
     /// </summary>
+    /// <exception cref="UserSessionLimitReachedException">The limit refuses new sessions.</exception>
     public async Task<SessionUserBinding> BindUserAsync(string userId)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);

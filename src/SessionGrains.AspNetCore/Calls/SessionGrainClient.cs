@@ -5,10 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace SessionGrains.AspNetCore;
 
-/// <summary>
-/// The front end's calls to session and user-index grains, retried within <see cref="SessionCallOptions"/>; refusals become
-/// exceptions, and loads are served without a call from a co-hosted silo or, under a read lease, from <see cref="SessionReadCache"/>.
-/// </summary>
+// The front end's calls to session and user-index grains, retried within SessionCallOptions; refusals become exceptions,
+// and loads are served without a call from a co-hosted silo or, under a read lease, from SessionReadCache.
 internal sealed class SessionGrainClient
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
@@ -40,10 +38,7 @@ internal sealed class SessionGrainClient
         _userSessionsGrain = ReferencesTo<IUserSessionsGrain>(grains);
     }
 
-    /// <summary>
-    /// Chooses the read path when the app starts, whatever the order of <c>UseOrleans</c> and <c>AddGrainSessions</c>:
-    /// a co-hosted silo's active sessions, else the read-lease cache unless the lease is zero, else a grain call.
-    /// </summary>
+    // The read path is chosen when the app starts, whatever the order of UseOrleans and AddGrainSessions.
     internal static SessionGrainClient Create(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<SessionFrontEndOptions>>().Value;
@@ -92,7 +87,7 @@ internal sealed class SessionGrainClient
 
     public Task<SessionWriteResult> TouchAsync(string id) => WriteAsync("touch", id, static (g, ct) => g.TouchAsync(ct));
 
-    /// <summary>Regenerates the session; one bound to <paramref name="userId"/> through the user's index, which follows the move.</summary>
+    // A session bound to a user regenerates through the user's index, which follows the move.
     public async Task<SessionWriteResult> RegenerateAsync(
         string id, string newId, SessionTimeouts timeouts, SessionChangeSet? changes, string? userId)
     {

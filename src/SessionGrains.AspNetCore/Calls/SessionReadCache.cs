@@ -45,20 +45,15 @@ internal sealed class SessionReadCache : ISessionReadCache, IDisposable
         }
     }
 
-    /// <summary>The cached session while its lease lasts; otherwise null.</summary>
     public SessionSnapshot? TryGet(string sessionId)
         => _slots.TryGetValue(sessionId, out var slot) && slot is Cached cached && Stopwatch.GetTimestamp() < cached.LeaseEndsAt
             ? cached.Snapshot
             : null;
 
-    /// <summary>Starts a leased load: the lease to send, and the ticket that <see cref="CacheLoad"/> needs.</summary>
     public (SessionReadLease Lease, LoadTicket Ticket) BeginLoad()
         => (new SessionReadLease(Holder, _lease), new LoadTicket(Interlocked.Increment(ref _tickets), Stopwatch.GetTimestamp()));
 
-    /// <summary>
-    /// Caches a leased load's answer unless an invalidation came after the load began. The entry ends with the lease or
-    /// the session's expiry, measured on this machine's monotonic clock from when the load was sent.
-    /// </summary>
+    // The entry ends with the lease or the session's expiry, on this machine's monotonic clock from when the load was sent.
     public void CacheLoad(string sessionId, SessionSnapshot snapshot, LoadTicket ticket)
     {
         var untilExpiry = snapshot.ExpiresAt - snapshot.LastAccessAt; // both on the grain's clock
@@ -82,10 +77,8 @@ internal sealed class SessionReadCache : ISessionReadCache, IDisposable
         }
     }
 
-    /// <summary>
-    /// Applies this front end's write to the cached copy when it took the version one step further; otherwise forgets the
-    /// session, refusing loads begun before the write (the grain keeps this front end's lease, so no invalidation follows).
-    /// </summary>
+    // A write that took the version one step further updates the copy; any other forgets the session, refusing loads begun
+    // before it (the grain keeps this front end's lease through its own writes, so no invalidation follows).
     public void ApplyWrite(string sessionId, SessionWriteResult result, Func<IReadOnlyDictionary<string, byte[]>, Dictionary<string, byte[]>> change)
     {
         if (result.Succeeded && _slots.TryGetValue(sessionId, out var current) && current is Cached cached
@@ -109,11 +102,10 @@ internal sealed class SessionReadCache : ISessionReadCache, IDisposable
         Forget(sessionId);
     }
 
-    /// <summary>Drops the session and refuses loads begun before now.</summary>
     public void Forget(string sessionId)
         => _slots[sessionId] = new Invalidated(Interlocked.Increment(ref _tickets), Stopwatch.GetTimestamp());
 
-    /// <summary>This cache as the grains see it: the lease holder, and the writer whose own lease a change keeps.</summary>
+    // Made on first use, when the client is connected; a failure is not kept, so the next write tries again.
     public ISessionReadCache Holder
     {
         get
@@ -123,7 +115,6 @@ internal sealed class SessionReadCache : ISessionReadCache, IDisposable
                 return holder;
             }
 
-            // Made on first use, when the client is connected; a failure is not kept, so the next write tries again.
             lock (_holderLock)
             {
                 return _holder ??= _grains.CreateObjectReference<ISessionReadCache>(this);
@@ -131,7 +122,7 @@ internal sealed class SessionReadCache : ISessionReadCache, IDisposable
         }
     }
 
-    /// <summary>Removes ended leases, and invalidation markers older than a lease (a load begun before them has ended).</summary>
+    // Invalidation markers older than a lease go too: a load begun before them has ended.
     private void Sweep()
     {
         var now = Stopwatch.GetTimestamp();

@@ -13,7 +13,6 @@ internal sealed class SessionChangeTracker
 
     public IEnumerable<string> Keys => Current.Keys;
 
-    /// <summary>The data differs from the last saved state.</summary>
     public bool HasUnsavedChanges => _changed is not null && !SameData(_changed, _saved);
 
     /// <summary>The data differs from what the request loaded (express-session's hash comparison), or was incremented.</summary>
@@ -61,7 +60,6 @@ internal sealed class SessionChangeTracker
         _changed = null;
     }
 
-    /// <summary>Starts over with no data (destroyed, regenerated, or ended during the request).</summary>
     public void Reset()
     {
         _changed = null;
@@ -69,7 +67,6 @@ internal sealed class SessionChangeTracker
         _incremented = false;
     }
 
-    /// <summary>The current data is now what is stored.</summary>
     public void AcceptSaved()
     {
         if (_changed is not null)
@@ -78,7 +75,6 @@ internal sealed class SessionChangeTracker
         }
     }
 
-    /// <summary>The grain set <paramref name="key"/> to <paramref name="value"/> by an increment.</summary>
     public void AcceptIncrement(string key, byte[] value)
     {
         _changed?[key] = value;
@@ -88,10 +84,8 @@ internal sealed class SessionChangeTracker
 
     public void DiscardUnsaved() => _changed = null;
 
-    /// <summary>All the data, for creating the session.</summary>
     public SessionChangeSet All() => new() { Sets = new(Current, StringComparer.Ordinal) };
 
-    /// <summary>The delta from the last saved state: removed keys and keys whose value differs.</summary>
     public SessionChangeSet Changes()
     {
         var changes = new SessionChangeSet();

@@ -1,15 +1,10 @@
 namespace SessionGrains.AspNetCore;
 
-/// <summary>
-/// express-session's end-of-request rules (<c>shouldDestroy</c>, <c>shouldSave</c>, <c>shouldTouch</c>,
-/// <c>shouldSetCookie</c>) as pure functions of a request's <see cref="Facts"/>: the one place that decides what to store.
-/// </summary>
+// express-session's shouldDestroy, shouldSave, shouldTouch and shouldSetCookie as pure functions of a request's Facts:
+// the one place that decides what to store.
 internal static class SessionCommitRules
 {
-    /// <summary>
-    /// Whether a session the request never used must still be loaded at the end: one the app unset to destroy it, a
-    /// presented one when a rule needs its stored state, and a new one when uninitialized sessions are saved.
-    /// </summary>
+    // An unused session is loaded at the end only to destroy it, for a rule that needs its stored state, or to save it uninitialized.
     public static bool ShouldLoad(Facts facts, SessionFrontEndOptions options)
     {
         if (facts.Replaced)
@@ -22,7 +17,6 @@ internal static class SessionCommitRules
             : options.SaveUninitialized;
     }
 
-    /// <summary>The plan for the request's end, from its facts once the session is loaded.</summary>
     public static Plan Decide(Facts facts, SessionFrontEndOptions options)
     {
         if (facts.Replaced)

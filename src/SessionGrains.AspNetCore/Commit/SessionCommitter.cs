@@ -9,7 +9,7 @@ internal sealed class SessionCommitter(
 {
     private readonly SessionFrontEndOptions _options = options.Value;
 
-    /// <summary>Loads if a rule needs it, then destroys, saves or touches, and sets or clears the cookie. Runs once a request.</summary>
+    // Runs once a request, from OnStarting or after the app, whichever comes first.
     public async Task CommitAtEndAsync(GrainSession session)
     {
         var work = session.Work;
@@ -43,7 +43,6 @@ internal sealed class SessionCommitter(
         }
     }
 
-    /// <summary>The app's <see cref="GrainSession.SaveAsync"/> on a loaded session.</summary>
     public async Task SaveNowAsync(GrainSession session)
     {
         await session.Work.CarryOutAsync(SessionCommitRules.DecideExplicitSave(Facts(session)));

@@ -3,10 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace SessionGrains.AspNetCore;
 
-/// <summary>
-/// One request's work on its stored session, as EF Core's context over its change tracker: the session's ID, whether a
-/// live record backs it, and the grain calls that change it. A session that ends mid-request starts over empty.
-/// </summary>
+// One request's work on its stored session, as EF Core's context over its change tracker: the ID, whether a live record
+// backs it, and the grain calls that change it. A session that ends mid-request starts over empty.
 internal sealed class SessionUnitOfWork(
     SessionGrainClient client,
     SessionCookieReader cookies,
@@ -21,15 +19,12 @@ internal sealed class SessionUnitOfWork(
 
     public HttpContext Context => context;
 
-    /// <summary>The validly signed session IDs the request presented, in order.</summary>
     public IReadOnlyList<PresentedSessionId> Presented => presented;
 
     public SessionChangeTracker Tracker { get; } = new();
 
-    /// <summary>The session's ID: null until a new session needs one.</summary>
     public string? Id { get; private set; }
 
-    /// <summary>A live record exists under <see cref="Id"/>.</summary>
     public bool IsStored { get; private set; }
 
     /// <summary>The ID is not the one the request loaded (new, regenerated, or started over).</summary>
@@ -38,24 +33,18 @@ internal sealed class SessionUnitOfWork(
     /// <summary>Destroy, regeneration or an end mid-request ended the session the request presented.</summary>
     public bool EndedPresentedSession { get; private set; }
 
-    /// <summary>The stored version last seen: 0 for an unsaved session.</summary>
     public long Version { get; private set; }
 
     public SessionUserBinding? User { get; private set; }
 
-    /// <summary>The presented IDs were looked up (<see cref="LoadAsync"/>).</summary>
     public bool IsLoaded { get; private set; }
 
-    /// <summary>The loaded session's ID was signed with an older secret: its cookie is re-signed.</summary>
     public bool SignedWithOlderSecret { get; private set; }
 
-    /// <summary>The app called <see cref="GrainSession.Touch"/>.</summary>
     public bool TouchRequested { get; set; }
 
-    /// <summary>The app called <see cref="GrainSession.SaveAsync"/>.</summary>
     public bool SavedExplicitly { get; set; }
 
-    /// <summary>The end of the request ran (<see cref="SessionCommitter.CommitAtEndAsync"/>).</summary>
     public bool Committed { get; set; }
 
     /// <summary>The ID, assigning a fresh random one if the session has none (never one the client sent).</summary>
@@ -85,7 +74,6 @@ internal sealed class SessionUnitOfWork(
         IsLoaded = true;
     }
 
-    /// <summary>Discards unsaved changes and reads the stored session again.</summary>
     public async Task ReloadAsync()
     {
         if (!IsStored)
@@ -102,17 +90,13 @@ internal sealed class SessionUnitOfWork(
         }
     }
 
-    /// <summary>Carries out what <see cref="SessionCommitRules"/> decided: destroy, save or touch.</summary>
     public Task CarryOutAsync(SessionCommitRules.Plan plan)
         => plan.Destroy ? DestroyAsync(nextId: null)
             : plan.Save ? SaveAsync()
             : plan.Touch ? TouchAsync()
             : Task.CompletedTask;
 
-    /// <summary>
-    /// Saves pending changes, then adds <paramref name="delta"/> in the grain; null if the session ended. A session not yet
-    /// stored is created holding the sum: one grain call, and no other request can see it before.
-    /// </summary>
+    // Null if the session ended. A new session is created holding the sum: one call, and no other request sees it before.
     public async Task<long?> IncrementAsync(string key, long delta)
     {
         if (!IsStored && TrySum(key, delta, out var sum))
@@ -141,7 +125,6 @@ internal sealed class SessionUnitOfWork(
         return result.Value;
     }
 
-    /// <summary>Deletes the stored session, if any, and starts over empty under <paramref name="nextId"/> (null: one when needed).</summary>
     public async Task DestroyAsync(string? nextId)
     {
         if (IsStored)
@@ -173,7 +156,6 @@ internal sealed class SessionUnitOfWork(
         Id = nextId;
     }
 
-    /// <summary>Saves the session if needed, then binds it to <paramref name="userId"/> through the user's index.</summary>
     public async Task<UserSessionBindResult> BindUserAsync(string userId, SessionDevice? device, UserSessionLimit limit)
     {
         await SaveUnsavedAsync();
@@ -190,7 +172,6 @@ internal sealed class SessionUnitOfWork(
         return result;
     }
 
-    /// <summary>Removes the session's binding; false when it had none.</summary>
     public async Task<bool> UnbindUserAsync()
     {
         if (User is not { } user || !IsStored)

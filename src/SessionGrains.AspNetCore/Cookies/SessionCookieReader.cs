@@ -30,7 +30,6 @@ internal sealed class SessionCookieReader(
         return presented;
     }
 
-    /// <summary>A validly signed ID named no live session (expired, destroyed or unknown).</summary>
     public void RejectUnknown() => metrics.CookieRejected(SessionCookieRejection.NoSession);
 
     private void AddIfVerified(List<PresentedSessionId> presented, string value)

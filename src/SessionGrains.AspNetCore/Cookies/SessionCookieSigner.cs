@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace SessionGrains.AspNetCore;
 
 /// <summary>
-/// Signs and verifies session IDs in express-session's format (npm cookie-signature): "s:" + id + "." +
-/// base64(HMAC-SHA256(secret, id)) with the standard alphabet and no padding. Values here are not URL-encoded.
+/// Signs and verifies session IDs as express-session does (npm cookie-signature): "s:" + id + "." +
+/// base64(HMAC-SHA256(secret, id)), standard alphabet, no padding, not URL-encoded.
 /// </summary>
 public sealed class SessionCookieSigner
 {

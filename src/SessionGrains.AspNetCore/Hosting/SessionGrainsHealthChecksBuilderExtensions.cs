@@ -28,12 +28,7 @@ public static class SessionGrainsHealthChecksBuilderExtensions
             timeout ?? TimeSpan.FromSeconds(5)));
     }
 
-    /// <summary>The former name of <see cref="AddSessionClusterCheck"/>, which it calls.</summary>
-    /// <param name="builder">The health checks builder.</param>
-    /// <param name="name">The check's name; <see cref="ClusterCheckName"/> by default.</param>
-    /// <param name="failureStatus">The status reported when the cluster does not answer in time.</param>
-    /// <param name="tags">Tags to filter the check by.</param>
-    /// <param name="timeout">How long the cluster may take to answer; 5 seconds by default.</param>
+    /// <inheritdoc cref="AddSessionClusterCheck"/>
     [Obsolete("Use AddSessionClusterCheck: AddSessionGrains is the silo's registration.")]
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static IHealthChecksBuilder AddSessionGrains(this IHealthChecksBuilder builder, string? name = null,

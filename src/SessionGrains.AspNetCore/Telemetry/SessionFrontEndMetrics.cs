@@ -26,7 +26,6 @@ internal sealed class SessionFrontEndMetrics
         _leaseLookups = meter.CreateCounter<long>("sessiongrains.read_lease.lookups", "{lookup}", "Loads looked up in the read-lease cache, by hit or miss.");
     }
 
-    /// <summary>A call to the cluster ended after <paramref name="elapsed"/>: answered, or failed after its attempts.</summary>
     public void CallEnded(string operation, TimeSpan elapsed, bool failed)
     {
         if (_callDuration.Enabled)

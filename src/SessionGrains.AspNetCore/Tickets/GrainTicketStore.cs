@@ -6,18 +6,13 @@ using Microsoft.AspNetCore.Http;
 namespace SessionGrains.AspNetCore;
 
 /// <summary>
-/// Keeps cookie authentication tickets server-side, each in a session grain of its own (<c>AddGrainTicketStore</c>):
-/// the cookie carries only the ticket's key, a fresh random session ID, so signing out or revoking the session really
-/// ends the login. A ticket whose principal has a <see cref="ClaimTypes.NameIdentifier"/> or <c>sub</c> claim is bound
-/// to that user, so it appears in the user's list (<see cref="UserSessionManager"/>) and counts against
-/// <see cref="UserSessionOptions.MaxSessionsPerUser"/>.
+/// Keeps cookie authentication tickets server-side, each in a session grain of its own, so that signing out or revoking
+/// the session really ends the login. A ticket whose principal has a <see cref="ClaimTypes.NameIdentifier"/> or <c>sub</c>
+/// claim is bound to that user (<see cref="UserSessionManager"/>, <see cref="UserSessionOptions.MaxSessionsPerUser"/>).
 /// </summary>
 /// <remarks>
-/// The session's idle timeout is the ticket's lifetime (<see cref="AuthenticationProperties.ExpiresUtc"/> less
-/// <see cref="AuthenticationProperties.IssuedUtc"/>; <see cref="DefaultLifetime"/> when unset). Each authenticated request
-/// reads the ticket and so slides that timeout, and a renewal by sliding expiration rewrites it, so the record outlives the
-/// ticket it holds; a ticket past its <see cref="AuthenticationProperties.ExpiresUtc"/> is never returned, and its session ends. Renewing a
-/// ticket whose session has ended stores nothing: no record is ever created under a key the client sent.
+/// The session's idle timeout is the ticket's lifetime (<see cref="DefaultLifetime"/> when it has none). An expired
+/// ticket is never returned, and renewing one whose session ended stores nothing.
 /// </remarks>
 public sealed class GrainTicketStore : ITicketStore
 {

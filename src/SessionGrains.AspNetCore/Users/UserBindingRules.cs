@@ -9,7 +9,6 @@ internal sealed class UserBindingRules(IOptions<SessionFrontEndOptions> options)
 {
     private UserSessionOptions Users => options.Value.Users;
 
-    /// <summary>The limit a new binding counts against.</summary>
     public UserSessionLimit Limit => new(Users.MaxSessionsPerUser, Users.WhenLimitReached);
 
     /// <summary>The request's device, as the app sees it after ForwardedHeaders; null when devices are not recorded.</summary>
