@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using SameSiteMode = Microsoft.Net.Http.Headers.SameSiteMode;
@@ -458,6 +460,22 @@ public sealed class CookieOptionTests(FrontEndCluster cluster)
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains("Secrets", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("short secret", true)]
+    [InlineData("a secret of thirty-two characters", false)]
+    public void Validation_warns_once_about_a_secret_shorter_than_32_characters(string secret, bool warned)
+    {
+        var logs = new FakeLogCollector();
+        var services = new ServiceCollection()
+            .AddLogging(logging => logging.AddProvider(new FakeLoggerProvider(logs)))
+            .AddGrainSessions(o => o.Secrets = [secret]);
+        using var provider = services.BuildServiceProvider();
+
+        _ = provider.GetRequiredService<IOptions<SessionFrontEndOptions>>().Value;
+
+        Assert.Equal(warned ? 1 : 0, logs.GetSnapshot().Count(r => r.Id.Id == 1105));
     }
 
     [Fact]

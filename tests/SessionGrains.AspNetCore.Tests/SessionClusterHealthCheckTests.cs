@@ -49,6 +49,19 @@ public sealed class SessionClusterHealthCheckTests(FrontEndCluster cluster) : IA
         });
 
     [Fact]
+    public void The_former_name_AddSessionGrains_still_adds_the_cluster_check()
+    {
+#pragma warning disable CS0618 // the obsolete name is the subject
+        using var services = new ServiceCollection().AddLogging().AddSingleton(cluster.Grains)
+            .AddHealthChecks().AddSessionGrains(tags: ["ready"]).Services.BuildServiceProvider();
+#pragma warning restore CS0618
+
+        var registration = Assert.Single(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HealthCheckServiceOptions>>().Value.Registrations);
+        Assert.Equal(SessionGrainsHealthChecksBuilderExtensions.ClusterCheckName, registration.Name);
+        Assert.Equal(["ready"], registration.Tags);
+    }
+
+    [Fact]
     public async Task A_reachable_cluster_is_healthy()
     {
         var entry = await CheckAsync(cluster.Grains);
