@@ -1,65 +1,42 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace SessionGrains.AspNetCore;
 
 /// <summary>
 /// The session of one request: <see cref="ISession"/> for existing code, plus express-session's richer API. It loads on
-/// first use and hands data and grain calls to a <see cref="SessionUnitOfWork"/>, which sends the grain only the keys
-/// that differ from the last saved state. At the end of the request it carries out <see cref="SessionCommitRules"/>' plan.
+/// first use; the grain receives only the keys that changed, when the request ends or the app saves.
 /// </summary>
 public sealed class GrainSession : ISession
 {
     private static readonly JsonSerializerOptions JsonOptions = JsonSerializerOptions.Web;
 
-    private readonly HttpContext _context;
-    private readonly SessionFrontEndOptions _options;
-    private readonly SessionCookieWriter _cookieWriter;
-    private readonly IReadOnlyList<PresentedSessionId> _presented;
-    private readonly GrainSessionStore _store;
-    private readonly UserSessionBinder _binder;
-    private SessionUnitOfWork? _work; // created on first use: an unused session costs no more than its cookie
+    private readonly SessionCommitter _committer;
+    private readonly UserBindingRules _users;
 
-    private bool _savedExplicitly;
-    private bool _touchRequested;
-    private bool _committed;
-
-    internal GrainSession(
-        HttpContext context,
-        SessionFrontEndOptions options,
-        GrainSessionStore store,
-        SessionCookieWriter cookieWriter,
-        UserSessionBinder binder,
-        TimeProvider clock,
-        IReadOnlyList<PresentedSessionId> presented)
+    internal GrainSession(SessionUnitOfWork work, SessionCookie cookie, SessionCommitter committer, UserBindingRules users)
     {
-        _context = context;
-        _options = options;
-        _cookieWriter = cookieWriter;
-        _presented = presented;
-        _store = store;
-        _binder = binder;
-        Cookie = new SessionCookie(options.Cookie, clock);
+        Work = work;
+        Cookie = cookie;
+        _committer = committer;
+        _users = users;
     }
 
-    /// <summary>The request this session belongs to.</summary>
-    internal HttpContext HttpContext => _context;
-
     /// <summary>The session ID. Reading it on a new session assigns one (a fresh random ID, never one the client sent).</summary>
-    public string Id => Loaded().AssignId();
+    public string Id => EnsureLoaded().AssignId();
 
     /// <summary>True when this session was not presented by the request (new, destroyed or regenerated during it).</summary>
-    public bool IsNew => Loaded().Id is null || Loaded().IdChanged;
+    public bool IsNew => EnsureLoaded().Id is null || Work.IdChanged;
 
     /// <summary>This request's session cookie; changes apply to this response.</summary>
     public SessionCookie Cookie { get; }
 
     /// <summary>The stored version last seen: 0 for an unsaved session.</summary>
-    public long Version => _work?.Version ?? 0;
+    public long Version => Work.Version;
 
     /// <summary>The user this session is bound to (<see cref="BindUserAsync"/>), with its handle in the user's list; or null.</summary>
-    public SessionUserBinding? User => Loaded().User;
+    public SessionUserBinding? User => EnsureLoaded().User;
 
     /// <inheritdoc />
     public bool IsAvailable
@@ -68,7 +45,7 @@ public sealed class GrainSession : ISession
         {
             try
             {
-                Loaded();
+                EnsureLoaded();
                 return true;
             }
             catch (SessionUnavailableException)
@@ -79,7 +56,9 @@ public sealed class GrainSession : ISession
     }
 
     /// <inheritdoc />
-    public IEnumerable<string> Keys => Loaded().Tracker.Keys;
+    public IEnumerable<string> Keys => EnsureLoaded().Tracker.Keys;
+
+    internal SessionUnitOfWork Work { get; }
 
     /// <inheritdoc />
     public Task LoadAsync(CancellationToken cancellationToken = default) => EnsureLoadedAsync();
@@ -89,22 +68,29 @@ public sealed class GrainSession : ISession
 
     /// <inheritdoc />
     /// <remarks>The value is a copy: stored arrays may be shared with the grain and other requests, and are never exposed.</remarks>
-    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? value)
-        => Loaded().Tracker.TryGetValue(key, out value);
+    public bool TryGetValue(string key, [NotNullWhen(true)] out byte[]? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return EnsureLoaded().Tracker.TryGetValue(key, out value);
+    }
 
     /// <inheritdoc />
     public void Set(string key, byte[] value)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        Loaded().Tracker.Set(key, value);
+        EnsureLoaded().Tracker.Set(key, value);
     }
 
     /// <inheritdoc />
-    public void Remove(string key) => Loaded().Tracker.Remove(key);
+    public void Remove(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        EnsureLoaded().Tracker.Remove(key);
+    }
 
     /// <inheritdoc />
-    public void Clear() => Loaded().Tracker.Clear();
+    public void Clear() => EnsureLoaded().Tracker.Clear();
 
     /// <summary>Reads <paramref name="key"/> as JSON (System.Text.Json, web defaults); default when absent.</summary>
     public T? Get<T>(string key) => TryGetValue(key, out var bytes) ? JsonSerializer.Deserialize<T>(bytes, JsonOptions) : default;
@@ -116,7 +102,7 @@ public sealed class GrainSession : ISession
     public void Touch()
     {
         Cookie.Touch();
-        _touchRequested = true;
+        Work.TouchRequested = true;
     }
 
     /// <summary>
@@ -125,6 +111,7 @@ public sealed class GrainSession : ISession
     /// </summary>
     public async Task<long> IncrementAsync(string key, long delta = 1)
     {
+        ArgumentNullException.ThrowIfNull(key);
         await EnsureLoadedAsync();
         return await Work.IncrementAsync(key, delta)
             ?? throw new InvalidOperationException("The session ended during the request; nothing was incremented.");
@@ -134,8 +121,7 @@ public sealed class GrainSession : ISession
     public async Task SaveAsync()
     {
         await EnsureLoadedAsync();
-        await Work.FlushAsync();
-        _savedExplicitly = true;
+        await _committer.SaveNowAsync(this);
     }
 
     /// <summary>Discards unsaved changes and reads the session again (sees writes of concurrent requests).</summary>
@@ -153,9 +139,8 @@ public sealed class GrainSession : ISession
     }
 
     /// <summary>
-    /// Gives the session a new ID (do it at login against session fixation). Without <paramref name="keepData"/>, the
-    /// old session is destroyed and an empty one begins (express-session's regenerate). With it, the grain moves the data
-    /// (and unsaved changes) to the new ID and destroys the old one in one step, so the two are never both live.
+    /// Gives the session a new ID (at login, against session fixation): an empty one, as express-session's regenerate, or
+    /// with <paramref name="keepData"/> the data moved to it in one grain step, so old and new are never both live.
     /// </summary>
     public async Task RegenerateAsync(bool keepData = false)
     {
@@ -165,16 +150,15 @@ public sealed class GrainSession : ISession
     }
 
     /// <summary>
-    /// Binds the session to <paramref name="userId"/> (call it at login, after <see cref="RegenerateAsync"/>): the
-    /// session then appears in the user's list (<see cref="UserSessionManager"/>), can be revoked from there, and counts
-    /// against <see cref="UserSessionOptions.MaxSessionsPerUser"/>. Saves the session first. Throws
-    /// <see cref="UserSessionLimitReachedException"/> when the limit refuses new sessions.
+    /// Binds the session to <paramref name="userId"/> (at login, after <see cref="RegenerateAsync"/>), saving it first: it
+    /// joins the user's list (<see cref="UserSessionManager"/>) and counts against <see cref="UserSessionOptions.MaxSessionsPerUser"/>.
     /// </summary>
+    /// <exception cref="UserSessionLimitReachedException">The limit refuses new sessions.</exception>
     public async Task<SessionUserBinding> BindUserAsync(string userId)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         await EnsureLoadedAsync();
-        return _binder.BindingOf(await Work.BindUserAsync(userId, _binder.DeviceOf(_context), _binder.Limit));
+        return _users.BindingOf(await Work.BindUserAsync(userId, _users.DeviceOf(Work.Context), _users.Limit));
     }
 
     /// <summary>Unbinds the session from its user (it leaves the user's list); false when it was not bound.</summary>
@@ -184,93 +168,16 @@ public sealed class GrainSession : ISession
         return await Work.UnbindUserAsync();
     }
 
-    /// <summary>Loads ahead of the app; a failure is logged and left for the first use of the session to report.</summary>
-    internal async Task TryPreloadAsync()
+    // ISession's synchronous members load on first use, as ASP.NET Core's session does; await LoadAsync() to avoid blocking.
+    private SessionUnitOfWork EnsureLoaded()
     {
-        try
+        if (!Work.IsLoaded)
         {
-            await EnsureLoadedAsync();
+            Work.LoadAsync().GetAwaiter().GetResult();
         }
-        catch (SessionUnavailableException)
-        {
-        }
+
+        return Work;
     }
 
-    /// <summary>The end of the request: loads if a rule needs it, then destroys, saves, touches and sets the cookie as planned. Runs once.</summary>
-    internal async Task CommitAtEndAsync()
-    {
-        if (_committed)
-        {
-            return;
-        }
-
-        _committed = true;
-        if (_work is not { IsLoaded: true })
-        {
-            if (!SessionCommitRules.ShouldLoad(Facts(), _options))
-            {
-                return; // the session was never used: no grain call
-            }
-
-            await EnsureLoadedAsync(); // loading touches the stored session
-        }
-
-        var plan = SessionCommitRules.Plan(Facts(), _options);
-        var work = Work;
-        using var activity = plan.Destroy || plan.Save || plan.Touch ? _store.Activities.StartCommit() : null;
-        activity?.SetTag("sessiongrains.commit.action", plan.Destroy ? "destroy" : plan.Save ? "save" : "touch");
-        if (plan.Destroy)
-        {
-            await work.DestroyAsync(nextId: null);
-        }
-        else if (plan.Save || plan.Touch)
-        {
-            await work.FlushAsync();
-        }
-
-        if (work.IsStored && plan.SetCookie)
-        {
-            _cookieWriter.Write(_context, Cookie, work.Id!);
-        }
-        else if (!work.IsStored && work.EndedPresentedSession && plan.ClearCookieIfEnded)
-        {
-            _cookieWriter.Clear(_context, Cookie); // ended, and no new session saved in its place
-        }
-    }
-
-    private SessionCommitFacts Facts()
-    {
-        var work = _work;
-        var loaded = work is { IsLoaded: true };
-        return new(
-            Replaced: !ReferenceEquals(_context.Features.Get<ISessionFeature>()?.Session, this),
-            Presented: _presented.Count > 0,
-            SignedWithOlderSecret: loaded ? work!.SignedWithOlderSecret : _presented.Count > 0 && _presented[0].SecretIndex > 0,
-            TouchRequested: _touchRequested,
-            Stored: work?.IsStored ?? false,
-            Modified: work?.Tracker.IsModified ?? false,
-            UnsavedChanges: work?.Tracker.HasUnsavedChanges ?? false,
-            SavedExplicitly: _savedExplicitly,
-            IdChanged: work?.IdChanged ?? false,
-            CookieExpires: Cookie.Expires is not null,
-            CookieChanged: Cookie.IsChanged);
-    }
-
-    private SessionUnitOfWork Work => _work ??= new SessionUnitOfWork(
-        _store, new SessionTimeouts(_options.IdleTimeout, _options.AbsoluteTimeout), _options.IdGenerator, _context);
-
-    private SessionUnitOfWork Loaded()
-    {
-        var work = Work;
-        if (!work.IsLoaded)
-        {
-            // ISession's synchronous members load on first use, as ASP.NET Core's session does; await LoadAsync() to avoid blocking.
-            work.LoadAsync(_presented).GetAwaiter().GetResult();
-        }
-
-        return work;
-    }
-
-    // Several presented IDs (duplicate cookies, header and cookie): the first that names a live session wins.
-    private Task EnsureLoadedAsync() => Work.IsLoaded ? Task.CompletedTask : Work.LoadAsync(_presented);
+    private Task EnsureLoadedAsync() => Work.IsLoaded ? Task.CompletedTask : Work.LoadAsync();
 }

@@ -9,5 +9,9 @@ public static class GrainSessionApplicationBuilderExtensions
     /// Adds the session middleware: <c>HttpContext.Session</c> and <c>HttpContext.GetGrainSession()</c> work after it.
     /// Place it after UseForwardedHeaders (for Secure cookies behind a proxy) and before the endpoints that use sessions.
     /// </summary>
-    public static IApplicationBuilder UseGrainSessions(this IApplicationBuilder app) => app.UseMiddleware<GrainSessionMiddleware>();
+    public static IApplicationBuilder UseGrainSessions(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseMiddleware<GrainSessionMiddleware>();
+    }
 }

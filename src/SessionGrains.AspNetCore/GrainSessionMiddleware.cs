@@ -5,49 +5,47 @@ using Microsoft.Extensions.Options;
 
 namespace SessionGrains.AspNetCore;
 
-/// <summary>
-/// Verifies the signed session cookie, puts a lazy <see cref="GrainSession"/> into <c>HttpContext.Session</c>, and
-/// commits it before the response starts. Requests outside <see cref="SessionCookieOptions.Path"/> pass through.
-/// </summary>
+// Puts a lazy GrainSession into HttpContext.Session for requests under the cookie path, and commits it before the response
+// starts; a session failure is answered with its status code while the response has not started.
 internal sealed class GrainSessionMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly SessionFrontEndOptions _options;
-    private readonly SessionCookieSigner _signer;
-    private readonly GrainSessionStore _store;
-    private readonly SessionCookieWriter _cookieWriter;
-    private readonly UserSessionBinder _binder;
+    private readonly SessionCookieReader _cookies;
+    private readonly SessionGrainClient _client;
+    private readonly SessionCommitter _committer;
+    private readonly UserBindingRules _users;
+    private readonly SessionFrontEndActivities _activities;
+    private readonly SessionFrontEndMetrics _metrics;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly Func<object, Task> _commitBeforeResponseStarts;
 
-    /// <summary>Creates the middleware; <c>UseGrainSessions</c> calls this with the services <c>AddGrainSessions</c> registered.</summary>
     public GrainSessionMiddleware(
         RequestDelegate next,
         IOptions<SessionFrontEndOptions> options,
-        SessionCookieSigner signer,
-        GrainSessionStore store,
-        SessionCookieWriter cookieWriter,
-        UserSessionBinder binder,
+        SessionCookieReader cookies,
+        SessionGrainClient client,
+        SessionCommitter committer,
+        UserBindingRules users,
+        SessionFrontEndActivities activities,
+        SessionFrontEndMetrics metrics,
         TimeProvider clock,
         ILogger<GrainSessionMiddleware> logger)
     {
         _next = next;
         _options = options.Value;
-        _signer = signer;
+        _cookies = cookies;
+        _client = client;
+        _committer = committer;
+        _users = users;
+        _activities = activities;
+        _metrics = metrics;
         _clock = clock;
         _logger = logger;
-        _store = store;
-        _cookieWriter = cookieWriter;
-        _binder = binder;
         _commitBeforeResponseStarts = CommitBeforeResponseStartsAsync;
-        if (_options.Secrets.Any(s => s.Length < 32))
-        {
-            SessionFrontEndLog.ShortSecret(_logger);
-        }
     }
 
-    /// <summary>Handles one request.</summary>
     public async Task InvokeAsync(HttpContext context)
     {
         if (!PathMatches(context.Request, _options.Cookie.Path))
@@ -56,8 +54,9 @@ internal sealed class GrainSessionMiddleware
             return;
         }
 
-        var presented = ReadPresentedIds(context.Request);
-        var session = new GrainSession(context, _options, _store, _cookieWriter, _binder, _clock, presented);
+        var presented = _cookies.Read(context.Request);
+        var work = new SessionUnitOfWork(_client, _cookies, _activities, _logger, _options, context, presented);
+        var session = new GrainSession(work, new SessionCookie(_options.Cookie, _clock), _committer, _users);
         var feature = new GrainSessionFeature(session);
         context.Features.Set<ISessionFeature>(feature);
         context.Features.Set(feature);
@@ -67,7 +66,7 @@ internal sealed class GrainSessionMiddleware
         {
             if (_options.Preload && presented.Count > 0)
             {
-                await session.TryPreloadAsync();
+                await TryPreloadAsync(session);
             }
 
             await _next(context);
@@ -82,7 +81,7 @@ internal sealed class GrainSessionMiddleware
         {
             try
             {
-                await session.CommitAtEndAsync();
+                await _committer.CommitAtEndAsync(session);
             }
             catch (SessionStoreException exception)
             {
@@ -108,49 +107,16 @@ internal sealed class GrainSessionMiddleware
         return path.Length == cookiePath.Length || cookiePath.EndsWith('/') || path[cookiePath.Length] == '/';
     }
 
-    private List<PresentedSessionId> ReadPresentedIds(HttpRequest request)
+    // A failed preload is left for the first use of the session to report.
+    private static async Task TryPreloadAsync(GrainSession session)
     {
-        var presented = new List<PresentedSessionId>(1);
-        if (_options.HeaderName is { } headerName)
+        try
         {
-            foreach (var value in request.Headers[headerName])
-            {
-                AddIfVerified(presented, SessionCookieCodec.Decode(value));
-            }
+            await session.LoadAsync();
         }
-
-        foreach (var value in SessionCookieCodec.ReadAll(request.Headers.Cookie, _options.Name))
+        catch (SessionUnavailableException)
         {
-            AddIfVerified(presented, value);
         }
-
-        return presented;
-    }
-
-    private void AddIfVerified(List<PresentedSessionId> presented, string value)
-    {
-        if (_signer.Verify(value, out var id, out var secretIndex) is { } rejection)
-        {
-            SessionFrontEndLog.SignatureRejected(_logger);
-            _store.Metrics.CookieRejected(rejection);
-        }
-        else if (!IsPresented(presented, id))
-        {
-            presented.Add(new PresentedSessionId(id, secretIndex));
-        }
-    }
-
-    private static bool IsPresented(List<PresentedSessionId> presented, string id)
-    {
-        foreach (var p in presented)
-        {
-            if (p.Id == id)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private async Task CommitBeforeResponseStartsAsync(object state)
@@ -158,21 +124,19 @@ internal sealed class GrainSessionMiddleware
         var session = (GrainSession)state;
         try
         {
-            await session.CommitAtEndAsync();
+            await _committer.CommitAtEndAsync(session);
         }
         catch (SessionStoreException exception)
         {
             // The app is writing its body; the status still tells the client that the session was not saved.
-            SessionFrontEndLog.CommitFailed(_logger, exception.StatusCode, exception);
-            _store.Metrics.RequestFailed(exception.StatusCode);
-            session.HttpContext.Response.StatusCode = exception.StatusCode;
+            ReportFailure(exception);
+            session.Work.Context.Response.StatusCode = exception.StatusCode;
         }
     }
 
     private async Task WriteFailureAsync(HttpContext context, SessionStoreException exception)
     {
-        SessionFrontEndLog.CommitFailed(_logger, exception.StatusCode, exception);
-        _store.Metrics.RequestFailed(exception.StatusCode);
+        ReportFailure(exception);
         context.Response.Clear();
         context.Response.StatusCode = exception.StatusCode;
         context.Response.ContentType = "text/plain; charset=utf-8";
@@ -182,5 +146,11 @@ internal sealed class GrainSessionMiddleware
             UserSessionLimitReachedException => "Session limit reached: the user has the most sessions allowed.\n",
             _ => "Session store unavailable.\n",
         });
+    }
+
+    private void ReportFailure(SessionStoreException exception)
+    {
+        SessionFrontEndLog.CommitFailed(_logger, exception.StatusCode, exception);
+        _metrics.RequestFailed(exception.StatusCode);
     }
 }

@@ -2,25 +2,19 @@ using Microsoft.AspNetCore.Http;
 
 namespace SessionGrains.AspNetCore;
 
-/// <summary>
-/// Options of the SessionGrains middleware, named and defaulted as express-session's. Every property except
-/// <see cref="IdGenerator"/> binds from configuration (section "Session" in the demo), durations as .NET TimeSpans.
-/// </summary>
+/// <summary>Options of the session middleware, named and defaulted as express-session's; all but <see cref="IdGenerator"/> bind from configuration.</summary>
 public sealed class SessionFrontEndOptions
 {
     /// <summary>
-    /// Secrets for signing the session cookie (required). The first signs; every one verifies, in order, so secrets can
-    /// be rotated by putting the new one first. A cookie signed with an older secret is re-issued signed with the first.
+    /// Secrets for signing the session cookie (required). The first signs, every one verifies: rotate by putting the new
+    /// one first, and cookies signed with an older one are re-signed.
     /// </summary>
     public string[] Secrets { get; set; } = [];
 
     /// <summary>The cookie name. Defaults to express-session's "connect.sid".</summary>
     public string Name { get; set; } = "connect.sid";
 
-    /// <summary>
-    /// Save the session on every request that loaded it, even if unchanged. Defaults to false. The grain owns expiry,
-    /// so this only forces a touch call at the end of the request.
-    /// </summary>
+    /// <summary>Save the session on every request that loaded it, even if unchanged (a touch call). Defaults to false.</summary>
     public bool Resave { get; set; }
 
     /// <summary>Save (and send the cookie of) a new session that the request did not modify. Defaults to false.</summary>
@@ -30,9 +24,8 @@ public sealed class SessionFrontEndOptions
     public bool Rolling { get; set; }
 
     /// <summary>
-    /// How to tell whether the request is HTTPS (for <see cref="SessionCookieSecure.Auto"/> and secure-only cookies).
-    /// Null (default): <c>Request.IsHttps</c>, i.e. as rewritten by ForwardedHeaders. True: the first
-    /// X-Forwarded-Proto value, or a direct TLS connection. False: only a direct TLS connection.
+    /// How to tell that a request is HTTPS, for Secure cookies. Null (default): <c>Request.IsHttps</c> (as ForwardedHeaders
+    /// sets it). True: the first X-Forwarded-Proto value or direct TLS. False: only direct TLS.
     /// </summary>
     public bool? Proxy { get; set; }
 
@@ -55,33 +48,21 @@ public sealed class SessionFrontEndOptions
     public TimeSpan? AbsoluteTimeout { get; set; }
 
     /// <summary>
-    /// Load the session before the app runs when the request presents a validly signed session ID. Defaults to true, so
-    /// that ISession's synchronous members (GetString, SetInt32, ...) never block a thread on a cluster call: blocking
-    /// thread-pool threads on async I/O starves the pool under load. It also slides the session's idle expiry on every
-    /// request that presents it, as express-session does. Set false when every endpoint awaits
-    /// <c>HttpContext.Session.LoadAsync()</c> (or uses GrainSession's async members) before synchronous access: requests
-    /// that never touch the session then make no grain call. Requests without a valid cookie never make one either way.
+    /// Load the session before the app runs when the request presents a valid session ID. Defaults to true, so that
+    /// ISession's synchronous members never block a thread on a cluster call. Set false when every endpoint awaits
+    /// <c>HttpContext.Session.LoadAsync()</c> first: requests that never use the session then make no grain call.
     /// </summary>
     public bool Preload { get; set; } = true;
 
     /// <summary>
-    /// How long a front end that reaches the cluster as a client serves a session it loaded from its own cache, without
-    /// a grain call: the grain invalidates the cache before it acknowledges a change from anywhere else, and waits out the
-    /// lease when this front end does not answer (at most this long). Within a lease, cached reads do not reach the
-    /// grain, so idle expiry may count from up to this much before the last access. Defaults to 1 second; zero turns
-    /// the cache off; at most 10 seconds. Front ends co-hosted with a silo read its active sessions locally instead.
+    /// How long a cluster-client front end serves a session it loaded from its own cache (the grain invalidates it before
+    /// acknowledging any other change). Defaults to 1 second; zero turns the cache off; at most 10 seconds.
     /// </summary>
     public TimeSpan ReadLease { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// Opt-in header that carries the signed session ID for API clients without cookies (e.g. "X-Session-Id"). It is read
-    /// before cookies, and set on responses whenever the cookie is. Null (default) disables it.
-    /// </summary>
+    /// <summary>A header that carries the signed session ID for clients without cookies (e.g. "X-Session-Id"), read before cookies; null (default) for none.</summary>
     public string? HeaderName { get; set; }
 
-    /// <summary>
-    /// Makes session IDs. Null (default): 24 bytes from a CSPRNG, base64url, 32 characters (express-session's uid-safe).
-    /// IDs from the client are never used for a new session.
-    /// </summary>
+    /// <summary>Makes session IDs; null (default): <see cref="SessionIdGenerator.NewId"/>. IDs from the client never name a new session.</summary>
     public Func<HttpContext, string>? IdGenerator { get; set; }
 }

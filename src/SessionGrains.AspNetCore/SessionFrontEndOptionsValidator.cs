@@ -1,10 +1,14 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace SessionGrains.AspNetCore;
 
-/// <summary>Fails startup with a clear message when the options cannot work.</summary>
-internal sealed class SessionFrontEndOptionsValidator : IValidateOptions<SessionFrontEndOptions>
+/// <summary>Fails startup with a clear message when the options cannot work; the one place that checks the secrets.</summary>
+internal sealed class SessionFrontEndOptionsValidator(ILogger<SessionFrontEndOptionsValidator>? logger = null) : IValidateOptions<SessionFrontEndOptions>
 {
+    private readonly ILogger _logger = logger ?? NullLogger<SessionFrontEndOptionsValidator>.Instance;
+
     public ValidateOptionsResult Validate(string? name, SessionFrontEndOptions options)
     {
         var failures = new List<string>();
@@ -12,6 +16,10 @@ internal sealed class SessionFrontEndOptionsValidator : IValidateOptions<Session
         {
             failures.Add("SessionFrontEndOptions.Secrets is required: set at least one non-empty secret " +
                 "(configuration key Session:Secrets:0, environment variable Session__Secrets__0).");
+        }
+        else if (options.Secrets.Any(s => s.Length < 32))
+        {
+            SessionFrontEndLog.ShortSecret(_logger);
         }
 
         if (string.IsNullOrWhiteSpace(options.Name))

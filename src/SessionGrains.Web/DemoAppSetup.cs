@@ -24,14 +24,14 @@ public static class DemoAppSetup
         {
             builder.UseOrleansClient(client => client.UseSessionCluster(cluster));
             builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true); // serve /healthz while connecting
-            health.AddSessionGrains(tags: [SessionHealthEndpoints.ReadyTag]);
+            health.AddSessionClusterCheck(tags: [SessionHealthEndpoints.ReadyTag]);
         }
         else
         {
             builder.UseOrleans(silo => silo
                 .UseSessionCluster(cluster, builder.Configuration.GetSection("SessionGrains"))
                 .AddSessionLifecycleHandler<DemoSessionEventLogger>());
-            health.AddSessionGrains(tags: [SessionHealthEndpoints.ReadyTag])
+            health.AddSessionClusterCheck(tags: [SessionHealthEndpoints.ReadyTag])
                 .AddSessionSiloMembership(tags: [SessionHealthEndpoints.LiveTag, SessionHealthEndpoints.ReadyTag])
                 .AddSessionStorage(tags: [SessionHealthEndpoints.ReadyTag]);
         }

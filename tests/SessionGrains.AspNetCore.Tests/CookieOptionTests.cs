@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using SameSiteMode = Microsoft.Net.Http.Headers.SameSiteMode;
@@ -335,6 +337,60 @@ public sealed class CookieOptionTests(FrontEndCluster cluster)
         Assert.True(HasAttribute(raw, "httponly"), raw);
     }
 
+    // ---- Cookie attributes the app changes in a request ----
+
+    private static void MapCookieChangeEndpoints(IEndpointRouteBuilder app)
+    {
+        TestApp.MapSessionEndpoints(app);
+        app.MapGet("/cookie-domain", async (HttpContext c, string domain) =>
+        {
+            await c.Session.LoadAsync();
+            c.GetGrainSession().Cookie.Domain = domain;
+            return "domain";
+        });
+        app.MapGet("/cookie-path", async (HttpContext c, string path) =>
+        {
+            await c.Session.LoadAsync();
+            c.GetGrainSession().Cookie.Path = path;
+            return "path";
+        });
+    }
+
+    [Fact]
+    public async Task A_domain_the_app_sets_on_a_stored_unchanged_session_is_sent()
+    {
+        await using var app = await TestApp.StartAsync(cluster.Grains, endpoints: MapCookieChangeEndpoints);
+        var cookie = TestApp.CookieToSend(await app.PostAsync(SetPath));
+
+        var response = await app.GetAsync("/cookie-domain?domain=example.com", cookie);
+
+        var sent = Assert.Single(TestApp.SetCookies(response));
+        Assert.Equal("example.com", sent.Domain.ToString());
+        Assert.Equal(TestApp.SessionIdOf(cookie), TestApp.SessionIdOf($"{sent.Name}={sent.Value}"));
+    }
+
+    [Fact]
+    public async Task A_path_the_app_sets_on_a_stored_unchanged_session_is_sent()
+    {
+        await using var app = await TestApp.StartAsync(cluster.Grains, endpoints: MapCookieChangeEndpoints);
+        var cookie = TestApp.CookieToSend(await app.PostAsync(SetPath));
+
+        var response = await app.GetAsync("/cookie-path?path=/app", cookie);
+
+        Assert.Equal("/app", Assert.Single(TestApp.SetCookies(response)).Path.ToString());
+    }
+
+    [Fact]
+    public async Task Setting_an_attribute_to_the_value_it_has_sends_no_cookie()
+    {
+        await using var app = await TestApp.StartAsync(cluster.Grains, endpoints: MapCookieChangeEndpoints);
+        var cookie = TestApp.CookieToSend(await app.PostAsync(SetPath));
+
+        var response = await app.GetAsync("/cookie-path?path=/", cookie);
+
+        Assert.Empty(TestApp.SetCookies(response));
+    }
+
     // ---- Configuration, validation, IdGenerator ----
 
     [Fact]
@@ -404,6 +460,22 @@ public sealed class CookieOptionTests(FrontEndCluster cluster)
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains("Secrets", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("short secret", true)]
+    [InlineData("a secret of thirty-two characters", false)]
+    public void Validation_warns_once_about_a_secret_shorter_than_32_characters(string secret, bool warned)
+    {
+        var logs = new FakeLogCollector();
+        var services = new ServiceCollection()
+            .AddLogging(logging => logging.AddProvider(new FakeLoggerProvider(logs)))
+            .AddGrainSessions(o => o.Secrets = [secret]);
+        using var provider = services.BuildServiceProvider();
+
+        _ = provider.GetRequiredService<IOptions<SessionFrontEndOptions>>().Value;
+
+        Assert.Equal(warned ? 1 : 0, logs.GetSnapshot().Count(r => r.Id.Id == 1105));
     }
 
     [Fact]

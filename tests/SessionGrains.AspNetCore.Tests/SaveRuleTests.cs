@@ -18,7 +18,7 @@ public sealed class SaveRuleTests(FrontEndCluster cluster)
         Unset = flags.Contains("destroy") ? SessionUnset.Destroy : SessionUnset.Keep,
     };
 
-    private static SessionCommitFacts Facts(string facts) => new(
+    private static SessionCommitRules.Facts Facts(string facts) => new(
         Replaced: facts.Contains("replaced"),
         Presented: facts.Contains("presented"),
         SignedWithOlderSecret: facts.Contains("old-secret"),
@@ -32,7 +32,7 @@ public sealed class SaveRuleTests(FrontEndCluster cluster)
         CookieChanged: facts.Contains("cookie-changed"));
 
     /// <summary>The plan's steps, in the order they run; "keep-ended-cookie" when an ended session's cookie stays.</summary>
-    private static string Describe(SessionCommitPlan plan) => string.Join(' ', new[]
+    private static string Describe(SessionCommitRules.Plan plan) => string.Join(' ', new[]
     {
         plan.Destroy ? "destroy" : null,
         plan.Save ? "save" : null,
@@ -75,7 +75,7 @@ public sealed class SaveRuleTests(FrontEndCluster cluster)
     [InlineData("replaced stored modified unsaved", "", "keep-ended-cookie")] // unset with Keep: not even its changes
     [InlineData("replaced stored", "destroy", "destroy")]               // unset with Destroy
     public void Plan_follows_express_session(string facts, string options, string expected)
-        => Assert.Equal(expected, Describe(SessionCommitRules.Plan(Facts(facts), Options(options))));
+        => Assert.Equal(expected, Describe(SessionCommitRules.Decide(Facts(facts), Options(options))));
 
     // ---- Rolling ----
 

@@ -8,7 +8,7 @@ using SessionGrains.Web;
 namespace SessionGrains.AspNetCore.Tests;
 
 /// <summary>
-/// The front end's health check (AddSessionGrains) against a real cluster, and against a cluster client whose only
+/// The front end's health check (AddSessionClusterCheck) against a real cluster, and against a cluster client whose only
 /// silo has stopped; and the demo's /healthz (liveness) and /healthz/ready (readiness) over HTTP in both cases.
 /// </summary>
 [Collection(FrontEndCollection.Name)]
@@ -34,19 +34,32 @@ public sealed class SessionClusterHealthCheckTests(FrontEndCluster cluster) : IA
     private static async Task<HealthReportEntry> CheckAsync(IGrainFactory grains, HealthStatus? failureStatus = null)
     {
         await using var services = new ServiceCollection().AddLogging().AddSingleton(grains)
-            .AddHealthChecks().AddSessionGrains(failureStatus: failureStatus, timeout: CheckTimeout).Services
+            .AddHealthChecks().AddSessionClusterCheck(failureStatus: failureStatus, timeout: CheckTimeout).Services
             .BuildServiceProvider();
         var report = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return report.Entries[SessionGrainsHealthChecksBuilderExtensions.ClusterCheckName];
     }
 
     private static Task<TestApp> StartDemoAsync(IGrainFactory grains) => TestApp.StartAsync(grains,
-        services: s => s.AddHealthChecks().AddSessionGrains(tags: [SessionHealthEndpoints.ReadyTag], timeout: CheckTimeout),
+        services: s => s.AddHealthChecks().AddSessionClusterCheck(tags: [SessionHealthEndpoints.ReadyTag], timeout: CheckTimeout),
         endpoints: e =>
         {
             e.MapDemoEndpoints();
             e.MapSessionHealthChecks();
         });
+
+    [Fact]
+    public void The_former_name_AddSessionGrains_still_adds_the_cluster_check()
+    {
+#pragma warning disable CS0618 // the obsolete name is the subject
+        using var services = new ServiceCollection().AddLogging().AddSingleton(cluster.Grains)
+            .AddHealthChecks().AddSessionGrains(tags: ["ready"]).Services.BuildServiceProvider();
+#pragma warning restore CS0618
+
+        var registration = Assert.Single(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HealthCheckServiceOptions>>().Value.Registrations);
+        Assert.Equal(SessionGrainsHealthChecksBuilderExtensions.ClusterCheckName, registration.Name);
+        Assert.Equal(["ready"], registration.Tags);
+    }
 
     [Fact]
     public async Task A_reachable_cluster_is_healthy()

@@ -18,7 +18,7 @@ public sealed class SessionReadCacheTests(FrontEndCluster cluster)
         var (_, ticket) = cache.BeginLoad();
 
         ((ISessionReadCache)cache).InvalidateAsync(Id);
-        cache.Loaded(Id, Snapshot(version: 1, "old"), ticket);
+        cache.CacheLoad(Id, Snapshot(version: 1, "old"), ticket);
 
         Assert.Null(cache.TryGet(Id));
     }
@@ -29,8 +29,8 @@ public sealed class SessionReadCacheTests(FrontEndCluster cluster)
         using var cache = NewCache();
         var (_, earlyLoad) = cache.BeginLoad(); // read version 1 at the grain, its answer still on the way
 
-        cache.Written(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 2), data => data.ToDictionary());
-        cache.Loaded(Id, Snapshot(version: 1, "old"), earlyLoad);
+        cache.ApplyWrite(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 2), data => data.ToDictionary());
+        cache.CacheLoad(Id, Snapshot(version: 1, "old"), earlyLoad);
 
         Assert.Null(cache.TryGet(Id));
     }
@@ -40,12 +40,12 @@ public sealed class SessionReadCacheTests(FrontEndCluster cluster)
     {
         using var cache = NewCache();
         var (_, first) = cache.BeginLoad();
-        cache.Loaded(Id, Snapshot(version: 1, "old"), first);
+        cache.CacheLoad(Id, Snapshot(version: 1, "old"), first);
         var (_, late) = cache.BeginLoad();
 
-        cache.Written(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 2),
+        cache.ApplyWrite(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 2),
             data => new(data, StringComparer.Ordinal) { ["color"] = "new"u8.ToArray() });
-        cache.Loaded(Id, Snapshot(version: 1, "old"), late);
+        cache.CacheLoad(Id, Snapshot(version: 1, "old"), late);
 
         var cached = cache.TryGet(Id);
         Assert.NotNull(cached);
@@ -58,9 +58,9 @@ public sealed class SessionReadCacheTests(FrontEndCluster cluster)
     {
         using var cache = NewCache();
         var (_, ticket) = cache.BeginLoad();
-        cache.Loaded(Id, Snapshot(version: 1, "old"), ticket);
+        cache.CacheLoad(Id, Snapshot(version: 1, "old"), ticket);
 
-        cache.Written(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 3), data => data.ToDictionary());
+        cache.ApplyWrite(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 3), data => data.ToDictionary());
 
         Assert.Null(cache.TryGet(Id));
     }

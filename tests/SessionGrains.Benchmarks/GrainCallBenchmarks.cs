@@ -11,7 +11,7 @@ namespace SessionGrains.Benchmarks;
 /// awaited one at a time: latency, not throughput. "Hosted" calls come from the silo's own grain factory (a co-hosted
 /// front end); "Client" calls from the cluster client over TCP to the silo's gateway on loopback (a client-mode
 /// front end). Allocations are the whole process's: caller and silo together. Every method resolves the grain
-/// reference per call, as GrainSessionStore does.
+/// reference per call, as SessionGrainClient does.
 /// </summary>
 [Config(typeof(ClusterBenchmarkConfig))]
 public class GrainCallBenchmarks

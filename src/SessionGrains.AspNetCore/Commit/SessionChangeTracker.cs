@@ -1,9 +1,7 @@
 namespace SessionGrains.AspNetCore;
 
-/// <summary>
-/// One request's session data and what changed in it: against the state the request loaded (is it modified?) and
-/// against the last saved state (what to send the grain). Values are copied in and out, never shared with the caller.
-/// </summary>
+// One request's session data, compared with what the request loaded (is it modified?) and with what was last saved (what
+// to send the grain). Values are copied in and out: stored arrays may be shared with the grain and other requests.
 internal sealed class SessionChangeTracker
 {
     private static readonly Dictionary<string, byte[]> NoData = new(StringComparer.Ordinal); // never mutated
@@ -15,7 +13,6 @@ internal sealed class SessionChangeTracker
 
     public IEnumerable<string> Keys => Current.Keys;
 
-    /// <summary>The data differs from the last saved state.</summary>
     public bool HasUnsavedChanges => _changed is not null && !SameData(_changed, _saved);
 
     /// <summary>The data differs from what the request loaded (express-session's hash comparison), or was incremented.</summary>
@@ -57,13 +54,12 @@ internal sealed class SessionChangeTracker
     }
 
     /// <summary>Takes a loaded snapshot's data as loaded, saved and current (an earlier increment still counts as a change).</summary>
-    public void Loaded(Dictionary<string, byte[]> data)
+    public void AcceptLoaded(Dictionary<string, byte[]> data)
     {
         _loaded = _saved = data;
         _changed = null;
     }
 
-    /// <summary>Starts over with no data (destroyed, regenerated, or ended during the request).</summary>
     public void Reset()
     {
         _changed = null;
@@ -71,8 +67,7 @@ internal sealed class SessionChangeTracker
         _incremented = false;
     }
 
-    /// <summary>The current data is now what is stored.</summary>
-    public void Saved()
+    public void AcceptSaved()
     {
         if (_changed is not null)
         {
@@ -80,21 +75,17 @@ internal sealed class SessionChangeTracker
         }
     }
 
-    /// <summary>The grain set <paramref name="key"/> to <paramref name="value"/> by an increment.</summary>
-    public void Incremented(string key, byte[] value)
+    public void AcceptIncrement(string key, byte[] value)
     {
         _changed?[key] = value;
         _saved = new(_saved, StringComparer.Ordinal) { [key] = value };
         _incremented = true;
     }
 
-    /// <summary>Drops unsaved changes.</summary>
     public void DiscardUnsaved() => _changed = null;
 
-    /// <summary>All the data, for creating the session.</summary>
     public SessionChangeSet All() => new() { Sets = new(Current, StringComparer.Ordinal) };
 
-    /// <summary>The delta from the last saved state: removed keys and keys whose value differs.</summary>
     public SessionChangeSet Changes()
     {
         var changes = new SessionChangeSet();

@@ -1,6 +1,6 @@
 namespace SessionGrains.AspNetCore;
 
-/// <summary>Why a presented session ID was not used (see <see cref="SessionCookieSigner.Verify"/>).</summary>
+// Why a presented session ID was not used (counted by SessionCookieReader).
 internal enum SessionCookieRejection
 {
     /// <summary>Not express-session's signed format (<c>s:</c>, ID, <c>.</c>, signature).</summary>

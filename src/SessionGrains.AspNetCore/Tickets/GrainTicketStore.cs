@@ -6,18 +6,13 @@ using Microsoft.AspNetCore.Http;
 namespace SessionGrains.AspNetCore;
 
 /// <summary>
-/// Keeps cookie authentication tickets server-side, each in a session grain of its own (<c>AddGrainTicketStore</c>):
-/// the cookie carries only the ticket's key, a fresh random session ID, so signing out or revoking the session really
-/// ends the login. A ticket whose principal has a <see cref="ClaimTypes.NameIdentifier"/> or <c>sub</c> claim is bound
-/// to that user, so it appears in the user's list (<see cref="UserSessionManager"/>) and counts against
-/// <see cref="UserSessionOptions.MaxSessionsPerUser"/>.
+/// Keeps cookie authentication tickets server-side, each in a session grain of its own, so that signing out or revoking
+/// the session really ends the login. A ticket whose principal has a <see cref="ClaimTypes.NameIdentifier"/> or <c>sub</c>
+/// claim is bound to that user (<see cref="UserSessionManager"/>, <see cref="UserSessionOptions.MaxSessionsPerUser"/>).
 /// </summary>
 /// <remarks>
-/// The session's idle timeout is the ticket's lifetime (<see cref="AuthenticationProperties.ExpiresUtc"/> less
-/// <see cref="AuthenticationProperties.IssuedUtc"/>; <see cref="DefaultLifetime"/> when unset). Each authenticated request
-/// reads the ticket and so slides that timeout, and a renewal by sliding expiration rewrites it, so the record outlives the
-/// ticket it holds; a ticket past its <see cref="AuthenticationProperties.ExpiresUtc"/> is never returned, and its session ends. Renewing a
-/// ticket whose session has ended stores nothing: no record is ever created under a key the client sent.
+/// The session's idle timeout is the ticket's lifetime (<see cref="DefaultLifetime"/> when it has none). An expired
+/// ticket is never returned, and renewing one whose session ended stores nothing.
 /// </remarks>
 public sealed class GrainTicketStore : ITicketStore
 {
@@ -27,14 +22,14 @@ public sealed class GrainTicketStore : ITicketStore
     /// <summary>The session key the serialized ticket is stored under.</summary>
     public const string TicketKey = "SessionGrains.AuthenticationTicket";
 
-    private readonly GrainSessionStore _store;
-    private readonly UserSessionBinder _binder;
+    private readonly SessionGrainClient _client;
+    private readonly UserBindingRules _users;
     private readonly TimeProvider _clock;
 
-    internal GrainTicketStore(GrainSessionStore store, UserSessionBinder binder, TimeProvider clock)
+    internal GrainTicketStore(SessionGrainClient client, UserBindingRules users, TimeProvider clock)
     {
-        _store = store;
-        _binder = binder;
+        _client = client;
+        _users = users;
         _clock = clock;
     }
 
@@ -44,8 +39,9 @@ public sealed class GrainTicketStore : ITicketStore
     /// <inheritdoc />
     public async Task<string> StoreAsync(AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(ticket);
         var key = SessionIdGenerator.NewId();
-        var created = await _store.CreateAsync(key, new SessionTimeouts(LifetimeOf(ticket)), ChangesFor(ticket));
+        var created = await _client.CreateAsync(key, new SessionTimeouts(LifetimeOf(ticket)), ChangesFor(ticket));
         if (created.Status != SessionWriteStatus.Succeeded)
         {
             throw new InvalidOperationException($"The ticket's session could not be created ({created.Status}).");
@@ -55,11 +51,11 @@ public sealed class GrainTicketStore : ITicketStore
         {
             try
             {
-                _binder.BindingOf(await _store.BindUserAsync(key, userId, _binder.DeviceOf(httpContext), _binder.Limit));
+                _users.BindingOf(await _client.BindUserAsync(key, userId, _users.DeviceOf(httpContext), _users.Limit));
             }
             catch (UserSessionLimitReachedException)
             {
-                await _store.DestroyAsync(key);
+                await _client.DestroyAsync(key);
                 throw;
             }
         }
@@ -72,7 +68,11 @@ public sealed class GrainTicketStore : ITicketStore
 
     /// <inheritdoc />
     public async Task RenewAsync(string key, AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken)
-        => await _store.ApplyAsync(key, ChangesFor(ticket)); // a session that ended answers NotFound and stays ended
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(ticket);
+        await _client.ApplyAsync(key, ChangesFor(ticket)); // a session that ended answers NotFound and stays ended
+    }
 
     /// <inheritdoc />
     public Task<AuthenticationTicket?> RetrieveAsync(string key) => RetrieveAsync(key, null!, default);
@@ -80,7 +80,8 @@ public sealed class GrainTicketStore : ITicketStore
     /// <inheritdoc />
     public async Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
     {
-        var snapshot = await _store.LoadAsync(key);
+        ArgumentNullException.ThrowIfNull(key);
+        var snapshot = await _client.LoadAsync(key);
         if (snapshot is null || !snapshot.Data.TryGetValue(TicketKey, out var bytes)
             || TicketSerializer.Default.Deserialize(bytes) is not { } ticket)
         {
@@ -89,7 +90,7 @@ public sealed class GrainTicketStore : ITicketStore
 
         if (ticket.Properties.ExpiresUtc is { } expires && expires <= _clock.GetUtcNow())
         {
-            await _store.DestroyAsync(key); // never valid again: end it now rather than at its idle expiry
+            await _client.DestroyAsync(key); // never valid again: end it now rather than at its idle expiry
             return null;
         }
 
@@ -100,7 +101,11 @@ public sealed class GrainTicketStore : ITicketStore
     public Task RemoveAsync(string key) => RemoveAsync(key, null!, default);
 
     /// <inheritdoc />
-    public Task RemoveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) => _store.DestroyAsync(key);
+    public Task RemoveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _client.DestroyAsync(key);
+    }
 
     private static SessionChangeSet ChangesFor(AuthenticationTicket ticket)
         => new() { Sets = new(StringComparer.Ordinal) { [TicketKey] = TicketSerializer.Default.Serialize(ticket) } };

@@ -4,53 +4,38 @@ using Microsoft.Extensions.Options;
 
 namespace SessionGrains.AspNetCore;
 
-/// <summary>
-/// A client-mode front end's cache of sessions loaded under read leases (<see cref="SessionFrontEndOptions.ReadLease"/>):
-/// a load within the lease is served here, without a grain call. The grain invalidates this cache before it
-/// acknowledges a change made elsewhere; this front end's own writes update it from the result's version.
-/// </summary>
-/// <remarks>
-/// An invalidation leaves a marker that refuses any load begun before it, however late its answer arrives, and every
-/// update is a compare-and-swap on the entry it read, so no stale answer replaces a newer state.
-/// </remarks>
-public sealed class SessionReadCache : ISessionReadCache, IDisposable
+// A client-mode front end's sessions loaded under read leases (the contract: ISessionReadCache, SessionReadLease).
+// An invalidation leaves a marker that refuses loads begun before it, and every update is a compare-and-swap on the entry
+// it read, so no late answer replaces a newer state.
+internal sealed class SessionReadCache : ISessionReadCache, IDisposable
 {
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
     private readonly IGrainFactory _grains;
+    private readonly TimeSpan _lease;
     private readonly long _leaseTicks;
     private readonly Lock _holderLock = new();
     private ISessionReadCache? _holder;
     private readonly ITimer? _sweeper;
     private long _tickets;
 
-    /// <summary>
-    /// Creates the cache; AddGrainSessions registers it as a singleton and makes it the read path of a cluster client
-    /// when <see cref="SessionFrontEndOptions.ReadLease"/> is positive. While the lease is on, ended leases and
-    /// invalidation markers are swept every lease (at least every second).
-    /// </summary>
     public SessionReadCache(IGrainFactory grains, IOptions<SessionFrontEndOptions> options)
     {
         _grains = grains;
-        Lease = options.Value.ReadLease;
-        _leaseTicks = (long)(Lease.TotalSeconds * Stopwatch.Frequency);
-        if (Lease > TimeSpan.Zero)
+        _lease = options.Value.ReadLease;
+        _leaseTicks = (long)(_lease.TotalSeconds * Stopwatch.Frequency);
+        if (_lease > TimeSpan.Zero)
         {
-            var sweepPeriod = Lease < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : Lease;
+            var sweepPeriod = _lease < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _lease;
             _sweeper = TimeProvider.System.CreateTimer(_ => Sweep(), null, sweepPeriod, sweepPeriod);
         }
     }
 
-    /// <summary>How long a loaded session is served from here; zero when the cache is off.</summary>
-    public TimeSpan Lease { get; }
-
-    /// <inheritdoc />
     Task ISessionReadCache.InvalidateAsync(string sessionId)
     {
         Forget(sessionId);
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc />
     public void Dispose()
     {
         _sweeper?.Dispose();
@@ -60,25 +45,19 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
         }
     }
 
-    /// <summary>The cached session while its lease lasts; otherwise null.</summary>
-    internal SessionSnapshot? TryGet(string sessionId)
+    public SessionSnapshot? TryGet(string sessionId)
         => _slots.TryGetValue(sessionId, out var slot) && slot is Cached cached && Stopwatch.GetTimestamp() < cached.LeaseEndsAt
             ? cached.Snapshot
             : null;
 
-    /// <summary>Starts a leased load: the lease to send, and the ticket that <see cref="Loaded"/> needs.</summary>
-    internal (SessionReadLease Lease, LoadTicket Ticket) BeginLoad()
-        => (new SessionReadLease(Holder, Lease), new LoadTicket(Interlocked.Increment(ref _tickets), Stopwatch.GetTimestamp()));
+    public (SessionReadLease Lease, LoadTicket Ticket) BeginLoad()
+        => (new SessionReadLease(Holder, _lease), new LoadTicket(Interlocked.Increment(ref _tickets), Stopwatch.GetTimestamp()));
 
-    /// <summary>
-    /// Caches a leased load's answer, unless an invalidation came after the load began or the lease is over. The entry
-    /// ends with the lease or, if sooner, when the session would expire: both measured on this machine's monotonic clock
-    /// from when the load was sent, so clock differences between machines do not matter.
-    /// </summary>
-    internal void Loaded(string sessionId, SessionSnapshot snapshot, LoadTicket ticket)
+    // The entry ends with the lease or the session's expiry, on this machine's monotonic clock from when the load was sent.
+    public void CacheLoad(string sessionId, SessionSnapshot snapshot, LoadTicket ticket)
     {
         var untilExpiry = snapshot.ExpiresAt - snapshot.LastAccessAt; // both on the grain's clock
-        var ticks = untilExpiry < Lease ? (long)(untilExpiry.TotalSeconds * Stopwatch.Frequency) : _leaseTicks;
+        var ticks = untilExpiry < _lease ? (long)(untilExpiry.TotalSeconds * Stopwatch.Frequency) : _leaseTicks;
         var entry = new Cached(snapshot, ticket.StartedAt + ticks);
         while (Stopwatch.GetTimestamp() < entry.LeaseEndsAt)
         {
@@ -98,13 +77,9 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
         }
     }
 
-    /// <summary>
-    /// After this front end's write: when it succeeded and took the cached version one step further (no other write came
-    /// between), the cached copy is updated with <paramref name="change"/>. Otherwise the session is forgotten, which also
-    /// refuses the answers of loads begun before the write (they may predate it, and the grain keeps this front end's
-    /// lease, so no invalidation would follow).
-    /// </summary>
-    internal void Written(string sessionId, SessionWriteResult result, Func<IReadOnlyDictionary<string, byte[]>, Dictionary<string, byte[]>> change)
+    // A write that took the version one step further updates the copy; any other forgets the session, refusing loads begun
+    // before it (the grain keeps this front end's lease through its own writes, so no invalidation follows).
+    public void ApplyWrite(string sessionId, SessionWriteResult result, Func<IReadOnlyDictionary<string, byte[]>, Dictionary<string, byte[]>> change)
     {
         if (result.Succeeded && _slots.TryGetValue(sessionId, out var current) && current is Cached cached
             && cached.Snapshot.Version + 1 == result.Version)
@@ -127,12 +102,11 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
         Forget(sessionId);
     }
 
-    /// <summary>Drops the session and refuses loads begun before now.</summary>
-    internal void Forget(string sessionId)
+    public void Forget(string sessionId)
         => _slots[sessionId] = new Invalidated(Interlocked.Increment(ref _tickets), Stopwatch.GetTimestamp());
 
-    /// <summary>This cache as the grains see it: the lease holder, and the writer whose own lease a change keeps.</summary>
-    internal ISessionReadCache Holder
+    // Made on first use, when the client is connected; a failure is not kept, so the next write tries again.
+    public ISessionReadCache Holder
     {
         get
         {
@@ -141,7 +115,6 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
                 return holder;
             }
 
-            // Made on first use, when the client is connected; a failure is not kept, so the next write tries again.
             lock (_holderLock)
             {
                 return _holder ??= _grains.CreateObjectReference<ISessionReadCache>(this);
@@ -149,7 +122,7 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
         }
     }
 
-    /// <summary>Removes ended leases, and invalidation markers older than a lease (a load begun before them has ended).</summary>
+    // Invalidation markers older than a lease go too: a load begun before them has ended.
     private void Sweep()
     {
         var now = Stopwatch.GetTimestamp();
@@ -168,7 +141,7 @@ public sealed class SessionReadCache : ISessionReadCache, IDisposable
         }
     }
 
-    internal readonly record struct LoadTicket(long Number, long StartedAt);
+    public readonly record struct LoadTicket(long Number, long StartedAt);
 
     private abstract record Slot;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace SessionGrains.AspNetCore;
 
-/// <summary>Log messages of the session middleware. Event IDs 1100-1199 belong to it.</summary>
+// The front end's log messages. Event IDs 1100-1199 belong to it.
 internal static partial class SessionFrontEndLog
 {
     [LoggerMessage(1100, LogLevel.Error, "A call to the session cluster failed after {Attempts} attempt(s); answering 503.")]

@@ -16,10 +16,12 @@ public static class GrainTicketStoreAuthenticationBuilderExtensions
     public static AuthenticationBuilder AddGrainTicketStore(
         this AuthenticationBuilder builder, string authenticationScheme = CookieAuthenticationDefaults.AuthenticationScheme)
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(authenticationScheme);
         builder.Services.TryAddSingleton(services => new GrainTicketStore(
-            services.GetService<GrainSessionStore>()
+            services.GetService<SessionGrainClient>()
                 ?? throw new InvalidOperationException("AddGrainTicketStore needs the session services: call AddGrainSessions."),
-            services.GetRequiredService<UserSessionBinder>(),
+            services.GetRequiredService<UserBindingRules>(),
             services.GetRequiredService<TimeProvider>()));
         builder.Services.AddOptions<CookieAuthenticationOptions>(authenticationScheme)
             .Configure<GrainTicketStore>((options, store) => options.SessionStore = store);

@@ -3,15 +3,9 @@ using System.Diagnostics.Metrics;
 
 namespace SessionGrains.AspNetCore;
 
-/// <summary>
-/// The front end's instruments, on the meter <see cref="MeterName"/> (from the app's <see cref="IMeterFactory"/>):
-/// store calls by operation, their retries, failed requests, rejected cookies and read-lease lookups.
-/// </summary>
+// The front end's instruments, on a meter from the app's IMeterFactory.
 internal sealed class SessionFrontEndMetrics
 {
-    /// <summary>The meter's name, to export it (e.g. OpenTelemetry's <c>AddMeter</c>).</summary>
-    public const string MeterName = "SessionGrains.AspNetCore";
-
     private readonly Histogram<double> _callDuration;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _failedRequests;
@@ -20,7 +14,7 @@ internal sealed class SessionFrontEndMetrics
 
     public SessionFrontEndMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
+        var meter = meterFactory.Create(SessionFrontEndTelemetry.MeterName);
         _callDuration = meter.CreateHistogram(
             "sessiongrains.store.call.duration", "s", "Duration of the front end's calls to the session cluster, retries included.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
@@ -32,7 +26,6 @@ internal sealed class SessionFrontEndMetrics
         _leaseLookups = meter.CreateCounter<long>("sessiongrains.read_lease.lookups", "{lookup}", "Loads looked up in the read-lease cache, by hit or miss.");
     }
 
-    /// <summary>A call to the cluster ended after <paramref name="elapsed"/>: answered, or failed after its attempts.</summary>
     public void CallEnded(string operation, TimeSpan elapsed, bool failed)
     {
         if (_callDuration.Enabled)

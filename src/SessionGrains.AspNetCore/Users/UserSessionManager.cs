@@ -7,19 +7,29 @@ namespace SessionGrains.AspNetCore;
 /// </summary>
 public sealed class UserSessionManager
 {
-    private readonly SessionGrainCaller _caller;
+    private readonly SessionGrainClient _client;
 
-    internal UserSessionManager(SessionGrainCaller caller) => _caller = caller;
+    internal UserSessionManager(SessionGrainClient client) => _client = client;
 
     /// <summary>The user's live sessions, oldest first.</summary>
     public Task<IReadOnlyList<UserSessionInfo>> ListAsync(string userId)
-        => _caller.CallUserSessionsAsync("list_user_sessions", userId, static (g, ct) => g.ListAsync(ct));
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return _client.ListUserSessionsAsync(userId);
+    }
 
     /// <summary>Ends the user's session with <paramref name="handle"/>; false when the user has no live session with it.</summary>
     public Task<bool> RevokeAsync(string userId, string handle)
-        => _caller.CallUserSessionsAsync("revoke", userId, (g, ct) => g.RevokeAsync(handle, ct));
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(handle);
+        return _client.RevokeAsync(userId, handle);
+    }
 
     /// <summary>Ends the user's sessions but the one with <paramref name="keepHandle"/> (all when null); how many ended.</summary>
     public Task<int> RevokeAllAsync(string userId, string? keepHandle = null)
-        => _caller.CallUserSessionsAsync("revoke_all", userId, (g, ct) => g.RevokeAllAsync(keepHandle, ct));
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        return _client.RevokeAllAsync(userId, keepHandle);
+    }
 }

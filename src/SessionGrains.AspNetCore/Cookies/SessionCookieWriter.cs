@@ -7,19 +7,17 @@ using SameSiteMode = Microsoft.Net.Http.Headers.SameSiteMode;
 
 namespace SessionGrains.AspNetCore;
 
-/// <summary>Writes the session cookie (and the optional session header) in express-session's format.</summary>
+// Writes the session cookie (and the optional session header) in express-session's format.
 internal sealed class SessionCookieWriter(IOptions<SessionFrontEndOptions> options, SessionCookieSigner signer, ILogger<SessionCookieWriter> logger)
 {
     private readonly SessionFrontEndOptions _options = options.Value;
 
-    /// <summary>Sends the signed cookie for <paramref name="sessionId"/>.</summary>
     public void Write(HttpContext context, SessionCookie cookie, string sessionId)
         => Append(context, cookie, SessionCookieCodec.Encode(signer.Sign(sessionId)), cookie.Expires);
 
     /// <summary>Sends an expired cookie that removes the browser's copy.</summary>
     public void Clear(HttpContext context, SessionCookie cookie) => Append(context, cookie, string.Empty, DateTimeOffset.UnixEpoch);
 
-    /// <summary>Whether the request came over HTTPS, by the <see cref="SessionFrontEndOptions.Proxy"/> rule.</summary>
     private bool IsSecure(HttpContext context)
     {
         var directTls = context.Features.Get<ITlsConnectionFeature>() is not null;

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace SessionGrains.AspNetCore;
 
 /// <summary>
-/// Signs and verifies session IDs in express-session's format (npm cookie-signature): "s:" + id + "." +
-/// base64(HMAC-SHA256(secret, id)) with the standard alphabet and no padding. Values here are not URL-encoded.
+/// Signs and verifies session IDs as express-session does (npm cookie-signature): "s:" + id + "." +
+/// base64(HMAC-SHA256(secret, id)), standard alphabet, no padding, not URL-encoded.
 /// </summary>
 public sealed class SessionCookieSigner
 {
@@ -19,13 +19,14 @@ public sealed class SessionCookieSigner
 
     /// <summary>Creates a signer for the configured secrets.</summary>
     public SessionCookieSigner(IOptions<SessionFrontEndOptions> options)
-        : this(options.Value.Secrets)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Value.Secrets)
     {
     }
 
     /// <summary>Creates a signer: the first secret signs, every one verifies.</summary>
     public SessionCookieSigner(IReadOnlyList<string> secrets)
     {
+        ArgumentNullException.ThrowIfNull(secrets);
         if (secrets.Count == 0 || secrets.Any(string.IsNullOrEmpty))
         {
             throw new ArgumentException("At least one non-empty secret is required.", nameof(secrets));
@@ -38,6 +39,7 @@ public sealed class SessionCookieSigner
     /// <summary>Returns "s:" + id + "." + signature, signed with the first secret.</summary>
     public string Sign(string sessionId)
     {
+        ArgumentNullException.ThrowIfNull(sessionId);
         Span<char> signature = stackalloc char[SignatureLength + 1];
         ComputeSignature(0, sessionId, signature);
         return string.Concat(Prefix, sessionId, ".", signature[..SignatureLength]);
@@ -50,23 +52,24 @@ public sealed class SessionCookieSigner
     /// <param name="sessionId">The session ID, when the signature verifies.</param>
     /// <param name="secretIndex">Which secret verified it: 0 is the current one; more means the cookie should be re-signed.</param>
     public bool TryUnsign(ReadOnlySpan<char> value, out string sessionId, out int secretIndex)
-        => Verify(value, out sessionId, out secretIndex) is null;
+        => TryUnsign(value, out sessionId, out secretIndex, out _);
 
-    /// <summary>As <see cref="TryUnsign"/>, saying why a value is rejected; null when it verifies.</summary>
-    internal SessionCookieRejection? Verify(ReadOnlySpan<char> value, out string sessionId, out int secretIndex)
+    // The same, saying why a value is rejected (for the rejected-cookie metric).
+    internal bool TryUnsign(ReadOnlySpan<char> value, out string sessionId, out int secretIndex, out SessionCookieRejection rejection)
     {
         sessionId = string.Empty;
         secretIndex = -1;
+        rejection = SessionCookieRejection.Malformed;
         if (!value.StartsWith(Prefix, StringComparison.Ordinal))
         {
-            return SessionCookieRejection.Malformed;
+            return false;
         }
 
         var signed = value[Prefix.Length..];
         var dot = signed.LastIndexOf('.');
         if (dot <= 0 || signed.Length - dot - 1 != SignatureLength)
         {
-            return SessionCookieRejection.Malformed;
+            return false;
         }
 
         var id = signed[..dot];
@@ -79,11 +82,12 @@ public sealed class SessionCookieSigner
             {
                 sessionId = id.ToString();
                 secretIndex = i;
-                return null;
+                return true;
             }
         }
 
-        return SessionCookieRejection.BadSignature;
+        rejection = SessionCookieRejection.BadSignature;
+        return false;
     }
 
     private void ComputeSignature(int keyIndex, ReadOnlySpan<char> sessionId, Span<char> destination)

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace SessionGrains.AspNetCore;
 
-/// <summary>Cookie header parsing and value encoding compatible with express (jshttp/cookie, JavaScript's encodeURIComponent).</summary>
+// Cookie header parsing and value encoding as express does them (jshttp/cookie, JavaScript's encodeURIComponent).
 internal static class SessionCookieCodec
 {
     /// <summary>Every value of the cookies named <paramref name="name"/>, in header order, decoded like express.</summary>

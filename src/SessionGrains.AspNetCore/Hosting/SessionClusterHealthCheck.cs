@@ -2,10 +2,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace SessionGrains.AspNetCore;
 
-/// <summary>
-/// Healthy when the session cluster answers this front end: its management grain lists at least one active silo. The
-/// registration's timeout bounds the wait (a client whose gateways are gone may otherwise wait for Orleans' response timeout).
-/// </summary>
+// Healthy when the management grain lists an active silo; the registration's timeout bounds the wait (a client whose
+// gateways are gone may otherwise wait for Orleans' response timeout).
 internal sealed class SessionClusterHealthCheck(IGrainFactory grains) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -3,16 +3,12 @@ using Microsoft.Extensions.Options;
 
 namespace SessionGrains.AspNetCore;
 
-/// <summary>
-/// Binds stored sessions to users through their indexes with the app's <see cref="UserSessionOptions"/>: the device
-/// that logged in (when recorded) and the per-user limit. Shared by <see cref="GrainSession.BindUserAsync"/> and
-/// <see cref="GrainTicketStore"/>.
-/// </summary>
-internal sealed class UserSessionBinder(IOptions<SessionFrontEndOptions> options)
+// The app's UserSessionOptions as binding needs them (the device, the limit, the exception a refusal throws); shared by
+// GrainSession.BindUserAsync and GrainTicketStore.
+internal sealed class UserBindingRules(IOptions<SessionFrontEndOptions> options)
 {
     private UserSessionOptions Users => options.Value.Users;
 
-    /// <summary>The limit a new binding counts against.</summary>
     public UserSessionLimit Limit => new(Users.MaxSessionsPerUser, Users.WhenLimitReached);
 
     /// <summary>The request's device, as the app sees it after ForwardedHeaders; null when devices are not recorded.</summary>
