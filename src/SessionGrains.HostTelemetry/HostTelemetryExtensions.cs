@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using SessionGrains;
 using SessionGrains.HostTelemetry;
-using SessionGrains.Server;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -17,11 +17,11 @@ public static class HostTelemetryExtensions
 {
     /// <summary>The meters exported: SessionGrains' own, then the platform's.</summary>
     public static IReadOnlyList<string> Meters { get; } =
-        ["SessionGrains.AspNetCore", SessionSiloTelemetry.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime"];
+        [SessionGrainsTelemetry.FrontEndMeterName, SessionGrainsTelemetry.SiloMeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime"];
 
     /// <summary>The activity sources traced: a request's span, its session load and commit, and its grain calls.</summary>
     public static IReadOnlyList<string> ActivitySources { get; } =
-        ["Microsoft.AspNetCore", "SessionGrains.AspNetCore", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+        ["Microsoft.AspNetCore", SessionGrainsTelemetry.FrontEndActivitySourceName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
 
     /// <summary>Binds section "Telemetry" and registers OpenTelemetry when an export is configured.</summary>
     public static WebApplicationBuilder AddHostTelemetry(this WebApplicationBuilder builder)

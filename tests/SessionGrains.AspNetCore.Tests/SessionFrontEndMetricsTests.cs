@@ -13,7 +13,7 @@ namespace SessionGrains.AspNetCore.Tests;
 [Collection(FrontEndCollection.Name)]
 public sealed class SessionFrontEndMetricsTests(FrontEndCluster cluster) : IDisposable
 {
-    private const string Meter = SessionFrontEndTelemetry.MeterName;
+    private const string Meter = SessionGrainsTelemetry.FrontEndMeterName;
 
     public void Dispose() => cluster.Silo.Faults.Disarm();
 
@@ -73,7 +73,7 @@ public sealed class SessionFrontEndMetricsTests(FrontEndCluster cluster) : IDisp
         var spans = new List<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is SessionFrontEndTelemetry.ActivitySourceName or "Microsoft.AspNetCore",
+            ShouldListenTo = source => source.Name is SessionGrainsTelemetry.FrontEndActivitySourceName or "Microsoft.AspNetCore",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity => { lock (spans) { spans.Add(activity); } },
         };
@@ -88,7 +88,7 @@ public sealed class SessionFrontEndMetricsTests(FrontEndCluster cluster) : IDisp
         List<Activity> ours;
         lock (spans)
         {
-            ours = spans.Where(s => s.TraceId == trace && s.Source.Name == SessionFrontEndTelemetry.ActivitySourceName).ToList();
+            ours = spans.Where(s => s.TraceId == trace && s.Source.Name == SessionGrainsTelemetry.FrontEndActivitySourceName).ToList();
         }
 
         Assert.Equal(["sessiongrains.session.commit", "sessiongrains.session.load", "sessiongrains.session.commit"],

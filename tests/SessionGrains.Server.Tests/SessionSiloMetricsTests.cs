@@ -12,7 +12,7 @@ namespace SessionGrains.Server.Tests;
 /// </summary>
 public sealed class SessionSiloMetricsTests : IAsyncLifetime
 {
-    private const string Meter = SessionSiloTelemetry.MeterName;
+    private const string Meter = SessionGrainsTelemetry.SiloMeterName;
     private readonly SessionTestSilo _silo = new();
     private readonly InProcessTestCluster _cluster;
 

@@ -5,7 +5,7 @@ namespace SessionGrains.AspNetCore;
 // The front end's spans, children of ASP.NET Core's request span; with Orleans' AddActivityPropagation() the grain calls join the trace.
 internal sealed class SessionFrontEndActivities : IDisposable
 {
-    private readonly ActivitySource _source = new(SessionFrontEndTelemetry.ActivitySourceName);
+    private readonly ActivitySource _source = new(SessionGrainsTelemetry.FrontEndActivitySourceName);
 
     public Activity? StartLoad() => _source.StartActivity("sessiongrains.session.load");
 

@@ -14,7 +14,7 @@ internal sealed class SessionFrontEndMetrics
 
     public SessionFrontEndMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(SessionFrontEndTelemetry.MeterName);
+        var meter = meterFactory.Create(SessionGrainsTelemetry.FrontEndMeterName);
         _callDuration = meter.CreateHistogram(
             "sessiongrains.store.call.duration", "s", "Duration of the front end's calls to the session cluster, retries included.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace SessionGrains.Server;
 
 /// <summary>
-/// The silo's instruments on <see cref="SessionSiloTelemetry.MeterName"/>. A lifecycle participant, so that a silo reports
+/// The silo's instruments on <see cref="SessionGrainsTelemetry.SiloMeterName"/>. A lifecycle participant, so that a silo reports
 /// its zero active sessions before the first one.
 /// </summary>
 internal sealed class SessionSiloMetrics : ILifecycleParticipant<ISiloLifecycle>
@@ -15,7 +15,7 @@ internal sealed class SessionSiloMetrics : ILifecycleParticipant<ISiloLifecycle>
 
     public SessionSiloMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(SessionSiloTelemetry.MeterName);
+        var meter = meterFactory.Create(SessionGrainsTelemetry.SiloMeterName);
         _created = meter.CreateCounter<long>("sessiongrains.sessions.created", "{session}", "Sessions created (a regeneration's new session included).");
         _ended = meter.CreateCounter<long>(
             "sessiongrains.sessions.ended", "{session}", "Sessions ended, by reason: destroyed, expired (by layer), regenerated, revoked, evicted.");
