@@ -1,4 +1,5 @@
 using System.Net;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.AspNetCore.Tests;
 

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using static SessionGrains.AspNetCore.Tests.TestApp;
+using SessionGrains.Tests.Shared;
+using static SessionGrains.Tests.Shared.TestApp;
 
 namespace SessionGrains.AspNetCore.Tests;
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.AspNetCore.Tests;
 

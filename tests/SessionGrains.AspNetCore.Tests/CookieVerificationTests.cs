@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.AspNetCore.Tests;
 
@@ -50,7 +51,7 @@ public sealed class CookieVerificationTests(FrontEndCluster cluster)
     public async Task A_validly_signed_cookie_of_an_expired_session_is_answered_as_a_new_session()
     {
         // Session time jumps 20 minutes here while real time stands still; read leases run on real time and would
-        // serve the session on. (In real time a lease never outlasts the session: ReadLeaseTests.)
+        // serve the session on. (In real time a lease never outlasts the session.)
         await using var app = await TestApp.StartAsync(cluster.Grains, o => o.ReadLease = TimeSpan.Zero);
         var created = await app.PostAsync("/set?key=color&value=blue");
         var cookie = TestApp.CookieToSend(created);

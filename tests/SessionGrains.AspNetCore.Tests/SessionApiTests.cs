@@ -1,8 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.AspNetCore.Tests;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.TestingHost;
-using SessionGrains.Web;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.AspNetCore.Tests;
 
@@ -40,13 +40,9 @@ public sealed class SessionClusterHealthCheckTests(FrontEndCluster cluster) : IA
         return report.Entries[SessionGrainsHealthChecksBuilderExtensions.ClusterCheckName];
     }
 
-    private static Task<TestApp> StartDemoAsync(IGrainFactory grains) => TestApp.StartAsync(grains,
+    private static Task<TestApp> StartAppAsync(IGrainFactory grains) => TestApp.StartAsync(grains,
         services: s => s.AddHealthChecks().AddSessionClusterCheck(tags: [SessionHealthEndpoints.ReadyTag], timeout: CheckTimeout),
-        endpoints: e =>
-        {
-            e.MapDemoEndpoints();
-            e.MapSessionHealthChecks();
-        });
+        endpoints: e => e.MapSessionHealthChecks());
 
     [Fact]
     public void The_former_name_AddSessionGrains_still_adds_the_cluster_check()
@@ -83,7 +79,7 @@ public sealed class SessionClusterHealthCheckTests(FrontEndCluster cluster) : IA
     [Fact]
     public async Task Over_HTTP_liveness_and_readiness_pass_while_the_cluster_answers()
     {
-        await using var app = await StartDemoAsync(cluster.Grains);
+        await using var app = await StartAppAsync(cluster.Grains);
 
         var live = await app.GetAsync(SessionHealthEndpoints.LivenessPath);
         var ready = await app.GetAsync(SessionHealthEndpoints.ReadinessPath);
@@ -96,7 +92,7 @@ public sealed class SessionClusterHealthCheckTests(FrontEndCluster cluster) : IA
     [Fact]
     public async Task Over_HTTP_a_front_end_without_its_cluster_stays_live_but_not_ready()
     {
-        await using var app = await StartDemoAsync(Unreachable);
+        await using var app = await StartAppAsync(Unreachable);
 
         var live = await app.GetAsync(SessionHealthEndpoints.LivenessPath);
         var ready = await app.GetAsync(SessionHealthEndpoints.ReadinessPath);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.AspNetCore.Tests;
 

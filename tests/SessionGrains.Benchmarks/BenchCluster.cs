@@ -10,7 +10,7 @@ namespace SessionGrains.Benchmarks;
 
 /// <summary>
 /// A one-silo in-process cluster shaped like production: AddSessionGrains on memory storage named "sessions" and
-/// in-memory reminders, or on Redis. Unlike SessionTestSilo (TestSupport) it adds no counting storage decorator, no call filter,
+/// in-memory reminders, or on Redis. Unlike SessionTestSilo (tests/SessionGrains.Tests.Shared) it adds no counting storage decorator, no call filter,
 /// no fake clock and no debug log collector, whose costs would be measured too.
 /// </summary>
 public static class BenchCluster

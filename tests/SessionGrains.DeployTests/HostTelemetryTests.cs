@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using SessionGrains.Silo;
 using SessionGrains.Testing;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 using SessionGrains.Web;
 
 namespace SessionGrains.DeployTests;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 namespace SessionGrains.DeployTests;
 
 /// <summary>A published dll run as a real process (<c>dotnet X.dll</c>) on a free loopback port, its output collected.</summary>

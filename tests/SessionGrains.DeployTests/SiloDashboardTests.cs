@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using SessionGrains.Silo;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 using SessionGrains.Tests.Browser;
 
 namespace SessionGrains.DeployTests;

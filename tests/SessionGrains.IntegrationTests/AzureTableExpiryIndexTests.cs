@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
 using SessionGrains.Hosting;
 using SessionGrains.Server;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.IntegrationTests;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using SessionGrains.LocalFarm;
 
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 namespace SessionGrains.IntegrationTests;
 
 /// <summary>

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Playwright;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 using SessionGrains.Tests.Browser;
 using SessionGrains.Web;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using SessionGrains.Server;
 using Orleans.TestingHost;
 using SessionGrains.Hosting;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.IntegrationTests;
 

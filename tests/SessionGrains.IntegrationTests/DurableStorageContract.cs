@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using Orleans.TestingHost;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace SessionGrains.IntegrationTests;

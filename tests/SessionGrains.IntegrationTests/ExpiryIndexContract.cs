@@ -1,5 +1,5 @@
 using SessionGrains.Server;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.IntegrationTests;
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using SessionGrains.AspNetCore;
 using SessionGrains.Hosting;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.IntegrationTests;
 

@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SessionGrains.Hosting;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.IntegrationTests;
 

@@ -1,7 +1,7 @@
 using SessionGrains.Hosting;
 using SessionGrains.LocalFarm;
 using SessionGrains.Server;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace SessionGrains.IntegrationTests;

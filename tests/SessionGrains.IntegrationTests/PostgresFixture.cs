@@ -1,7 +1,7 @@
 using Npgsql;
 using SessionGrains.Hosting;
 using SessionGrains.LocalFarm;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.IntegrationTests;
 

@@ -4,7 +4,7 @@ using System.Text;
 using Npgsql;
 using SessionGrains.Hosting;
 using SessionGrains.LocalFarm;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.IntegrationTests;
 

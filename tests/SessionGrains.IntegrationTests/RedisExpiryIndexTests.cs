@@ -1,6 +1,6 @@
 using SessionGrains.Hosting;
 using SessionGrains.Server;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 

@@ -1,5 +1,5 @@
 using SessionGrains.LocalFarm;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 using StackExchange.Redis;
 
 namespace SessionGrains.IntegrationTests;

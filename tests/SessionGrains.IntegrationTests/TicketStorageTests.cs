@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SessionGrains.AspNetCore;
 using SessionGrains.Hosting;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.IntegrationTests;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using SessionGrains.Hosting;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 
 namespace SessionGrains.IntegrationTests;
 

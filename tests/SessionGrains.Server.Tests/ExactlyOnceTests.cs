@@ -1,4 +1,4 @@
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 using static SessionGrains.Server.Tests.TestData;
 
 namespace SessionGrains.Server.Tests;

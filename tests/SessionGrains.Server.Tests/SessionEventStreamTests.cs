@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Streams;
 using Orleans.TestingHost;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 using static SessionGrains.Server.Tests.TestData;
 
 namespace SessionGrains.Server.Tests;

@@ -1,4 +1,4 @@
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using static SessionGrains.Server.Tests.TestData;

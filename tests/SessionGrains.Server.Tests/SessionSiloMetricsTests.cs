@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Orleans.TestingHost;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 using static SessionGrains.Server.Tests.TestData;
 
 namespace SessionGrains.Server.Tests;

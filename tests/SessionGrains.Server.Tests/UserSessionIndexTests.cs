@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using SessionGrains.TestSupport;
+using SessionGrains.Tests.Shared;
 using static SessionGrains.Server.Tests.TestData;
 
 namespace SessionGrains.Server.Tests;

@@ -2,12 +2,14 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SessionGrains.Tests.Shared;
+using SessionGrains.AspNetCore;
 using SessionGrains.Web;
 
-namespace SessionGrains.AspNetCore.Tests;
+namespace SessionGrains.Web.Tests;
 
 /// <summary>The demo's "your sessions" API, black-box over HTTP against the test cluster.</summary>
 [Collection(FrontEndCollection.Name)]
@@ -153,7 +155,7 @@ public sealed class DemoUserSessionTests(FrontEndCluster cluster)
 
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         var loggedIn = TestApp.SessionIdOf(TestApp.CookieToSend(login));
-        await SessionGrains.TestSupport.SessionTestSilo.WaitUntilAsync(
+        await SessionGrains.Tests.Shared.SessionTestSilo.WaitUntilAsync(
             () => Task.FromResult(cluster.Silo.Events.Of(loggedIn).Count >= 2), "the new session's events arrive");
         Assert.Equal([SessionEventKind.Created, SessionEventKind.UserBound], cluster.Silo.Events.Of(loggedIn).Select(e => e.Kind));
         Assert.Equal(user, cluster.Silo.Events.Of(loggedIn)[1].UserId);

@@ -8,7 +8,7 @@ using SessionGrains.AspNetCore;
 using SessionGrains.Server;
 using Xunit;
 
-namespace SessionGrains.TestSupport;
+namespace SessionGrains.Tests.Shared;
 
 /// <summary>
 /// What a test silo shares with its tests: a fake session clock, storage operation counts, a call counter and the

@@ -1,5 +1,6 @@
 using System.Net;
-using static SessionGrains.AspNetCore.Tests.TestApp;
+using SessionGrains.Tests.Shared;
+using static SessionGrains.Tests.Shared.TestApp;
 
 namespace SessionGrains.AspNetCore.Tests;
 
@@ -8,7 +9,7 @@ namespace SessionGrains.AspNetCore.Tests;
 /// yet every acknowledged change, from any front end, is seen by the next read on every front end.
 /// </summary>
 [Collection(FrontEndCollection.Name)]
-public sealed class ReadLeaseTests(FrontEndCluster cluster)
+public sealed class LeasedReadTests(FrontEndCluster cluster)
 {
     private int Calls => cluster.Silo.Calls.Calls;
 

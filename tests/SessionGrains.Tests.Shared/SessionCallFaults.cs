@@ -1,4 +1,4 @@
-namespace SessionGrains.TestSupport;
+namespace SessionGrains.Tests.Shared;
 
 /// <summary>
 /// Injects failures into calls that reach session grains and users' session indexes, as a dying silo or a broken connection causes them: the

@@ -1,7 +1,8 @@
 using System.Net;
+using SessionGrains.Tests.Shared;
 using SessionGrains.Web;
 
-namespace SessionGrains.AspNetCore.Tests;
+namespace SessionGrains.Web.Tests;
 
 /// <summary>The demo's stable HTTP API and page, black-box, against the test cluster.</summary>
 [Collection(FrontEndCollection.Name)]

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Orleans.Storage;
 
-namespace SessionGrains.TestSupport;
+namespace SessionGrains.Tests.Shared;
 
 /// <summary>Counts storage operations per grain, then forwards them to the real storage provider.</summary>
 public sealed class CountingGrainStorage(IGrainStorage inner, StorageOperationCounts counts) : IGrainStorage

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using SessionGrains.Server;
 
-namespace SessionGrains.TestSupport;
+namespace SessionGrains.Tests.Shared;
 
 /// <summary>A lifecycle handler that records every event it receives, on every silo of a test cluster.</summary>
 public sealed class SessionEventRecorder : ISessionLifecycleHandler

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SessionGrains.TestSupport;
+namespace SessionGrains.Tests.Shared;
 
 /// <summary>Ports for test servers and silos, so parallel test projects never collide on fixed ones.</summary>
 public static class LoopbackPorts

@@ -1,8 +1,8 @@
 using Orleans.TestingHost;
 using SessionGrains.Server;
-using SessionGrains.TestSupport;
+using Xunit;
 
-namespace SessionGrains.AspNetCore.Tests;
+namespace SessionGrains.Tests.Shared;
 
 /// <summary>A one-silo in-process cluster that front-end tests send their sessions to.</summary>
 public sealed class FrontEndCluster : IAsyncLifetime
@@ -27,10 +27,4 @@ public sealed class FrontEndCluster : IAsyncLifetime
     public Task InitializeAsync() => Cluster.DeployAsync();
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
-}
-
-[CollectionDefinition(Name)]
-public sealed class FrontEndCollection : ICollectionFixture<FrontEndCluster>
-{
-    public const string Name = "front end";
 }

@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Net.Http.Headers;
+using SessionGrains.AspNetCore;
+using Xunit;
 
-namespace SessionGrains.AspNetCore.Tests;
+namespace SessionGrains.Tests.Shared;
 
 /// <summary>
 /// A web app on TestServer whose sessions go to a test cluster. Unless told otherwise it maps the endpoints of

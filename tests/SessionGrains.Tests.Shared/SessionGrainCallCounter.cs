@@ -1,4 +1,4 @@
-namespace SessionGrains.TestSupport;
+namespace SessionGrains.Tests.Shared;
 
 /// <summary>
 /// Counts calls that reach session grains (reminder ticks and timers excluded, and so are the checks users' session

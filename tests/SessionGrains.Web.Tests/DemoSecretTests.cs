@@ -3,9 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
+using SessionGrains.AspNetCore;
 using SessionGrains.Web;
 
-namespace SessionGrains.AspNetCore.Tests;
+namespace SessionGrains.Web.Tests;
 
 /// <summary>The demo's secret rule: the public development secret only in Development; elsewhere a secret of one's own or no start.</summary>
 public sealed class DemoSecretTests

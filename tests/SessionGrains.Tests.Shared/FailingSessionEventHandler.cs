@@ -1,6 +1,6 @@
 using SessionGrains.Server;
 
-namespace SessionGrains.TestSupport;
+namespace SessionGrains.Tests.Shared;
 
 /// <summary>A lifecycle handler that always throws, registered before the recorder: its failures must reach nobody.</summary>
 public sealed class FailingSessionEventHandler : ISessionLifecycleHandler

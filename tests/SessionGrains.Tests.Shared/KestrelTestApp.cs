@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace SessionGrains.TestSupport;
+namespace SessionGrains.Tests.Shared;
 
 /// <summary>A web app started on Kestrel (e.g. with <c>--urls http://127.0.0.1:0</c>) and the address it bound; stopped on dispose.</summary>
 public sealed class KestrelTestApp : IAsyncDisposable

@@ -1,4 +1,4 @@
-namespace SessionGrains.TestSupport;
+namespace SessionGrains.Tests.Shared;
 
 /// <summary>
 /// Configuration for a host built by this repository's set-up (the demo co-hosted, or the silo host) that runs beside
