@@ -10,7 +10,7 @@ using StackExchange.Redis;
 namespace Orleans.Hosting;
 
 /// <summary>Configures a cluster client (a web front end) from <see cref="SessionClusterOptions"/>.</summary>
-public static class SessionClusterClientBuilderExtensions
+public static partial class SessionClusterClientBuilderExtensions
 {
     /// <summary>
     /// Gateway discovery as <paramref name="cluster"/> says, and a connection that keeps retrying while the cluster
@@ -54,13 +54,17 @@ public static class SessionClusterClientBuilderExtensions
         return client;
     }
 
-    private sealed class RetryUntilConnected(ILogger<RetryUntilConnected> logger) : IClientConnectionRetryFilter
+    private sealed partial class RetryUntilConnected(ILogger<RetryUntilConnected> logger) : IClientConnectionRetryFilter
     {
         public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
         {
-            logger.LogWarning("The session cluster is not reachable yet ({Message}); retrying in 1 s.", exception.Message);
+            ClusterNotReachable(logger, exception.Message);
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             return !cancellationToken.IsCancellationRequested;
         }
+
+        // The client's connection events own 1300-1399.
+        [LoggerMessage(1300, LogLevel.Warning, "The session cluster is not reachable yet ({Message}); retrying in 1 s.")]
+        private static partial void ClusterNotReachable(ILogger logger, string message);
     }
 }
