@@ -1,0 +1,175 @@
+'use strict'
+
+// The HTTP/JSON client of a SessionGrains host's session store API (/session-store): keep-alive connections, a
+// per-attempt timeout, and retries of transient failures within a bounded budget. No runtime dependencies.
+
+const http = require('node:http')
+const https = require('node:https')
+
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
+  'ECONNABORTED', 'UND_ERR_SOCKET', 'ESOCKETTIMEDOUT', 'SESSIONGRAINS_TIMEOUT'
+])
+const TRANSIENT_STATUS = new Set([502, 503, 504])
+
+/** An error from the store API or the way to it. `status` is what express's error handler answers with. */
+class SessionGrainsError extends Error {
+  constructor (message, { status = 500, code, apiStatus, cause, body } = {}) {
+    super(message, cause ? { cause } : undefined)
+    this.name = 'SessionGrainsError'
+    this.status = status
+    this.statusCode = status
+    this.code = code
+    if (apiStatus !== undefined) this.apiStatus = apiStatus
+    if (body !== undefined) this.body = body
+  }
+}
+
+class StoreApiClient {
+  /**
+   * @param {object} options
+   * @param {string} options.url the host's root URL; calls go to `${url}/session-store/...`
+   * @param {string} options.token the bearer token (one of the host's SessionStoreApi:Tokens)
+   * @param {number} [options.timeout] per-attempt timeout in ms (default 5000)
+   * @param {number} [options.retryBudget] how long transient failures are retried, in ms (default 10000)
+   * @param {number} [options.maxSockets] keep-alive connections per host (default 64)
+   * @param {http.Agent} [options.agent] an agent of your own (TLS client certificates, ...)
+   */
+  constructor (options) {
+    if (!options || typeof options.url !== 'string' || options.url === '') {
+      throw new TypeError('connect-sessiongrains: the `url` option (the SessionGrains host\'s root URL) is required')
+    }
+    if (typeof options.token !== 'string' || options.token === '') {
+      throw new TypeError('connect-sessiongrains: the `token` option (a SessionStoreApi:Tokens value of the host) is required')
+    }
+    const base = new URL(options.url)
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+      throw new TypeError('connect-sessiongrains: `url` must be an http: or https: URL')
+    }
+    this.base = base
+    this.prefix = base.pathname.replace(/\/+$/, '') + '/session-store'
+    this.transport = base.protocol === 'https:' ? https : http
+    this.agent = options.agent || new this.transport.Agent({ keepAlive: true, maxSockets: options.maxSockets || 64 })
+    this.ownsAgent = !options.agent
+    this.authorization = 'Bearer ' + options.token
+    this.timeout = positive(options.timeout, 5000)
+    this.retryBudget = Math.max(0, options.retryBudget ?? 10000)
+  }
+
+  /**
+   * Sends one call, retrying transient failures (connection refused or reset, timeouts, 502/503/504) with backoff
+   * until `retryBudget` is spent. The body, and so the operation ID in it, is the same on every attempt.
+   * Resolves `{ status, body }` for every answer that is not transient (callers decide about 404 and 409).
+   */
+  async call (method, path, body) {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8')
+    const deadline = Date.now() + this.retryBudget
+    let attempt = 0
+    for (;;) {
+      let failure
+      try {
+        const answer = await this.attempt(method, path, payload)
+        if (!TRANSIENT_STATUS.has(answer.status)) {
+          return checkAuth(answer)
+        }
+        failure = answer
+      } catch (err) {
+        if (!TRANSIENT_CODES.has(err.code)) throw err
+        failure = err
+      }
+      const delay = Math.min(1000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2)
+      if (Date.now() + delay >= deadline) {
+        throw unavailable(method, failure, attempt + 1)
+      }
+      attempt++
+      await new Promise(resolve => setTimeout(resolve, delay))
+    }
+  }
+
+  attempt (method, path, payload) {
+    return new Promise((resolve, reject) => {
+      const headers = { authorization: this.authorization, accept: 'application/json' }
+      if (payload) {
+        headers['content-type'] = 'application/json'
+        headers['content-length'] = payload.length
+      }
+      const req = this.transport.request({
+        protocol: this.base.protocol,
+        hostname: this.base.hostname,
+        port: this.base.port,
+        path: this.prefix + path,
+        method,
+        headers,
+        agent: this.agent
+      }, res => {
+        const chunks = []
+        res.on('data', chunk => chunks.push(chunk))
+        res.on('error', reject)
+        res.on('aborted', () => reject(Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' })))
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8')
+          let parsed
+          if (text !== '') {
+            try {
+              parsed = JSON.parse(text)
+            } catch {
+              parsed = text
+            }
+          }
+          resolve({ status: res.statusCode, body: parsed })
+        })
+      })
+      req.setTimeout(this.timeout, () => {
+        req.destroy(Object.assign(new Error(`no answer within ${this.timeout} ms`), { code: 'SESSIONGRAINS_TIMEOUT' }))
+      })
+      req.on('error', reject)
+      req.end(payload)
+    })
+  }
+
+  close () {
+    if (this.ownsAgent) this.agent.destroy()
+  }
+}
+
+function positive (value, fallback) {
+  return typeof value === 'number' && value > 0 ? value : fallback
+}
+
+function checkAuth (answer) {
+  if (answer.status === 401 || answer.status === 403) {
+    // A configuration problem of the server side, not of the browser's request: express answers 500.
+    throw new SessionGrainsError(
+      `connect-sessiongrains: the SessionGrains store API refused the token (${answer.status}): the store's \`token\` ` +
+      'option must be one of the host\'s SessionStoreApi:Tokens', {
+        status: 500, code: 'SESSIONGRAINS_UNAUTHORIZED', apiStatus: answer.status, body: answer.body
+      })
+  }
+  return answer
+}
+
+function unavailable (method, failure, attempts) {
+  const what = failure instanceof Error
+    ? `${failure.code || failure.name}: ${failure.message}`
+    : `HTTP ${failure.status}${failure.body && failure.body.error ? ' ' + failure.body.error : ''}`
+  return new SessionGrainsError(
+    `connect-sessiongrains: the SessionGrains store API is unavailable (${method}, ${attempts} attempt(s), last: ${what})`, {
+      status: 503,
+      code: 'SESSIONGRAINS_UNAVAILABLE',
+      apiStatus: failure instanceof Error ? undefined : failure.status,
+      cause: failure instanceof Error ? failure : undefined
+    })
+}
+
+/** An error for an answer the caller did not expect. */
+function unexpected (what, answer) {
+  const code = answer.body && typeof answer.body === 'object' && answer.body.error
+  const message = answer.body && typeof answer.body === 'object' && answer.body.message
+  const status = answer.status === 413 ? 413 : answer.status === 400 ? 500 : answer.status >= 500 ? 502 : 500
+  return new SessionGrainsError(
+    `connect-sessiongrains: ${what} failed: HTTP ${answer.status}${code ? ' ' + code : ''}${message ? ': ' + message : ''}`, {
+      status, code: code ? 'SESSIONGRAINS_' + String(code).toUpperCase() : 'SESSIONGRAINS_HTTP_' + answer.status, apiStatus: answer.status, body: answer.body
+    })
+}
+
+module.exports = { StoreApiClient, SessionGrainsError, unexpected }

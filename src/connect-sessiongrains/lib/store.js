@@ -1,0 +1,399 @@
+'use strict'
+
+const { randomUUID } = require('node:crypto')
+const { debuglog } = require('node:util')
+const { StoreApiClient, SessionGrainsError, unexpected } = require('./client')
+const { encode, toWire, decodeText } = require('./values')
+
+const debug = debuglog('sessiongrains')
+const LOADED = Symbol('connect-sessiongrains.loaded')
+
+/**
+ * Builds the store class on the `Store`, `Session` and `Cookie` of the app's express-session.
+ * @param {typeof import('express-session')} expressSession
+ */
+function createStoreClass (expressSession) {
+  const { Store, Session, Cookie } = expressSession
+  if (typeof Store !== 'function' || typeof Session !== 'function' || typeof Cookie !== 'function') {
+    throw new TypeError('connect-sessiongrains: pass the express-session module (it exports Store, Session and Cookie)')
+  }
+
+  /** Keys a loaded express session cannot hold: skipped on load, and so never removed by express. */
+  const hidden = key => key === 'cookie' || key === 'id' || key === 'req' || key in Session.prototype
+
+  class SessionGrainsStore extends Store {
+    /**
+     * @param {import('../index').SessionGrainsStoreOptions} options
+     */
+    constructor (options = {}) {
+      super()
+      this.client = new StoreApiClient(options)
+      this.cookie = options.cookie || {}
+      this.proxy = options.proxy
+      this.rawStringKeys = new Set(options.rawStringKeys || [])
+      this.idleTimeoutSeconds = seconds(options.idleTimeout, 'idleTimeout')
+      this.absoluteTimeoutSeconds = seconds(options.absoluteTimeout, 'absoluteTimeout')
+      /** Per request: { baseline: { sid, version, entries: Map, user, ended } | null, queue: Promise }. */
+      this.requests = new WeakMap()
+    }
+
+    // ---- express-session's contract ------------------------------------------------------------------------------
+
+    /** Loads a session (and slides its idle expiry). `cb(err, session | null)`. */
+    get (sid, cb) {
+      this.client.call('GET', sessionPath(sid)).then(answer => {
+        if (answer.status === 404) return cb(null, null)
+        if (answer.status !== 200) throw unexpected('loading a session', answer)
+        cb(null, this.fromSnapshot(sid, answer.body))
+      }).catch(err => cb(err))
+    }
+
+    /**
+     * Saves a session: the top-level keys that changed since this request loaded it (or last saved it), nothing when
+     * none did. A session the request did not load (new or regenerated) is created. A session that ended elsewhere
+     * meanwhile is not brought back: the save succeeds quietly and the store emits 'ended'. Without a request (a
+     * plain object, e.g. from outside the middleware) the stored session is replaced by `session` as a whole.
+     */
+    set (sid, session, cb) {
+      const req = session && session.req
+      const done = promise => promise.then(() => cb && cb(), err => cb ? cb(err) : this.emit('error', err))
+      if (!req || typeof req !== 'object') {
+        return done(this.replace(sid, session))
+      }
+      return done(this.enqueue(req, () => this.save(req, sid, session)))
+    }
+
+    /** Writes nothing: loading a session already slid its idle expiry. */
+    touch (sid, session, cb) {
+      if (cb) cb()
+    }
+
+    /** Ends a session (idempotent). */
+    destroy (sid, cb) {
+      this.client.call('DELETE', sessionPath(sid)).then(answer => {
+        if (answer.status !== 204 && answer.status !== 404 && answer.status !== 200) throw unexpected('destroying a session', answer)
+        cb && cb()
+      }).catch(err => cb ? cb(err) : this.emit('error', err))
+    }
+
+    /** express-session's `createSession`, which also records this request's baseline (what it loaded). */
+    createSession (req, sess) {
+      const loaded = sess[LOADED]
+      sess.cookie = this.cookieData(req)
+      const result = super.createSession(req, sess)
+      if (loaded) {
+        this.state(req).baseline = loaded
+      }
+      return result
+    }
+
+    /**
+     * `req.session.regenerate(cb)` calls `regenerate(req, cb)`: a new, empty session, as express-session does.
+     * `regenerate(req, { keepData: true, userId? })` gives the session a new ID keeping its data and its user
+     * binding (and binds `userId` when given): the way to log in without session fixation. Returns a promise.
+     */
+    regenerate (req, options, cb) {
+      if (typeof options === 'function') {
+        return super.regenerate(req, options)
+      }
+      const promise = this.enqueue(req, () => this.regenerateKeeping(req, options || {}))
+      return callbackOr(promise, cb)
+    }
+
+    // ---- extras --------------------------------------------------------------------------------------------------
+
+    /**
+     * Adds `delta` (an integer, default 1) to the integer at `key`, atomically in the grain, and answers the new
+     * value; `req.session[key]` holds it too. Concurrent increments from any front end all count.
+     */
+    increment (req, key, delta = 1) {
+      if (!Number.isSafeInteger(delta)) return Promise.reject(new TypeError('increment: delta must be a safe integer'))
+      return this.enqueue(req, async () => {
+        const baseline = await this.persist(req, 'increment')
+        const answer = await this.client.call('POST', sessionPath(req.sessionID) + '/increment', {
+          key, delta, operationId: randomUUID()
+        })
+        if (answer.status === 404) throw this.endedError(req, baseline, 'increment')
+        if (answer.status !== 200) throw unexpected('increment', answer)
+        const value = answer.body.value
+        req.session[key] = value
+        baseline.entries.set(key, encode(key, value, this.rawStringKeys))
+        baseline.version = answer.body.version
+        return value
+      })
+    }
+
+    /** Lists the session under `userId` (its user sessions); answers `{ userId, handle }`. */
+    bindUser (req, userId) {
+      if (typeof userId !== 'string' || userId === '') return Promise.reject(new TypeError('bindUser: userId must be a non-empty string'))
+      return this.enqueue(req, async () => {
+        const baseline = await this.persist(req, 'bindUser')
+        const answer = await this.client.call('POST', sessionPath(req.sessionID) + '/user', { userId })
+        if (answer.status === 404) throw this.endedError(req, baseline, 'bindUser')
+        if (answer.status !== 200) throw unexpected('bindUser', answer)
+        baseline.user = { userId: answer.body.userId, handle: answer.body.handle }
+        return baseline.user
+      })
+    }
+
+    /** Removes the session from its user's sessions; answers whether it was bound. */
+    unbindUser (req) {
+      return this.enqueue(req, async () => {
+        const baseline = this.currentBaseline(req)
+        if (!baseline || baseline.ended) return false
+        const answer = await this.client.call('DELETE', sessionPath(req.sessionID) + '/user')
+        if (answer.status === 404) return false
+        if (answer.status !== 200) throw unexpected('unbindUser', answer)
+        baseline.user = null
+        return Boolean(answer.body && answer.body.unbound)
+      })
+    }
+
+    /** The user this request's session is bound to, `{ userId, handle }`, as loaded or bound; or null. */
+    getUser (req) {
+      const baseline = this.currentBaseline(req)
+      return baseline && !baseline.ended && baseline.user ? { ...baseline.user } : null
+    }
+
+    /** The user's live sessions, oldest first: `[{ handle, createdAt, lastAccessAt, device? }]`. */
+    async listUserSessions (userId) {
+      const answer = await this.client.call('GET', userPath(userId))
+      if (answer.status !== 200) throw unexpected('listUserSessions', answer)
+      return answer.body
+    }
+
+    /** Ends one of the user's sessions by its handle; answers whether there was one. */
+    async revoke (userId, handle) {
+      const answer = await this.client.call('DELETE', userPath(userId) + '/' + encodeURIComponent(handle))
+      if (answer.status === 204 || answer.status === 200) return true
+      if (answer.status === 404) return false
+      throw unexpected('revoke', answer)
+    }
+
+    /** Ends every other session of the user this request's session is bound to; answers how many ended. */
+    async revokeOthers (req) {
+      const user = this.getUser(req)
+      if (!user) throw new SessionGrainsError('revokeOthers: the session is not bound to a user (bindUser first)', { code: 'SESSIONGRAINS_NOT_BOUND' })
+      const answer = await this.client.call('POST', userPath(user.userId) + '/revoke-others', { keepHandle: user.handle })
+      if (answer.status !== 200) throw unexpected('revokeOthers', answer)
+      return answer.body.revoked
+    }
+
+    /** Closes the store's keep-alive connections. */
+    close () {
+      this.client.close()
+    }
+
+    // ---- internals -----------------------------------------------------------------------------------------------
+
+    fromSnapshot (sid, snapshot) {
+      const sess = {}
+      const entries = new Map()
+      for (const [key, text] of Object.entries(snapshot.values || {})) {
+        if (hidden(key)) continue
+        const value = decodeText(key, text, this.rawStringKeys)
+        sess[key] = value
+        entries.set(key, encode(key, value, this.rawStringKeys))
+      }
+      for (const [key, base64] of Object.entries(snapshot.binary || {})) {
+        if (hidden(key)) continue
+        const value = Buffer.from(base64, 'base64')
+        sess[key] = value
+        entries.set(key, 'b' + value.toString('base64'))
+      }
+      sess.cookie = this.cookieData(undefined)
+      Object.defineProperty(sess, LOADED, {
+        value: { sid, version: snapshot.version, entries, user: snapshot.user || null, ended: false }
+      })
+      return sess
+    }
+
+    /** The cookie a loaded session gets, from the store's copy of express-session's cookie options. */
+    cookieData (req) {
+      const options = typeof this.cookie === 'function' ? (req ? this.cookie(req) : {}) : this.cookie
+      const cookie = new Cookie(options)
+      if (cookie.secure === 'auto') cookie.secure = req ? isSecure(req, this.proxy) : false
+      if (cookie.sameSite === 'auto') cookie.sameSite = req && isSecure(req, this.proxy) ? 'none' : 'lax'
+      return cookie.data // { originalMaxAge, expires (a Date or undefined), secure, httpOnly, domain, path, sameSite, ... }
+    }
+
+    state (req) {
+      let state = this.requests.get(req)
+      if (!state) {
+        state = { baseline: null, queue: Promise.resolve() }
+        this.requests.set(req, state)
+      }
+      return state
+    }
+
+    /** Runs `work` after the request's earlier writes (so two saves of one new session make one create). */
+    enqueue (req, work) {
+      const state = this.state(req)
+      const result = state.queue.then(work)
+      state.queue = result.catch(() => {})
+      return result
+    }
+
+    currentBaseline (req) {
+      const baseline = this.state(req).baseline
+      return baseline && baseline.sid === req.sessionID ? baseline : null
+    }
+
+    /** The session's entries (what a save would leave in the grain), by key. */
+    entriesOf (session) {
+      const entries = new Map()
+      for (const key of Object.keys(session)) {
+        if (hidden(key)) continue
+        const entry = encode(key, session[key], this.rawStringKeys)
+        if (entry !== undefined) entries.set(key, entry)
+      }
+      return entries
+    }
+
+    async save (req, sid, session) {
+      const state = this.state(req)
+      const baseline = state.baseline && state.baseline.sid === sid ? state.baseline : null
+      const entries = this.entriesOf(session)
+      if (!baseline) {
+        state.baseline = await this.create(sid, entries)
+        return
+      }
+      if (baseline.ended) return // ended elsewhere earlier in this request: stays ended
+      const sets = new Map()
+      for (const [key, entry] of entries) {
+        if (baseline.entries.get(key) !== entry) sets.set(key, entry)
+      }
+      const removals = [...baseline.entries.keys()].filter(key => !entries.has(key))
+      if (sets.size === 0 && removals.length === 0) return // unchanged: no call
+      const body = { operationId: randomUUID(), ...toWire(sets) }
+      if (removals.length > 0) body.removals = removals
+      const answer = await this.client.call('PATCH', sessionPath(sid), body)
+      if (answer.status === 404) {
+        baseline.ended = true
+        this.emitEnded(sid, 'set')
+        return
+      }
+      if (answer.status !== 200) throw unexpected('saving a session', answer)
+      baseline.version = answer.body.version
+      for (const [key, entry] of sets) baseline.entries.set(key, entry)
+      for (const key of removals) baseline.entries.delete(key)
+    }
+
+    async create (sid, entries) {
+      const body = { operationId: randomUUID(), ...toWire(entries) }
+      if (this.idleTimeoutSeconds !== undefined) body.idleTimeoutSeconds = this.idleTimeoutSeconds
+      if (this.absoluteTimeoutSeconds !== undefined) body.absoluteTimeoutSeconds = this.absoluteTimeoutSeconds
+      const answer = await this.client.call('PUT', sessionPath(sid), body)
+      if (answer.status !== 201 && answer.status !== 200) throw unexpected('creating a session', answer)
+      return { sid, version: answer.body.version, entries: new Map(entries), user: null, ended: false }
+    }
+
+    /** A save without a request: the stored session becomes `session` (created when there is none). */
+    async replace (sid, session) {
+      debug('set without a request: replacing the whole session')
+      const entries = this.entriesOf(session || {})
+      const answer = await this.client.call('PATCH', sessionPath(sid), { operationId: randomUUID(), clear: true, ...toWire(entries) })
+      if (answer.status === 200) return
+      if (answer.status !== 404) throw unexpected('replacing a session', answer)
+      await this.create(sid, entries)
+    }
+
+    /** Saves the request's session now (creating it when new); answers its live baseline. */
+    async persist (req, operation) {
+      if (!req || !req.session) {
+        throw new SessionGrainsError(`${operation}: the request has no session (is the express-session middleware in front?)`, { code: 'SESSIONGRAINS_NO_REQUEST_SESSION' })
+      }
+      await this.save(req, req.sessionID, req.session)
+      const baseline = this.currentBaseline(req)
+      if (!baseline || baseline.ended) throw this.endedError(req, baseline, operation)
+      return baseline
+    }
+
+    async regenerateKeeping (req, { keepData = true, userId } = {}) {
+      const session = req.session
+      if (!session) throw new SessionGrainsError('regenerate: the request has no session', { code: 'SESSIONGRAINS_NO_REQUEST_SESSION' })
+      if (typeof this.generate !== 'function') {
+        throw new SessionGrainsError('regenerate: the store is not attached to the express-session middleware', { code: 'SESSIONGRAINS_NO_MIDDLEWARE' })
+      }
+      const oldId = req.sessionID
+      const baseline = this.currentBaseline(req)
+      const data = keepData ? Object.fromEntries(Object.keys(session).filter(k => !hidden(k)).map(k => [k, session[k]])) : {}
+      this.generate(req) // a new ID (express-session's genid), an empty Session and a new cookie
+      const state = this.state(req)
+      if (baseline && !baseline.ended) {
+        const body = { newId: req.sessionID, keepData: Boolean(keepData), operationId: randomUUID() }
+        if (this.idleTimeoutSeconds !== undefined) body.idleTimeoutSeconds = this.idleTimeoutSeconds
+        if (this.absoluteTimeoutSeconds !== undefined) body.absoluteTimeoutSeconds = this.absoluteTimeoutSeconds
+        const answer = await this.client.call('POST', sessionPath(oldId) + '/regenerate', body)
+        if (answer.status === 404) {
+          // Ended elsewhere: its data is not carried into a new session.
+          state.baseline = null
+          this.emitEnded(oldId, 'regenerate')
+        } else if (answer.status !== 200) {
+          throw unexpected('regenerate', answer)
+        } else {
+          Object.assign(req.session, data)
+          state.baseline = keepData
+            ? { sid: req.sessionID, version: answer.body.version, entries: new Map(baseline.entries), user: baseline.user, ended: false }
+            : null
+        }
+      } else {
+        Object.assign(req.session, data) // never stored (or already ended): the next save creates it
+        state.baseline = null
+      }
+      if (userId !== undefined) {
+        const baselineAfter = await this.persist(req, 'regenerate')
+        const answer = await this.client.call('POST', sessionPath(req.sessionID) + '/user', { userId })
+        if (answer.status !== 200) throw unexpected('bindUser', answer)
+        baselineAfter.user = { userId: answer.body.userId, handle: answer.body.handle }
+      }
+      return req.session
+    }
+
+    endedError (req, baseline, operation) {
+      if (baseline) baseline.ended = true
+      this.emitEnded(req.sessionID, operation)
+      return new SessionGrainsError(`${operation}: the session has ended (destroyed, revoked or expired)`, {
+        status: 409, code: 'SESSIONGRAINS_NO_SESSION', apiStatus: 404
+      })
+    }
+
+    emitEnded (sid, operation) {
+      // 'ended' is informational: a listener is optional (unlike 'error'). The ID is a bearer secret: don't log it.
+      this.emit('ended', { sessionId: sid, operation })
+    }
+  }
+
+  return SessionGrainsStore
+}
+
+function sessionPath (sid) {
+  return '/sessions/' + encodeURIComponent(sid)
+}
+
+function userPath (userId) {
+  return '/users/' + encodeURIComponent(userId) + '/sessions'
+}
+
+function seconds (ms, name) {
+  if (ms === undefined || ms === null) return undefined
+  if (typeof ms !== 'number' || !(ms > 0)) throw new TypeError(`connect-sessiongrains: \`${name}\` must be a positive number of milliseconds`)
+  return Math.ceil(ms / 1000)
+}
+
+function isSecure (req, trustProxy) {
+  // express-session's rule (index.js issecure)
+  if (req.connection && req.connection.encrypted) return true
+  if (trustProxy === false) return false
+  if (trustProxy !== true) return req.secure === true
+  const header = (req.headers && req.headers['x-forwarded-proto']) || ''
+  return header.split(',')[0].trim().toLowerCase() === 'https'
+}
+
+function callbackOr (promise, cb) {
+  if (typeof cb !== 'function') return promise
+  promise.then(value => cb(null, value), cb)
+  return undefined
+}
+
+module.exports = { createStoreClass }

@@ -1,0 +1,49 @@
+'use strict'
+
+// How session values cross between express (JavaScript values) and the grain (one byte[] per top-level key):
+// JSON text as UTF-8 by default; Buffers as bytes; strings of `rawStringKeys` as plain UTF-8 text (ASP.NET SetString).
+//
+// A baseline entry is the value's canonical form: 't' + text or 'b' + base64. A loaded value's entry comes from
+// re-serialising the parsed value (never the host's raw bytes), so values another side wrote in another JSON
+// spelling (System.Text.Json escapes non-ASCII and <>&') are not taken for changes.
+
+/**
+ * The canonical form of a value the app holds, or undefined when the key is absent in JSON terms (undefined,
+ * functions, symbols).
+ */
+function encode (key, value, rawStringKeys) {
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined
+  if (Buffer.isBuffer(value)) return 'b' + value.toString('base64')
+  if (value instanceof Uint8Array) return 'b' + Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')
+  if (typeof value === 'string' && rawStringKeys.has(key)) return 't' + value
+  const json = JSON.stringify(value)
+  return json === undefined ? undefined : 't' + json
+}
+
+/** Splits canonical forms into the API's `values` (UTF-8 text) and `binary` (base64) maps. */
+function toWire (entries) {
+  const values = {}
+  const binary = {}
+  let hasBinary = false
+  for (const [key, entry] of entries) {
+    if (entry[0] === 'b') {
+      binary[key] = entry.slice(1)
+      hasBinary = true
+    } else {
+      values[key] = entry.slice(1)
+    }
+  }
+  return hasBinary ? { values, binary } : { values }
+}
+
+/** A loaded text value: parsed JSON, or the text itself when it is not JSON (values ASP.NET wrote with SetString). */
+function decodeText (key, text, rawStringKeys) {
+  if (rawStringKeys.has(key)) return text
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+module.exports = { encode, toWire, decodeText }
