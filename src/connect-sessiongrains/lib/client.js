@@ -165,7 +165,7 @@ function unavailable (method, failure, attempts) {
 function unexpected (what, answer) {
   const code = answer.body && typeof answer.body === 'object' && answer.body.error
   const message = answer.body && typeof answer.body === 'object' && answer.body.message
-  const status = answer.status === 413 ? 413 : answer.status === 400 ? 500 : answer.status >= 500 ? 502 : 500
+  const status = answer.status === 413 || answer.status === 409 ? answer.status : answer.status >= 500 ? 502 : 500
   return new SessionGrainsError(
     `connect-sessiongrains: ${what} failed: HTTP ${answer.status}${code ? ' ' + code : ''}${message ? ': ' + message : ''}`, {
       status, code: code ? 'SESSIONGRAINS_' + String(code).toUpperCase() : 'SESSIONGRAINS_HTTP_' + answer.status, apiStatus: answer.status, body: answer.body

@@ -128,7 +128,7 @@ function createStoreClass (expressSession) {
       if (typeof userId !== 'string' || userId === '') return Promise.reject(new TypeError('bindUser: userId must be a non-empty string'))
       return this.enqueue(req, async () => {
         const baseline = await this.persist(req, 'bindUser')
-        const answer = await this.client.call('POST', sessionPath(req.sessionID) + '/user', { userId })
+        const answer = await this.client.call('POST', sessionPath(req.sessionID) + '/user', { userId, device: deviceOf(req) })
         if (answer.status === 404) throw this.endedError(req, baseline, 'bindUser')
         if (answer.status !== 200) throw unexpected('bindUser', answer)
         baseline.user = { userId: answer.body.userId, handle: answer.body.handle }
@@ -343,7 +343,7 @@ function createStoreClass (expressSession) {
       }
       if (userId !== undefined) {
         const baselineAfter = await this.persist(req, 'regenerate')
-        const answer = await this.client.call('POST', sessionPath(req.sessionID) + '/user', { userId })
+        const answer = await this.client.call('POST', sessionPath(req.sessionID) + '/user', { userId, device: deviceOf(req) })
         if (answer.status !== 200) throw unexpected('bindUser', answer)
         baselineAfter.user = { userId: answer.body.userId, handle: answer.body.handle }
       }
@@ -379,6 +379,13 @@ function seconds (ms, name) {
   if (ms === undefined || ms === null) return undefined
   if (typeof ms !== 'number' || !(ms > 0)) throw new TypeError(`connect-sessiongrains: \`${name}\` must be a positive number of milliseconds`)
   return Math.ceil(ms / 1000)
+}
+
+/** What the user's session list shows of the device (the host keeps it only when it records devices). */
+function deviceOf (req) {
+  const userAgent = req.headers && req.headers['user-agent']
+  const clientAddress = req.ip || (req.socket && req.socket.remoteAddress)
+  return userAgent || clientAddress ? { userAgent, clientAddress } : undefined
 }
 
 function isSecure (req, trustProxy) {

@@ -1,0 +1,268 @@
+'use strict'
+
+// express 5 + express-session 1.19 + SessionGrainsStore against a real SessionGrains host (SESSIONGRAINS_URL).
+
+const { test } = require('node:test')
+const assert = require('node:assert/strict')
+const { env, session, SessionGrainsStore, startExpress, startProxy, Jar, api, barrier } = require('./helpers')
+
+const PARALLEL = 20
+
+test('values round-trip through the grain as one JSON key each, and a Buffer as bytes', async t => {
+  const app = await startExpress()
+  t.after(() => app.close())
+  const jar = new Jar()
+  const cart = { items: [{ sku: 'a-1', qty: 2 }], note: 'Zoë <&> 😀' }
+
+  await jar.post(`${app.url}/set?key=cart&value=${encodeURIComponent(JSON.stringify(cart))}`)
+  await jar.post(`${app.url}/set?key=flag&value=true`)
+  await jar.post(`${app.url}/set?key=n&value=42`)
+  await jar.post(`${app.url}/set?key=nothing&value=null`)
+
+  const snapshot = await api.load(jar.sessionId)
+  assert.deepEqual(snapshot.values, {
+    cart: JSON.stringify(cart), flag: 'true', n: '42', nothing: 'null'
+  })
+  const read = await (await jar.fetch(`${app.url}/session`)).json()
+  assert.deepEqual(read.data, { cart, flag: true, n: 42, nothing: null })
+
+  // A value another side wrote as bytes comes to express as a Buffer and is never rewritten unless express changes it.
+  const patched = await api.call('PATCH', `/sessions/${encodeURIComponent(jar.sessionId)}`, {
+    operationId: crypto.randomUUID(), binary: { blob: Buffer.from([0, 1, 2, 255]).toString('base64') }
+  })
+  assert.equal(patched.status, 200)
+  const withBlob = await (await jar.fetch(`${app.url}/session`)).json()
+  assert.deepEqual(withBlob.buffers, ['blob'])
+  assert.deepEqual(withBlob.data.blob, { type: 'Buffer', data: [0, 1, 2, 255] })
+  await jar.post(`${app.url}/set?key=n&value=43`)
+  const after = await api.load(jar.sessionId)
+  assert.equal(after.binary.blob, Buffer.from([0, 1, 2, 255]).toString('base64'))
+  assert.equal(after.values.n, '43')
+})
+
+test('a read-only request writes nothing: only a load reaches the host, and the version is unchanged', async t => {
+  const proxy = await startProxy()
+  const app = await startExpress({ storeOptions: { url: proxy.url } })
+  t.after(async () => { await app.close(); await proxy.close() })
+  const jar = new Jar()
+  await jar.post(`${app.url}/set?key=color&value=%22green%22`)
+  const before = await api.load(jar.sessionId)
+  proxy.calls.length = 0
+
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await jar.text(`${app.url}/get?key=color`)).text, '{"value":"green"}')
+  }
+  // Setting a key to the value it already has is no change either.
+  await jar.post(`${app.url}/set?key=color&value=%22green%22`)
+
+  assert.deepEqual(proxy.calls.map(c => c.method), ['GET', 'GET', 'GET', 'GET'])
+  assert.equal((await api.load(jar.sessionId)).version, before.version)
+})
+
+test('values another side wrote in another JSON spelling are not taken for changes', async t => {
+  const app = await startExpress()
+  t.after(() => app.close())
+  const jar = new Jar()
+  await jar.post(`${app.url}/set?key=a&value=1`)
+  // What System.Text.Json writes for "Zoë <b>": non-ASCII and <>& escaped.
+  const escaped = '{"name":"Zo\\u00EB \\u003Cb\\u003E","tags":[ 1, 2 ]}'
+  const patched = await api.call('PATCH', `/sessions/${encodeURIComponent(jar.sessionId)}`, {
+    operationId: crypto.randomUUID(), values: { profile: escaped }
+  })
+  assert.equal(patched.status, 200)
+
+  const read = await (await jar.fetch(`${app.url}/get?key=profile`)).json()
+  assert.deepEqual(read.value, { name: 'Zoë <b>', tags: [1, 2] })
+  const before = await api.load(jar.sessionId)
+  await jar.post(`${app.url}/set?key=a&value=2`)
+
+  const after = await api.load(jar.sessionId)
+  assert.equal(after.values.profile, escaped) // byte for byte: not re-sent
+  assert.equal(after.values.a, '2')
+  assert.equal(after.version, before.version + 1)
+})
+
+test(`${PARALLEL} parallel requests each setting its own key keep all ${PARALLEL}; express-session's MemoryStore keeps one`, async t => {
+  for (const kind of ['grains', 'memory']) {
+    const gate = barrier(PARALLEL) // every request has loaded the session before any sets its key
+    const app = await startExpress({ gate, store: kind === 'memory' ? new session.MemoryStore() : undefined })
+    t.after(() => app.close())
+    const jar = new Jar()
+    await jar.post(`${app.url}/set?key=start&value=0`)
+
+    const responses = await Promise.all(Array.from({ length: PARALLEL }, (_, i) => jar.post(`${app.url}/gated/k${i}`)))
+    assert.ok(responses.every(r => r.status === 200), JSON.stringify(responses))
+
+    const { data } = await (await jar.fetch(`${app.url}/session`)).json()
+    const kept = Object.keys(data).filter(k => /^k\d+$/.test(k))
+    if (kind === 'grains') {
+      assert.equal(kept.length, PARALLEL, `kept ${kept.join(',')}`)
+      assert.equal(data.start, 0)
+    } else {
+      // Each save writes the whole session as that request saw it: the last one wins.
+      assert.equal(kept.length, 1, `MemoryStore kept ${kept.join(',')}`)
+    }
+  }
+})
+
+test('increments from parallel requests all count, and a later save does not clobber them', async t => {
+  const app = await startExpress()
+  t.after(() => app.close())
+  const jar = new Jar()
+  await jar.post(`${app.url}/counter/atomic`)
+
+  const results = await Promise.all(Array.from({ length: PARALLEL }, () => jar.post(`${app.url}/counter/atomic`)))
+  assert.ok(results.every(r => r.status === 200))
+  assert.deepEqual(results.map(r => Number(r.text)).sort((a, b) => a - b), Array.from({ length: PARALLEL }, (_, i) => i + 2))
+  assert.equal((await jar.text(`${app.url}/counter`)).text, String(PARALLEL + 1))
+  assert.equal((await api.load(jar.sessionId)).values.count, String(PARALLEL + 1))
+})
+
+test('a write whose response was dropped is retried with the same operation ID and applies once', async t => {
+  let dropNext = ['PATCH', 'POST']
+  const proxy = await startProxy({
+    drop: call => {
+      const i = dropNext.indexOf(call.method)
+      if (i < 0 || call.status >= 300) return false
+      dropNext.splice(i, 1)
+      return true
+    }
+  })
+  const app = await startExpress({ storeOptions: { url: proxy.url } })
+  t.after(async () => { await app.close(); await proxy.close() })
+  const jar = new Jar()
+  dropNext = []
+  await jar.post(`${app.url}/counter/atomic`) // creates the session, count 1
+  const before = await api.load(jar.sessionId)
+  dropNext = ['POST', 'PATCH']
+
+  assert.equal((await jar.post(`${app.url}/counter/atomic`)).text, '2') // the increment's first answer is dropped
+  assert.equal((await jar.post(`${app.url}/set?key=color&value=%22red%22`)).status, 200) // so is the PATCH's
+
+  const increments = proxy.calls.filter(c => c.method === 'POST')
+  const patches = proxy.calls.filter(c => c.method === 'PATCH')
+  assert.equal(increments.length, 3) // the first (not dropped), then the dropped one and its retry
+  assert.equal(increments[1].dropped, true)
+  assert.equal(increments[2].operationId, increments[1].operationId)
+  assert.equal(patches.length, 2)
+  assert.equal(patches[0].dropped, true)
+  assert.equal(patches[1].operationId, patches[0].operationId)
+  const after = await api.load(jar.sessionId)
+  assert.equal(after.values.count, '2') // applied once
+  assert.equal(after.values.color, '"red"')
+  assert.equal(after.version, before.version + 2)
+})
+
+test('a save after the session was destroyed elsewhere does not bring it back', async t => {
+  let release, onLoaded
+  const released = new Promise(resolve => { release = resolve })
+  const loaded = new Promise(resolve => { onLoaded = resolve })
+  const app = await startExpress({ gate: { arrive: () => { onLoaded(); return released } } })
+  t.after(() => app.close())
+  const ended = []
+  app.store.on('ended', info => ended.push(info.operation))
+  const jar = new Jar()
+  await jar.post(`${app.url}/set?key=user&value=%22ada%22`)
+  const sid = jar.sessionId
+
+  const inFlight = jar.post(`${app.url}/gated/late`) // loads the session, then waits
+  await loaded
+  assert.equal((await new Jar().fetch(`${app.url}/logout`, { method: 'POST', headers: { cookie: `connect.sid=${jar.value}` } })).status, 204)
+  release()
+  assert.equal((await inFlight).status, 200) // succeeds quietly
+
+  assert.equal(await api.load(sid), null)
+  assert.deepEqual(ended, ['set'])
+  assert.equal((await jar.text(`${app.url}/me`)).status, 401) // a new, empty session
+})
+
+test('regenerate keeping data moves data and user binding to a new ID; the old ID is gone', async t => {
+  const app = await startExpress()
+  t.after(() => app.close())
+  const jar = new Jar()
+  const user = 'regen-' + crypto.randomUUID().slice(0, 8)
+  await jar.post(`${app.url}/set?key=cart&value=%5B1%2C2%5D`)
+  const first = jar.sessionId
+
+  assert.equal((await jar.post(`${app.url}/login?user=${user}`)).text, user)
+  const second = jar.sessionId
+  assert.notEqual(second, first)
+  assert.equal(await api.load(first), null)
+  const snapshot = await api.load(second)
+  assert.equal(snapshot.values.cart, '[1,2]')
+  assert.equal(snapshot.values.user, user) // a rawStringKeys key: plain text, as ASP.NET's SetString writes it
+  assert.equal(snapshot.user.userId, user)
+
+  // Logging in again on a bound session keeps the binding across the new ID.
+  await jar.post(`${app.url}/login?user=${user}`)
+  const third = jar.sessionId
+  assert.equal((await api.load(third)).user.userId, user)
+  const sessions = (await (await jar.fetch(`${app.url}/me/sessions`)).json())
+  assert.equal(sessions.length, 1)
+  assert.equal(sessions[0].current, true)
+})
+
+test('a value over the host limit is a 413 through an explicit save', async t => {
+  const app = await startExpress()
+  t.after(() => app.close())
+  const jar = new Jar()
+  await jar.post(`${app.url}/set?key=a&value=1`)
+  const response = await jar.post(`${app.url}/set-and-save?key=big&size=${300 * 1024}`)
+  assert.equal(response.status, 413)
+  assert.equal((await api.load(jar.sessionId)).values.big, undefined)
+})
+
+test('a bad token fails the express request loudly (500), never a request without a session', async t => {
+  const good = await startExpress()
+  const bad = await startExpress({ storeOptions: { token: 'not-the-token-' + 'x'.repeat(32) } })
+  t.after(async () => { await good.close(); await bad.close() })
+  const jar = new Jar()
+  await jar.post(`${good.url}/set?key=color&value=%22blue%22`)
+
+  const read = await jar.text(`${bad.url}/get?key=color`)
+  assert.equal(read.status, 500)
+  assert.match(read.text, /token/)
+  assert.equal((await new Jar().post(`${bad.url}/set-and-save?key=a&value=1`)).status, 500)
+  assert.equal((await jar.text(`${good.url}/get?key=color`)).text, '{"value":"blue"}')
+})
+
+test('the host down is an error (503), without a disconnect event; it works again when the host is back', async t => {
+  const proxy = await startProxy()
+  const app = await startExpress({ storeOptions: { url: proxy.url, retryBudget: 800, timeout: 1000 } })
+  t.after(async () => { await app.close(); await proxy.close() })
+  const events = []
+  app.store.on('disconnect', () => events.push('disconnect'))
+  const jar = new Jar()
+  await jar.post(`${app.url}/set?key=color&value=%22teal%22`)
+
+  await proxy.down()
+  const started = Date.now()
+  const failed = await jar.text(`${app.url}/get?key=color`)
+  assert.equal(failed.status, 503)
+  assert.match(failed.text, /unavailable/)
+  assert.ok(Date.now() - started < 5000)
+  assert.equal((await new Jar().post(`${app.url}/set-and-save?key=a&value=1`)).status, 503)
+
+  await proxy.up()
+  assert.equal((await jar.text(`${app.url}/get?key=color`)).text, '{"value":"teal"}')
+  assert.deepEqual(events, [])
+})
+
+test('a save without a request replaces the whole session; set and destroy keep express-session\'s callbacks', async t => {
+  const store = new SessionGrainsStore({ url: env.url, token: env.token })
+  t.after(() => store.close())
+  const sid = 'plain-' + crypto.randomUUID()
+  const call = (method, ...args) => new Promise((resolve, reject) => store[method](...args, (err, value) => err ? reject(err) : resolve(value)))
+
+  await call('set', sid, { a: 1, b: 'two', cookie: { originalMaxAge: null } })
+  assert.deepEqual((await api.load(sid)).values, { a: '1', b: '"two"' })
+  await call('set', sid, { b: 'three', c: [3] })
+  assert.deepEqual((await api.load(sid)).values, { b: '"three"', c: '[3]' })
+  const loaded = await call('get', sid)
+  assert.equal(loaded.b, 'three')
+  assert.equal(loaded.cookie.path, '/')
+  assert.equal(loaded.cookie.originalMaxAge, null)
+  await call('destroy', sid)
+  assert.equal(await call('get', sid), null)
+  await call('destroy', sid) // idempotent
+})
