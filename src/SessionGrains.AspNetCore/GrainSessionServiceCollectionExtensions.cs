@@ -27,14 +27,23 @@ public static class GrainSessionServiceCollectionExtensions
         services.TryAddSingleton<SessionCookieReader>();
         services.TryAddSingleton<SessionCookieWriter>();
         services.TryAddSingleton<SessionCommitter>();
+        services.TryAddSingleton<SessionFrontEndActivities>();
+        services.TryAddSingleton(TimeProvider.System);
+        return services.AddSessionGrainCalls();
+    }
+
+    // The grain calls (retries, read path), user binding and UserSessionManager: shared with AddSessionStoreApi, which a
+    // host without the middleware (a silo) may call alone. The front-end options are read, not required to be valid for
+    // the middleware (no secret needed).
+    internal static IServiceCollection AddSessionGrainCalls(this IServiceCollection services)
+    {
+        services.AddOptions<SessionFrontEndOptions>();
         services.TryAddSingleton<SessionReadCache>();
         services.AddMetrics();
         services.TryAddSingleton<SessionFrontEndMetrics>();
-        services.TryAddSingleton<SessionFrontEndActivities>();
         services.TryAddSingleton<UserBindingRules>();
         services.TryAddSingleton(SessionGrainClient.Create);
         services.TryAddSingleton(sp => new UserSessionManager(sp.GetRequiredService<SessionGrainClient>()));
-        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 

@@ -1,3 +1,4 @@
+using SessionGrains.AspNetCore;
 using SessionGrains.Hosting;
 
 namespace SessionGrains.Web;
@@ -6,7 +7,8 @@ namespace SessionGrains.Web;
 /// The demo's whole set-up, used by Program.cs and by the deployment tests (which bind the Kubernetes manifests'
 /// environment through it). Cluster:Mode = CoHosted (default: a silo in this process; localhost clustering, memory
 /// storage) or Client (a front end of a separate silo cluster). Section "Cluster" chooses the providers, section
-/// "Session" the middleware, section "Telemetry" the /metrics endpoint (HostTelemetryOptions).
+/// "Session" the middleware, section "Telemetry" the /metrics endpoint (HostTelemetryOptions), section "SessionStoreApi"
+/// the session API for other front ends (/session-store, mapped when a token is set).
 /// </summary>
 public static class DemoAppSetup
 {
@@ -37,6 +39,7 @@ public static class DemoAppSetup
         }
 
         builder.Services.AddDemoSessions(builder.Configuration, builder.Environment);
+        builder.Services.AddSessionStoreApi(builder.Configuration.GetSection(SessionStoreApiOptions.SectionName));
         return builder.AddHostTelemetry();
     }
 
@@ -51,6 +54,7 @@ public static class DemoAppSetup
         app.MapHostTelemetry();
         app.MapDemoEndpoints();
         app.MapDemoUserSessionEndpoints();
+        app.MapSessionStoreApi(); // only when SessionStoreApi:Tokens:0 is set
         return app;
     }
 }

@@ -71,14 +71,16 @@ internal sealed class SessionGrainClient
     }
 
     public Task<SessionWriteResult> CreateAsync(string id, SessionTimeouts timeouts, SessionChangeSet? data)
-    {
-        var operationId = Guid.NewGuid();
-        return WriteAsync("create", id, (g, ct) => g.CreateAsync(timeouts, data, operationId, ct));
-    }
+        => CreateAsync(id, timeouts, data, Guid.NewGuid());
 
-    public async Task<SessionWriteResult> ApplyAsync(string id, SessionChangeSet changes)
+    // The overloads with an operation ID take the caller's (the session API's client sends it again on its retries).
+    public Task<SessionWriteResult> CreateAsync(string id, SessionTimeouts timeouts, SessionChangeSet? data, Guid operationId)
+        => WriteAsync("create", id, (g, ct) => g.CreateAsync(timeouts, data, operationId, ct));
+
+    public Task<SessionWriteResult> ApplyAsync(string id, SessionChangeSet changes) => ApplyAsync(id, changes, Guid.NewGuid());
+
+    public async Task<SessionWriteResult> ApplyAsync(string id, SessionChangeSet changes, Guid operationId)
     {
-        var operationId = Guid.NewGuid();
         var result = await ChangeAsync("apply", id, (g, ct) => g.ApplyAsync(changes, _readCache?.Holder, operationId, ct));
         ThrowIfRefused(result.Status, result.Error);
         _readCache?.ApplyWrite(id, result, changes.ApplyTo);
@@ -88,11 +90,14 @@ internal sealed class SessionGrainClient
     public Task<SessionWriteResult> TouchAsync(string id) => WriteAsync("touch", id, static (g, ct) => g.TouchAsync(ct));
 
     // A session bound to a user regenerates through the user's index, which follows the move.
-    public async Task<SessionWriteResult> RegenerateAsync(
+    public Task<SessionWriteResult> RegenerateAsync(
         string id, string newId, SessionTimeouts timeouts, SessionChangeSet? changes, string? userId)
+        => RegenerateAsync(id, newId, timeouts, changes, userId, Guid.NewGuid());
+
+    public async Task<SessionWriteResult> RegenerateAsync(
+        string id, string newId, SessionTimeouts timeouts, SessionChangeSet? changes, string? userId, Guid operationId)
     {
         _readCache?.Forget(id);
-        var operationId = Guid.NewGuid();
         if (userId is null)
         {
             return await WriteAsync("regenerate", id, (g, ct) => g.RegenerateAsync(newId, timeouts, changes, operationId, ct));
@@ -103,9 +108,10 @@ internal sealed class SessionGrainClient
         return result;
     }
 
-    public async Task<SessionIncrementResult> IncrementAsync(string id, string key, long delta)
+    public Task<SessionIncrementResult> IncrementAsync(string id, string key, long delta) => IncrementAsync(id, key, delta, Guid.NewGuid());
+
+    public async Task<SessionIncrementResult> IncrementAsync(string id, string key, long delta, Guid operationId)
     {
-        var operationId = Guid.NewGuid();
         var result = await ChangeAsync("increment", id, (g, ct) => g.IncrementAsync(key, delta, _readCache?.Holder, operationId, ct));
         ThrowIfRefused(result.Status, result.Error);
         var value = SessionValueFormat.FormatInt64(result.Value);
@@ -231,7 +237,7 @@ internal sealed class SessionGrainClient
             case SessionWriteStatus.LimitExceeded:
                 throw new SessionLimitExceededException(error ?? "A session limit would be exceeded.");
             case SessionWriteStatus.InvalidRequest:
-                throw new InvalidOperationException(error ?? "The session grain refused the request.");
+                throw new SessionRequestRefusedException(error ?? "The session grain refused the request.");
         }
     }
 
@@ -247,3 +253,6 @@ internal sealed class SessionGrainClient
         return key => (TGrain)grains.GetGrain(GrainId.Create(types.Value.Grain, key), types.Value.Interface);
     }
 }
+
+/// <summary>The grain refused a write as invalid (<see cref="SessionWriteStatus.InvalidRequest"/>): a null value, a value that is no integer, an overflow.</summary>
+internal sealed class SessionRequestRefusedException(string message) : InvalidOperationException(message);
