@@ -22,7 +22,7 @@ const env = {
 function required (name) {
   const value = process.env[name]
   if (!value) {
-    throw new Error(`${name} is not set: the tests need a running SessionGrains host (see test/README or ExpressStoreTests.cs)`)
+    throw new Error(`${name} is not set: the tests need a running SessionGrains host (tests/SessionGrains.IntegrationTests/ExpressStoreTests.cs starts one and sets SESSIONGRAINS_URL, SESSIONGRAINS_TOKEN, SESSIONGRAINS_SECRET)`)
   }
   return value.replace(/\/+$/, '')
 }
@@ -54,6 +54,7 @@ async function startExpress ({ store, storeOptions, gate } = {}) {
     url: env.url, token: env.token, cookie: COOKIE, rawStringKeys: ['user'], ...storeOptions
   })
   const app = express()
+  app.set('env', 'test') // express's error handler: no logging of the errors the tests cause
   app.use(session({
     secret: env.secret, name: 'connect.sid', resave: false, saveUninitialized: false, cookie: COOKIE, store
   }))
