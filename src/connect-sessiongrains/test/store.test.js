@@ -266,3 +266,58 @@ test('a save without a request replaces the whole session; set and destroy keep 
   assert.equal(await call('get', sid), null)
   await call('destroy', sid) // idempotent
 })
+
+test('a loaded session gets its cookie from the store\'s copy of the cookie options (maxAge, sameSite)', async t => {
+  const app = await startExpress({ cookie: { maxAge: 60_000, sameSite: 'lax' } })
+  t.after(() => app.close())
+  const jar = new Jar()
+  const expiresOf = response => {
+    const line = response.headers.getSetCookie().find(c => c.startsWith('connect.sid='))
+    return line && { line, expires: new Date(/Expires=([^;]+)/i.exec(line)[1]) }
+  }
+
+  const created = expiresOf(await jar.fetch(`${app.url}/set?key=a&value=1`, { method: 'POST' }))
+  assert.match(created.line, /SameSite=Lax/)
+  assert.equal(expiresOf(await jar.fetch(`${app.url}/get?key=a`)), undefined) // not rolling: a read sends no cookie
+  const changed = expiresOf(await jar.fetch(`${app.url}/set?key=a&value=2`, { method: 'POST' }))
+
+  assert.match(changed.line, /SameSite=Lax/)
+  assert.ok(Math.abs(changed.expires - Date.now() - 60_000) < 5_000, changed.line)
+})
+
+test('keys an express session cannot hold are skipped on load and kept in the grain', async t => {
+  const app = await startExpress()
+  t.after(() => app.close())
+  const jar = new Jar()
+  await jar.post(`${app.url}/set?key=a&value=1`)
+  // JSON.parse makes "__proto__" an own key (an object literal would set the prototype instead).
+  const hidden = JSON.parse('{"id":"\\"x\\"","cookie":"{\\"path\\":\\"/evil\\"}","constructor":"1","__proto__":"{\\"polluted\\":true}","save":"2"}')
+  assert.deepEqual(Object.keys(hidden), ['id', 'cookie', 'constructor', '__proto__', 'save'])
+  const patched = await api.call('PATCH', `/sessions/${encodeURIComponent(jar.sessionId)}`, {
+    operationId: crypto.randomUUID(), values: hidden
+  })
+  assert.equal(patched.status, 200)
+
+  const read = await (await jar.fetch(`${app.url}/session`)).json()
+  assert.deepEqual(read.data, { a: 1 })
+  await jar.post(`${app.url}/set?key=a&value=2`)
+  const after = await api.load(jar.sessionId)
+  assert.deepEqual(Object.keys(after.values).sort(), ['__proto__', 'a', 'constructor', 'cookie', 'id', 'save'].sort())
+  assert.equal(after.values.a, '2')
+  assert.equal({}.polluted, undefined)
+})
+
+test('express-session\'s own regenerate destroys the old session and the next save creates the new one', async t => {
+  const app = await startExpress()
+  t.after(() => app.close())
+  const jar = new Jar()
+  await jar.post(`${app.url}/set?key=a&value=1`)
+  const old = jar.sessionId
+
+  const renewed = await jar.post(`${app.url}/regenerate`)
+
+  assert.equal(renewed.text, jar.sessionId)
+  assert.notEqual(jar.sessionId, old)
+  assert.equal(await api.load(old), null)
+  assert.deepEqual((await api.load(jar.sessionId)).values, { fresh: 'true' })
+})
