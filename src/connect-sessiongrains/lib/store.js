@@ -56,7 +56,7 @@ function createStoreClass (expressSession) {
      */
     set (sid, session, cb) {
       const req = session && session.req
-      const done = promise => promise.then(() => cb && cb(), err => cb ? cb(err) : this.emit('error', err))
+      const done = promise => promise.then(() => cb && cb(), err => cb ? cb(err) : this.uncalledBack(err))
       if (!req || typeof req !== 'object') {
         return done(this.replace(sid, session))
       }
@@ -73,7 +73,7 @@ function createStoreClass (expressSession) {
       this.client.call('DELETE', sessionPath(sid)).then(answer => {
         if (answer.status !== 204 && answer.status !== 404 && answer.status !== 200) throw unexpected('destroying a session', answer)
         cb && cb()
-      }).catch(err => cb ? cb(err) : this.emit('error', err))
+      }).catch(err => cb ? cb(err) : this.uncalledBack(err))
     }
 
     /** express-session's `createSession`, which also records this request's baseline (what it loaded). */
@@ -356,6 +356,12 @@ function createStoreClass (expressSession) {
       return new SessionGrainsError(`${operation}: the session has ended (destroyed, revoked or expired)`, {
         status: 409, code: 'SESSIONGRAINS_NO_SESSION', apiStatus: 404
       })
+    }
+
+    /** A failure of a call made without a callback: an 'error' event when someone listens (never an unhandled one). */
+    uncalledBack (err) {
+      if (this.listenerCount('error') > 0) this.emit('error', err)
+      else debug('a store call without a callback failed: %s', err && err.message)
     }
 
     emitEnded (sid, operation) {

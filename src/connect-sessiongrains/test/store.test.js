@@ -119,7 +119,7 @@ test('increments from parallel requests all count, and a later save does not clo
 })
 
 test('a write whose response was dropped is retried with the same operation ID and applies once', async t => {
-  let dropNext = ['PATCH', 'POST']
+  let dropNext = []
   const proxy = await startProxy({
     drop: call => {
       const i = dropNext.indexOf(call.method)
@@ -131,9 +131,12 @@ test('a write whose response was dropped is retried with the same operation ID a
   const app = await startExpress({ storeOptions: { url: proxy.url } })
   t.after(async () => { await app.close(); await proxy.close() })
   const jar = new Jar()
-  dropNext = []
-  await jar.post(`${app.url}/counter/atomic`) // creates the session, count 1
+  dropNext = ['PUT']
+  assert.equal((await jar.post(`${app.url}/counter/atomic`)).text, '1') // creates the session (answer dropped), count 1
   const before = await api.load(jar.sessionId)
+  const creates = proxy.calls.filter(c => c.method === 'PUT')
+  assert.deepEqual(creates.map(c => [c.dropped, c.status]), [[true, 201], [false, 201]])
+  assert.equal(creates[1].operationId, creates[0].operationId)
   dropNext = ['POST', 'PATCH']
 
   assert.equal((await jar.post(`${app.url}/counter/atomic`)).text, '2') // the increment's first answer is dropped
