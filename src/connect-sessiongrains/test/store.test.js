@@ -4,7 +4,9 @@
 
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
-const { env, session, SessionGrainsStore, startExpress, startProxy, Jar, api, barrier } = require('./helpers')
+const http = require('node:http')
+const { env, express, session, SessionGrainsStore, startExpress, startProxy, Jar, api, barrier } = require('./helpers')
+const { createSessionGrains } = require('..')
 
 const PARALLEL = 20
 
@@ -274,15 +276,17 @@ test('a loaded session gets its cookie from the store\'s copy of the cookie opti
   const app = await startExpress({ cookie: { maxAge: 60_000, sameSite: 'lax' } })
   t.after(() => app.close())
   const jar = new Jar()
-  const expiresOf = response => {
+  const expiresOf = async pending => {
+    const response = await pending
+    await response.text() // the end of the body comes after the save
     const line = response.headers.getSetCookie().find(c => c.startsWith('connect.sid='))
     return line && { line, expires: new Date(/Expires=([^;]+)/i.exec(line)[1]) }
   }
 
-  const created = expiresOf(await jar.fetch(`${app.url}/set?key=a&value=1`, { method: 'POST' }))
+  const created = await expiresOf(jar.fetch(`${app.url}/set?key=a&value=1`, { method: 'POST' }))
   assert.match(created.line, /SameSite=Lax/)
-  assert.equal(expiresOf(await jar.fetch(`${app.url}/get?key=a`)), undefined) // not rolling: a read sends no cookie
-  const changed = expiresOf(await jar.fetch(`${app.url}/set?key=a&value=2`, { method: 'POST' }))
+  assert.equal(await expiresOf(jar.fetch(`${app.url}/get?key=a`)), undefined) // not rolling: a read sends no cookie
+  const changed = await expiresOf(jar.fetch(`${app.url}/set?key=a&value=2`, { method: 'POST' }))
 
   assert.match(changed.line, /SameSite=Lax/)
   assert.ok(Math.abs(changed.expires - Date.now() - 60_000) < 5_000, changed.line)
@@ -323,4 +327,26 @@ test('express-session\'s own regenerate destroys the old session and the next sa
   assert.notEqual(jar.sessionId, old)
   assert.equal(await api.load(old), null)
   assert.deepEqual((await api.load(jar.sessionId)).values, { fresh: 'true' })
+})
+
+test('createSessionGrains makes the middleware and the store from one set of options, with the farm\'s defaults', async t => {
+  const { middleware, store } = createSessionGrains({ secret: env.secret, store: { url: env.url, token: env.token } })
+  const app = express()
+  app.use(middleware)
+  app.post('/set', (req, res) => { req.session.color = 'plum'; res.send('ok') })
+  const server = http.createServer(app).listen(0, '127.0.0.1')
+  await new Promise(resolve => server.once('listening', resolve))
+  t.after(() => { server.closeAllConnections(); server.close(); store.close() })
+  const jar = new Jar()
+
+  const response = await jar.fetch(`http://127.0.0.1:${server.address().port}/set`, { method: 'POST' })
+  await response.text() // the end of the body comes after the save
+
+  const line = response.headers.getSetCookie().find(c => c.startsWith('connect.sid='))
+  assert.match(line, /SameSite=Lax/)
+  assert.ok(store instanceof SessionGrainsStore)
+  assert.equal((await api.load(jar.sessionId)).values.color, '"plum"')
+  const nothing = await new Jar().fetch(`http://127.0.0.1:${server.address().port}/nothing`)
+  await nothing.text()
+  assert.equal(nothing.headers.getSetCookie().length, 0)
 })
