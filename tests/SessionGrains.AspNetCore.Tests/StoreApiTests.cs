@@ -184,7 +184,9 @@ public sealed class StoreApiTests(FrontEndCluster cluster) : IDisposable
         var id = await CreateAsync(app, new { cart = "{\"items\":[\"pear\"]}", name = "Zoë <b>" });
         await CallAsync(app, HttpMethod.Patch, $"/sessions/{id}", new { operationId = NewOperation(), binary = new { raw = "gA==" } });
 
-        var loaded = await JsonOf(await CallAsync(app, HttpMethod.Get, $"/sessions/{id}"), HttpStatusCode.OK);
+        var response = await CallAsync(app, HttpMethod.Get, $"/sessions/{id}");
+        var raw = await response.Content.ReadAsStringAsync();
+        var loaded = await JsonOf(response, HttpStatusCode.OK);
         var unknown = await CallAsync(app, HttpMethod.Get, $"/sessions/{SessionTestSilo.NewSessionId()}");
 
         Assert.Equal(2L, (long)loaded["version"]!);
@@ -193,6 +195,7 @@ public sealed class StoreApiTests(FrontEndCluster cluster) : IDisposable
         Assert.Equal("gA==", (string?)loaded["binary"]!["raw"]);
         Assert.Null(loaded["values"]!["raw"]);
         Assert.Null(loaded["user"]);
+        Assert.Contains("\"Zoë <b>\"", raw, StringComparison.Ordinal); // no HTML-safe \u escapes: the body goes to a server
         await AssertError(unknown, HttpStatusCode.NotFound, "no_session");
     }
 
