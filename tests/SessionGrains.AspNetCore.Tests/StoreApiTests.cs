@@ -138,6 +138,25 @@ public sealed class StoreApiTests(FrontEndCluster cluster) : IDisposable
     }
 
     [Fact]
+    public async Task The_path_prefix_moves_the_api()
+    {
+        await using var app = await TestApp.StartAsync(cluster.Grains, endpoints: e => e.MapSessionStoreApi(),
+            services: s => s.AddSessionStoreApi(o => (o.Tokens, o.PathPrefix) = ([Token], "/internal/sessions-api")));
+        var id = SessionTestSilo.NewSessionId();
+
+        var created = await app.SendAsync(HttpMethod.Put, $"/internal/sessions-api/sessions/{id}", configure: r =>
+        {
+            r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+            r.Content = new StringContent("{\"values\":{\"a\":\"1\"}}", Encoding.UTF8, "application/json");
+        });
+        var atDefault = await CallAsync(app, HttpMethod.Get, $"/sessions/{id}");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, atDefault.StatusCode);
+        Assert.Equal("", await atDefault.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_token_shorter_than_32_characters_fails_startup()
     {
         var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => StartAsync(tokens: ["short"]));
