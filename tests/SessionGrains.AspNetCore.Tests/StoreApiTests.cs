@@ -138,6 +138,25 @@ public sealed class StoreApiTests(FrontEndCluster cluster) : IDisposable
     }
 
     [Fact]
+    public async Task The_path_prefix_moves_the_api()
+    {
+        await using var app = await TestApp.StartAsync(cluster.Grains, endpoints: e => e.MapSessionStoreApi(),
+            services: s => s.AddSessionStoreApi(o => (o.Tokens, o.PathPrefix) = ([Token], "/internal/sessions-api")));
+        var id = SessionTestSilo.NewSessionId();
+
+        var created = await app.SendAsync(HttpMethod.Put, $"/internal/sessions-api/sessions/{id}", configure: r =>
+        {
+            r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+            r.Content = new StringContent("{\"values\":{\"a\":\"1\"}}", Encoding.UTF8, "application/json");
+        });
+        var atDefault = await CallAsync(app, HttpMethod.Get, $"/sessions/{id}");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, atDefault.StatusCode);
+        Assert.Equal("", await atDefault.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_token_shorter_than_32_characters_fails_startup()
     {
         var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => StartAsync(tokens: ["short"]));
@@ -184,7 +203,9 @@ public sealed class StoreApiTests(FrontEndCluster cluster) : IDisposable
         var id = await CreateAsync(app, new { cart = "{\"items\":[\"pear\"]}", name = "Zoë <b>" });
         await CallAsync(app, HttpMethod.Patch, $"/sessions/{id}", new { operationId = NewOperation(), binary = new { raw = "gA==" } });
 
-        var loaded = await JsonOf(await CallAsync(app, HttpMethod.Get, $"/sessions/{id}"), HttpStatusCode.OK);
+        var response = await CallAsync(app, HttpMethod.Get, $"/sessions/{id}");
+        var raw = await response.Content.ReadAsStringAsync();
+        var loaded = await JsonOf(response, HttpStatusCode.OK);
         var unknown = await CallAsync(app, HttpMethod.Get, $"/sessions/{SessionTestSilo.NewSessionId()}");
 
         Assert.Equal(2L, (long)loaded["version"]!);
@@ -193,6 +214,7 @@ public sealed class StoreApiTests(FrontEndCluster cluster) : IDisposable
         Assert.Equal("gA==", (string?)loaded["binary"]!["raw"]);
         Assert.Null(loaded["values"]!["raw"]);
         Assert.Null(loaded["user"]);
+        Assert.Contains("\"Zoë <b>\"", raw, StringComparison.Ordinal); // no HTML-safe \u escapes: the body goes to a server
         await AssertError(unknown, HttpStatusCode.NotFound, "no_session");
     }
 
