@@ -25,7 +25,7 @@
 #
 # Environment overrides (defaults in brackets): FARM_STATE [deploy/local/.farm], FARM_STORAGE [azure], FARM_AZURITE_PORT
 # [10000; queue +1, table +2], FARM_REDIS_PORT [6390], FARM_POSTGRES_PORT [5440], FARM_SILO_PORT [11111], FARM_GATEWAY_PORT [30001], FARM_SILO_HEALTH_PORT [8081], FARM_WEB_PORT [5001],
-# FARM_NGINX_PORT [8080], FARM_STORE_API_PORT [8090, nginx's internal session API port], FARM_EXPRESS_PORT [5101],
+# FARM_NGINX_PORT [8080], FARM_STORE_API_PORT [8090, nginx's internal session API port], FARM_EXPRESS_PORT [5080],
 # FARM_EXPRESS [1; 0 leaves the express front end out], FARM_SILOS [3], FARM_WEBS [2], FARM_TIMEOUT [90 s, health wait], FARM_STOP_TIMEOUT [30 s],
 # FARM_SERVICE_ID [sessiongrains-farm], FARM_KEEP_ON_FAILURE [0: a failed `up` stops what it started].
 #

@@ -43,7 +43,7 @@ public class LocalFarm : IAsyncLifetime
     public Uri StoreApi => new($"http://127.0.0.1:{8090 + _offset}");
 
     /// <summary>The express front end's own port (its pages are under /express/).</summary>
-    public Uri Express => new($"http://127.0.0.1:{5101 + _offset}");
+    public Uri Express => new($"http://127.0.0.1:{5080 + _offset}");
 
     private FileLock? _alone;
 

@@ -22,7 +22,7 @@ internal sealed record FarmSettings
     public int StoreApiPort { get; init; } = 8090;
 
     /// <summary>The express front end's own port (nginx serves it under /express/).</summary>
-    public int ExpressPort { get; init; } = 5101;
+    public int ExpressPort { get; init; } = 5080;
 
     /// <summary>FARM_EXPRESS=0 leaves the express front end out (no node needed beyond Azurite's); on by default.</summary>
     public bool Express { get; init; } = true;

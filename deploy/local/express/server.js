@@ -23,7 +23,7 @@ function required (name) {
   return value
 }
 
-const port = Number(process.env.PORT || 5101)
+const port = Number(process.env.PORT || 5080)
 const base = '/express'
 const idleSeconds = Number(process.env.SESSION_IDLE_TIMEOUT_SECONDS || 20 * 60)
 const cookie = { path: '/', sameSite: 'lax', httpOnly: true, secure: false, maxAge: null } // as the ASP.NET demo's
