@@ -88,7 +88,7 @@ declare namespace SessionGrainsStore {
     apiStatus?: number
   }
 
-  interface SessionGrainsOptions extends session.SessionOptions {
+  interface SessionGrainsOptions extends Omit<session.SessionOptions, 'store'> {
     store: Omit<SessionGrainsStoreOptions, 'cookie' | 'proxy'>
   }
 
@@ -98,7 +98,10 @@ declare namespace SessionGrainsStore {
   /** The store class built on another copy of express-session. */
   function withSession (expressSession: typeof session): typeof SessionGrainsStore
 
-  export { SessionGrainsStore, SessionGrainsStore as default }
+  /** The same class, for `const { SessionGrainsStore } = require('connect-sessiongrains')`. */
+  const SessionGrainsStore: typeof SessionGrainsStoreClass
 }
+
+declare const SessionGrainsStoreClass: typeof SessionGrainsStore
 
 export = SessionGrainsStore

@@ -51,20 +51,17 @@ public static class SessionStoreApiEndpointRouteBuilderExtensions
 
         static SessionStoreApiHandlers Handlers(HttpContext context) => context.RequestServices.GetRequiredService<SessionStoreApiHandlers>();
 
-        var sessions = api.MapGroup("/sessions/{id}");
-        sessions.MapGet("", (string id, HttpContext c) => Handlers(c).LoadAsync(id));
-        sessions.MapPut("", (string id, HttpContext c) => Handlers(c).CreateAsync(id, c.Request));
-        sessions.MapPatch("", (string id, HttpContext c) => Handlers(c).ApplyAsync(id, c.Request));
-        sessions.MapDelete("", (string id, HttpContext c) => Handlers(c).DestroyAsync(id));
-        sessions.MapPost("/increment", (string id, HttpContext c) => Handlers(c).IncrementAsync(id, c.Request));
-        sessions.MapPost("/regenerate", (string id, HttpContext c) => Handlers(c).RegenerateAsync(id, c.Request));
-        sessions.MapPost("/user", (string id, HttpContext c) => Handlers(c).BindUserAsync(id, c.Request));
-        sessions.MapDelete("/user", (string id, HttpContext c) => Handlers(c).UnbindUserAsync(id));
-
-        var users = api.MapGroup("/users/{userId}/sessions");
-        users.MapGet("", (string userId, HttpContext c) => Handlers(c).ListUserSessionsAsync(userId));
-        users.MapDelete("/{handle}", (string userId, string handle, HttpContext c) => Handlers(c).RevokeAsync(userId, handle));
-        users.MapPost("/revoke-others", (string userId, HttpContext c) => Handlers(c).RevokeOthersAsync(userId, c.Request));
+        api.MapGet("/sessions/{id}", (string id, HttpContext c) => Handlers(c).LoadAsync(id));
+        api.MapPut("/sessions/{id}", (string id, HttpContext c) => Handlers(c).CreateAsync(id, c.Request));
+        api.MapPatch("/sessions/{id}", (string id, HttpContext c) => Handlers(c).ApplyAsync(id, c.Request));
+        api.MapDelete("/sessions/{id}", (string id, HttpContext c) => Handlers(c).DestroyAsync(id));
+        api.MapPost("/sessions/{id}/increment", (string id, HttpContext c) => Handlers(c).IncrementAsync(id, c.Request));
+        api.MapPost("/sessions/{id}/regenerate", (string id, HttpContext c) => Handlers(c).RegenerateAsync(id, c.Request));
+        api.MapPost("/sessions/{id}/user", (string id, HttpContext c) => Handlers(c).BindUserAsync(id, c.Request));
+        api.MapDelete("/sessions/{id}/user", (string id, HttpContext c) => Handlers(c).UnbindUserAsync(id));
+        api.MapGet("/users/{userId}/sessions", (string userId, HttpContext c) => Handlers(c).ListUserSessionsAsync(userId));
+        api.MapDelete("/users/{userId}/sessions/{handle}", (string userId, string handle, HttpContext c) => Handlers(c).RevokeAsync(userId, handle));
+        api.MapPost("/users/{userId}/sessions/revoke-others", (string userId, HttpContext c) => Handlers(c).RevokeOthersAsync(userId, c.Request));
         return api;
     }
 

@@ -44,19 +44,19 @@ internal sealed class SessionStoreApiHandlers(
         }
 
         var user = snapshot.User is { } bound ? new StoreApiUser(bound.UserId, bound.Handle) : null;
-        return Json(new StoreApiSession(snapshot.Version, values, binary, user), StoreApiJson.Default.StoreApiSession);
+        return Json(new StoreApiSession(snapshot.Version, values, binary, user), StoreApiJson.Api.StoreApiSession);
     });
 
     public Task<IResult> CreateAsync(string id, HttpRequest request) => RunAsync("create", async () =>
     {
         RequireNewId(id, "the session ID");
-        var body = await ReadAsync(request, StoreApiJson.Default.StoreApiCreateRequest);
+        var body = await ReadAsync(request, StoreApiJson.Api.StoreApiCreateRequest);
         var timeouts = TimeoutsOf(body.IdleTimeoutSeconds, body.AbsoluteTimeoutSeconds);
         var data = new SessionChangeSet { Sets = SetsOf(body.Values, body.Binary) };
         var result = await client.CreateAsync(id, timeouts, data, body.OperationId ?? Guid.NewGuid());
         return result.Status switch
         {
-            SessionWriteStatus.Succeeded => Json(new StoreApiVersion(result.Version), StoreApiJson.Default.StoreApiVersion, StatusCodes.Status201Created),
+            SessionWriteStatus.Succeeded => Json(new StoreApiVersion(result.Version), StoreApiJson.Api.StoreApiVersion, StatusCodes.Status201Created),
             SessionWriteStatus.AlreadyExists => Error(StatusCodes.Status409Conflict, "already_exists", "A live session holds this ID."),
             _ => Unexpected(result.Status),
         };
@@ -64,7 +64,7 @@ internal sealed class SessionStoreApiHandlers(
 
     public Task<IResult> ApplyAsync(string id, HttpRequest request) => RunAsync("apply", async () =>
     {
-        var body = await ReadAsync(request, StoreApiJson.Default.StoreApiApplyRequest);
+        var body = await ReadAsync(request, StoreApiJson.Api.StoreApiApplyRequest);
         var removals = body.Removals?.Select(key => key ?? throw Invalid("\"removals\" holds a null key.")).ToList();
         var changes = new SessionChangeSet { Clear = body.Clear, Removals = removals, Sets = SetsOf(body.Values, body.Binary) };
         var result = await client.ApplyAsync(id, changes, body.OperationId ?? Guid.NewGuid());
@@ -73,7 +73,7 @@ internal sealed class SessionStoreApiHandlers(
 
     public Task<IResult> IncrementAsync(string id, HttpRequest request) => RunAsync("increment", async () =>
     {
-        var body = await ReadAsync(request, StoreApiJson.Default.StoreApiIncrementRequest);
+        var body = await ReadAsync(request, StoreApiJson.Api.StoreApiIncrementRequest);
         if (string.IsNullOrEmpty(body.Key))
         {
             throw Invalid("\"key\" is required.");
@@ -82,7 +82,7 @@ internal sealed class SessionStoreApiHandlers(
         var result = await client.IncrementAsync(id, body.Key, body.Delta, body.OperationId ?? Guid.NewGuid());
         return result.Status switch
         {
-            SessionWriteStatus.Succeeded => Json(new StoreApiIncremented(result.Value, result.Version), StoreApiJson.Default.StoreApiIncremented),
+            SessionWriteStatus.Succeeded => Json(new StoreApiIncremented(result.Value, result.Version), StoreApiJson.Api.StoreApiIncremented),
             SessionWriteStatus.NoSession => NoSession(),
             _ => Unexpected(result.Status),
         };
@@ -98,11 +98,11 @@ internal sealed class SessionStoreApiHandlers(
     // ID before the old one ends. A retry that finds the old session gone asks the new one whether the move was made.
     public Task<IResult> RegenerateAsync(string id, HttpRequest request) => RunAsync("regenerate", async () =>
     {
-        var body = await ReadAsync(request, StoreApiJson.Default.StoreApiRegenerateRequest);
+        var body = await ReadAsync(request, StoreApiJson.Api.StoreApiRegenerateRequest);
         if (!body.KeepData)
         {
             await client.DestroyAsync(id);
-            return Json(new StoreApiVersion(0), StoreApiJson.Default.StoreApiVersion);
+            return Json(new StoreApiVersion(0), StoreApiJson.Api.StoreApiVersion);
         }
 
         var newId = body.NewId ?? throw Invalid("\"newId\" is required when \"keepData\" is true.");
@@ -117,13 +117,13 @@ internal sealed class SessionStoreApiHandlers(
 
     public Task<IResult> BindUserAsync(string id, HttpRequest request) => RunAsync("bind_user", async () =>
     {
-        var body = await ReadAsync(request, StoreApiJson.Default.StoreApiBindUserRequest);
+        var body = await ReadAsync(request, StoreApiJson.Api.StoreApiBindUserRequest);
         var userId = RequireUserId(body.UserId);
         var device = frontEnd.Value.Users.RecordDevice && body.Device is { } d ? new SessionDevice(d.UserAgent, d.ClientAddress).Bounded() : null;
         var result = await client.BindUserAsync(id, userId, device, users.Limit);
         return result.Status switch
         {
-            UserSessionBindStatus.Bound => Json(new StoreApiUser(result.Binding!.UserId, result.Binding.Handle), StoreApiJson.Default.StoreApiUser),
+            UserSessionBindStatus.Bound => Json(new StoreApiUser(result.Binding!.UserId, result.Binding.Handle), StoreApiJson.Api.StoreApiUser),
             UserSessionBindStatus.NoSession => NoSession(),
             _ => Error(StatusCodes.Status409Conflict, "user_session_limit",
                 $"The user has {frontEnd.Value.Users.MaxSessionsPerUser} sessions, the most allowed."),
@@ -133,11 +133,11 @@ internal sealed class SessionStoreApiHandlers(
     public Task<IResult> UnbindUserAsync(string id) => RunAsync("unbind_user", async () =>
     {
         var unbound = (await client.LoadAsync(id))?.User is { } user && await client.UnbindUserAsync(id, user.UserId);
-        return Json(new StoreApiUnbound(unbound), StoreApiJson.Default.StoreApiUnbound);
+        return Json(new StoreApiUnbound(unbound), StoreApiJson.Api.StoreApiUnbound);
     });
 
     public Task<IResult> ListUserSessionsAsync(string userId) => RunAsync("list_user_sessions", async () =>
-        Json(await client.ListUserSessionsAsync(RequireUserId(userId)), StoreApiJson.Default.IReadOnlyListUserSessionInfo));
+        Json(await client.ListUserSessionsAsync(RequireUserId(userId)), StoreApiJson.Api.IReadOnlyListUserSessionInfo));
 
     public Task<IResult> RevokeAsync(string userId, string handle) => RunAsync("revoke", async () =>
         await client.RevokeAsync(RequireUserId(userId), handle)
@@ -146,13 +146,13 @@ internal sealed class SessionStoreApiHandlers(
 
     public Task<IResult> RevokeOthersAsync(string userId, HttpRequest request) => RunAsync("revoke_others", async () =>
     {
-        var body = await ReadAsync(request, StoreApiJson.Default.StoreApiRevokeOthersRequest);
+        var body = await ReadAsync(request, StoreApiJson.Api.StoreApiRevokeOthersRequest);
         var revoked = await client.RevokeAllAsync(RequireUserId(userId), body.KeepHandle);
-        return Json(new StoreApiRevoked(revoked), StoreApiJson.Default.StoreApiRevoked);
+        return Json(new StoreApiRevoked(revoked), StoreApiJson.Api.StoreApiRevoked);
     });
 
     public static IResult Error(int statusCode, string code, string message)
-        => Json(new StoreApiError(code, message), StoreApiJson.Default.StoreApiError, statusCode);
+        => Json(new StoreApiError(code, message), StoreApiJson.Api.StoreApiError, statusCode);
 
     private async Task<IResult> RunAsync(string operation, Func<Task<IResult>> handle)
     {
@@ -188,7 +188,7 @@ internal sealed class SessionStoreApiHandlers(
 
     private static IResult WriteAnswer(SessionWriteResult result) => result.Status switch
     {
-        SessionWriteStatus.Succeeded => Json(new StoreApiVersion(result.Version), StoreApiJson.Default.StoreApiVersion),
+        SessionWriteStatus.Succeeded => Json(new StoreApiVersion(result.Version), StoreApiJson.Api.StoreApiVersion),
         SessionWriteStatus.NoSession => NoSession(),
         _ => Unexpected(result.Status),
     };

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -82,4 +83,11 @@ internal sealed record StoreApiError(string Error, string Message);
 [JsonSerializable(typeof(StoreApiRevoked))]
 [JsonSerializable(typeof(StoreApiError))]
 [JsonSerializable(typeof(IReadOnlyList<UserSessionInfo>))]
-internal sealed partial class StoreApiJson : JsonSerializerContext;
+internal sealed partial class StoreApiJson : JsonSerializerContext
+{
+    /// <summary>
+    /// The API's contract: Web defaults, and no HTML-safe escaping (the bodies go to servers, never into a page), so a
+    /// JSON value's quotes and non-ASCII text cross as themselves instead of as \u0022 escapes.
+    /// </summary>
+    public static StoreApiJson Api { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}

@@ -41,11 +41,11 @@ function createStoreClass (expressSession) {
 
     /** Loads a session (and slides its idle expiry). `cb(err, session | null)`. */
     get (sid, cb) {
-      this.client.call('GET', sessionPath(sid)).then(answer => {
-        if (answer.status === 404) return cb(null, null)
+      settle(this.client.call('GET', sessionPath(sid)).then(answer => {
+        if (answer.status === 404) return null
         if (answer.status !== 200) throw unexpected('loading a session', answer)
-        cb(null, this.fromSnapshot(sid, answer.body))
-      }).catch(err => cb(err))
+        return this.fromSnapshot(sid, answer.body)
+      }), cb, this)
     }
 
     /**
@@ -56,11 +56,10 @@ function createStoreClass (expressSession) {
      */
     set (sid, session, cb) {
       const req = session && session.req
-      const done = promise => promise.then(() => cb && cb(), err => cb ? cb(err) : this.emit('error', err))
-      if (!req || typeof req !== 'object') {
-        return done(this.replace(sid, session))
-      }
-      return done(this.enqueue(req, () => this.save(req, sid, session)))
+      const saved = !req || typeof req !== 'object'
+        ? this.replace(sid, session)
+        : this.enqueue(req, () => this.save(req, sid, session))
+      settle(saved.then(() => undefined), cb, this)
     }
 
     /** Writes nothing: loading a session already slid its idle expiry. */
@@ -70,10 +69,9 @@ function createStoreClass (expressSession) {
 
     /** Ends a session (idempotent). */
     destroy (sid, cb) {
-      this.client.call('DELETE', sessionPath(sid)).then(answer => {
+      settle(this.client.call('DELETE', sessionPath(sid)).then(answer => {
         if (answer.status !== 204 && answer.status !== 404 && answer.status !== 200) throw unexpected('destroying a session', answer)
-        cb && cb()
-      }).catch(err => cb ? cb(err) : this.emit('error', err))
+      }), cb, this)
     }
 
     /** express-session's `createSession`, which also records this request's baseline (what it loaded). */
@@ -97,7 +95,8 @@ function createStoreClass (expressSession) {
         return super.regenerate(req, options)
       }
       const promise = this.enqueue(req, () => this.regenerateKeeping(req, options || {}))
-      return callbackOr(promise, cb)
+      if (typeof cb !== 'function') return promise
+      settle(promise, cb, this)
     }
 
     // ---- extras --------------------------------------------------------------------------------------------------
@@ -358,6 +357,12 @@ function createStoreClass (expressSession) {
       })
     }
 
+    /** A failure of a call made without a callback: an 'error' event when someone listens (never an unhandled one). */
+    uncalledBack (err) {
+      if (this.listenerCount('error') > 0) this.emit('error', err)
+      else debug('a store call without a callback failed: %s', err && err.message)
+    }
+
     emitEnded (sid, operation) {
       // 'ended' is informational: a listener is optional (unlike 'error'). The ID is a bearer secret: don't log it.
       this.emit('ended', { sessionId: sid, operation })
@@ -397,10 +402,17 @@ function isSecure (req, trustProxy) {
   return header.split(',')[0].trim().toLowerCase() === 'https'
 }
 
-function callbackOr (promise, cb) {
-  if (typeof cb !== 'function') return promise
-  promise.then(value => cb(null, value), cb)
-  return undefined
+/**
+ * Calls back once, outside the promise chain (an exception thrown by the callback is the caller's, and never makes a
+ * second call). Without a callback a failure is an 'error' event when someone listens.
+ */
+function settle (promise, cb, store) {
+  promise.then(value => {
+    if (typeof cb === 'function') process.nextTick(cb, null, value)
+  }, err => {
+    if (typeof cb === 'function') process.nextTick(cb, err)
+    else store.uncalledBack(err)
+  })
 }
 
 module.exports = { createStoreClass }

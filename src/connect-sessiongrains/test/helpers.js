@@ -22,7 +22,7 @@ const env = {
 function required (name) {
   const value = process.env[name]
   if (!value) {
-    throw new Error(`${name} is not set: the tests need a running SessionGrains host (see test/README or ExpressStoreTests.cs)`)
+    throw new Error(`${name} is not set: the tests need a running SessionGrains host (tests/SessionGrains.IntegrationTests/ExpressStoreTests.cs starts one and sets SESSIONGRAINS_URL, SESSIONGRAINS_TOKEN, SESSIONGRAINS_SECRET)`)
   }
   return value.replace(/\/+$/, '')
 }
@@ -49,13 +49,14 @@ function barrier (count, timeoutMs = 10000) {
  * Starts an express 5 app with express-session 1.19 on 127.0.0.1:0. `store` is a store instance (default: a
  * SessionGrainsStore on the host, with `storeOptions`). Routes mirror the ASP.NET demo's (count, user), plus tests' own.
  */
-async function startExpress ({ store, storeOptions, gate } = {}) {
+async function startExpress ({ store, storeOptions, gate, cookie = COOKIE } = {}) {
   store = store || new SessionGrainsStore({
-    url: env.url, token: env.token, cookie: COOKIE, rawStringKeys: ['user'], ...storeOptions
+    url: env.url, token: env.token, cookie, rawStringKeys: ['user'], ...storeOptions
   })
   const app = express()
+  app.set('env', 'test') // express's error handler: no logging of the errors the tests cause
   app.use(session({
-    secret: env.secret, name: 'connect.sid', resave: false, saveUninitialized: false, cookie: COOKIE, store
+    secret: env.secret, name: 'connect.sid', resave: false, saveUninitialized: false, cookie, store
   }))
   const grains = store instanceof SessionGrainsStore
   const wrap = fn => (req, res, next) => Promise.resolve(fn(req, res, next)).catch(next)
@@ -110,6 +111,11 @@ async function startExpress ({ store, storeOptions, gate } = {}) {
   }))
   app.post('/me/sessions/revoke-others', wrap(async (req, res) => {
     res.json({ revoked: await store.revokeOthers(req) })
+  }))
+  app.post('/regenerate', (req, res, next) => req.session.regenerate(err => {
+    if (err) return next(err)
+    req.session.fresh = true
+    res.type('text').send(req.sessionID)
   }))
   app.post('/logout', (req, res, next) => req.session.destroy(err => err ? next(err) : res.sendStatus(204)))
 

@@ -4,7 +4,9 @@
 
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
-const { env, session, SessionGrainsStore, startExpress, startProxy, Jar, api, barrier } = require('./helpers')
+const http = require('node:http')
+const { env, express, session, SessionGrainsStore, startExpress, startProxy, Jar, api, barrier } = require('./helpers')
+const { createSessionGrains } = require('..')
 
 const PARALLEL = 20
 
@@ -119,7 +121,7 @@ test('increments from parallel requests all count, and a later save does not clo
 })
 
 test('a write whose response was dropped is retried with the same operation ID and applies once', async t => {
-  let dropNext = ['PATCH', 'POST']
+  let dropNext = []
   const proxy = await startProxy({
     drop: call => {
       const i = dropNext.indexOf(call.method)
@@ -131,9 +133,12 @@ test('a write whose response was dropped is retried with the same operation ID a
   const app = await startExpress({ storeOptions: { url: proxy.url } })
   t.after(async () => { await app.close(); await proxy.close() })
   const jar = new Jar()
-  dropNext = []
-  await jar.post(`${app.url}/counter/atomic`) // creates the session, count 1
+  dropNext = ['PUT']
+  assert.equal((await jar.post(`${app.url}/counter/atomic`)).text, '1') // creates the session (answer dropped), count 1
   const before = await api.load(jar.sessionId)
+  const creates = proxy.calls.filter(c => c.method === 'PUT')
+  assert.deepEqual(creates.map(c => [c.dropped, c.status]), [[true, 201], [false, 201]])
+  assert.equal(creates[1].operationId, creates[0].operationId)
   dropNext = ['POST', 'PATCH']
 
   assert.equal((await jar.post(`${app.url}/counter/atomic`)).text, '2') // the increment's first answer is dropped
@@ -265,4 +270,83 @@ test('a save without a request replaces the whole session; set and destroy keep 
   await call('destroy', sid)
   assert.equal(await call('get', sid), null)
   await call('destroy', sid) // idempotent
+})
+
+test('a loaded session gets its cookie from the store\'s copy of the cookie options (maxAge, sameSite)', async t => {
+  const app = await startExpress({ cookie: { maxAge: 60_000, sameSite: 'lax' } })
+  t.after(() => app.close())
+  const jar = new Jar()
+  const expiresOf = async pending => {
+    const response = await pending
+    await response.text() // the end of the body comes after the save
+    const line = response.headers.getSetCookie().find(c => c.startsWith('connect.sid='))
+    return line && { line, expires: new Date(/Expires=([^;]+)/i.exec(line)[1]) }
+  }
+
+  const created = await expiresOf(jar.fetch(`${app.url}/set?key=a&value=1`, { method: 'POST' }))
+  assert.match(created.line, /SameSite=Lax/)
+  assert.equal(await expiresOf(jar.fetch(`${app.url}/get?key=a`)), undefined) // not rolling: a read sends no cookie
+  const changed = await expiresOf(jar.fetch(`${app.url}/set?key=a&value=2`, { method: 'POST' }))
+
+  assert.match(changed.line, /SameSite=Lax/)
+  assert.ok(Math.abs(changed.expires - Date.now() - 60_000) < 5_000, changed.line)
+})
+
+test('keys an express session cannot hold are skipped on load and kept in the grain', async t => {
+  const app = await startExpress()
+  t.after(() => app.close())
+  const jar = new Jar()
+  await jar.post(`${app.url}/set?key=a&value=1`)
+  // JSON.parse makes "__proto__" an own key (an object literal would set the prototype instead).
+  const hidden = JSON.parse('{"id":"\\"x\\"","cookie":"{\\"path\\":\\"/evil\\"}","constructor":"1","__proto__":"{\\"polluted\\":true}","save":"2"}')
+  assert.deepEqual(Object.keys(hidden), ['id', 'cookie', 'constructor', '__proto__', 'save'])
+  const patched = await api.call('PATCH', `/sessions/${encodeURIComponent(jar.sessionId)}`, {
+    operationId: crypto.randomUUID(), values: hidden
+  })
+  assert.equal(patched.status, 200)
+
+  const read = await (await jar.fetch(`${app.url}/session`)).json()
+  assert.deepEqual(read.data, { a: 1 })
+  await jar.post(`${app.url}/set?key=a&value=2`)
+  const after = await api.load(jar.sessionId)
+  assert.deepEqual(Object.keys(after.values).sort(), ['__proto__', 'a', 'constructor', 'cookie', 'id', 'save'].sort())
+  assert.equal(after.values.a, '2')
+  assert.equal({}.polluted, undefined)
+})
+
+test('express-session\'s own regenerate destroys the old session and the next save creates the new one', async t => {
+  const app = await startExpress()
+  t.after(() => app.close())
+  const jar = new Jar()
+  await jar.post(`${app.url}/set?key=a&value=1`)
+  const old = jar.sessionId
+
+  const renewed = await jar.post(`${app.url}/regenerate`)
+
+  assert.equal(renewed.text, jar.sessionId)
+  assert.notEqual(jar.sessionId, old)
+  assert.equal(await api.load(old), null)
+  assert.deepEqual((await api.load(jar.sessionId)).values, { fresh: 'true' })
+})
+
+test('createSessionGrains makes the middleware and the store from one set of options, with the farm\'s defaults', async t => {
+  const { middleware, store } = createSessionGrains({ secret: env.secret, store: { url: env.url, token: env.token } })
+  const app = express()
+  app.use(middleware)
+  app.post('/set', (req, res) => { req.session.color = 'plum'; res.send('ok') })
+  const server = http.createServer(app).listen(0, '127.0.0.1')
+  await new Promise(resolve => server.once('listening', resolve))
+  t.after(() => { server.closeAllConnections(); server.close(); store.close() })
+  const jar = new Jar()
+
+  const response = await jar.fetch(`http://127.0.0.1:${server.address().port}/set`, { method: 'POST' })
+  await response.text() // the end of the body comes after the save
+
+  const line = response.headers.getSetCookie().find(c => c.startsWith('connect.sid='))
+  assert.match(line, /SameSite=Lax/)
+  assert.ok(store instanceof SessionGrainsStore)
+  assert.equal((await api.load(jar.sessionId)).values.color, '"plum"')
+  const nothing = await new Jar().fetch(`http://127.0.0.1:${server.address().port}/nothing`)
+  await nothing.text()
+  assert.equal(nothing.headers.getSetCookie().length, 0)
 })
