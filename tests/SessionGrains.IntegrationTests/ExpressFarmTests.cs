@@ -114,6 +114,27 @@ public sealed class ExpressFarmTests(LocalFarm farm)
     }
 
     [Fact]
+    public async Task A_login_on_ASP_NET_stays_bound_for_express_after_an_increment_on_the_same_front_end()
+    {
+        // Front end 1 only: its read cache holds the session after the login, and the increment updates that copy.
+        var jar = new CookieContainer();
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, CookieContainer = jar }) { BaseAddress = farm.FrontEnd(1) };
+        var user = "turing-" + Guid.NewGuid().ToString("N")[..6];
+        Assert.Equal(user, await PostAsync(client, "/login?user=" + user));
+        Assert.Equal("1", await PostAsync(client, "/counter/atomic"));
+
+        // What the express front end's store loads (GET /session-store/sessions/{id}) through the same front end.
+        var signed = Uri.UnescapeDataString(Assert.Single(jar.GetAllCookies(), c => c.Name == "connect.sid").Value); // "s:" + id + "." + signature
+        using var api = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = farm.FrontEnd(1) };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", farm.StoreApiToken);
+        using var loaded = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync($"/session-store/sessions/{Uri.EscapeDataString(signed[2..signed.LastIndexOf('.')])}"));
+
+        Assert.Equal("1", loaded.RootElement.GetProperty("values").GetProperty("count").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, loaded.RootElement.GetProperty("user").ValueKind);
+        Assert.Equal(user, loaded.RootElement.GetProperty("user").GetProperty("userId").GetString());
+    }
+
+    [Fact]
     public async Task The_session_API_is_served_on_the_internal_port_only()
     {
         using var client = FarmLoadChecks.Client(farm.Nginx);

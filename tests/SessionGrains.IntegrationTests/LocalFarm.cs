@@ -42,6 +42,9 @@ public class LocalFarm : IAsyncLifetime
     /// <summary>nginx's internal listener: the front ends' session API, for the express front end.</summary>
     public Uri StoreApi => new($"http://127.0.0.1:{8090 + _offset}");
 
+    /// <summary>The bearer token of the front ends' session API, as <c>up</c> generated it.</summary>
+    public string StoreApiToken => File.ReadAllText(Path.Combine(_state, "store-api-token")).Trim();
+
     /// <summary>The express front end's own port (its pages are under /express/).</summary>
     public Uri Express => new($"http://127.0.0.1:{5080 + _offset}");
 
