@@ -15,7 +15,8 @@
 #   deploy/local/farm.sh status    pid, alive, health per process; exits 1 unless all are up and healthy
 #   deploy/local/farm.sh kill-silo N... | stop-silo N... | restart-silo N...   (N = 1..3, one or more, acted on
 #                                  together; SIGKILL | SIGTERM | graceful stop if running, start with the same ports, wait
-#                                  until all are healthy); also kill-web/stop-web/restart-web. After every silo crashed,
+#                                  until all are healthy); also kill-web/stop-web/restart-web, and kill-express/stop-express/
+#                                  restart-express (no N). After every silo crashed,
 #                                  restart them together (restart-silo 1 2 3): a silo that starts alone cannot join until
 #                                  the others' membership rows go stale (Cluster:FailureDetection, see the README)
 #   deploy/local/farm.sh logs [NAME [LINES]]                           (NAME = azurite, redis or postgres, setup-database, silo1, web2, express, nginx-access, build...)

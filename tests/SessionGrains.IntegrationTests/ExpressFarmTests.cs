@@ -167,6 +167,16 @@ public sealed class ExpressFarmTests(LocalFarm farm)
         }
     }
 
+    [Fact]
+    public async Task Restarting_the_express_front_end_keeps_its_sessions()
+    {
+        using var client = CookieClient(farm.Nginx);
+        Assert.Equal("1", await PostAsync(client, "/express/counter"));
+        await farm.RunAsync("restart-express", TimeSpan.FromMinutes(1));
+        Assert.Equal("2", await PostAsync(client, "/express/counter"));
+        Assert.Equal("2", await client.GetStringAsync("/counter"));
+    }
+
     private static async Task Click(IPage page, string button, bool exact = false)
         => await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = exact }).ClickAsync();
 

@@ -35,9 +35,16 @@ internal sealed record FarmMember(string Name, MemberKind Kind, IReadOnlyList<in
     /// <summary>nginx: the public port, and the internal session API port.</summary>
     public static FarmMember Nginx(FarmSettings s) => new("nginx", MemberKind.Nginx, [s.NginxPort, s.StoreApiPort], Url(s.NginxPort, "/healthz/ready"));
 
-    /// <summary>Silo or web numbers given as text; fails with the usage unless there is at least one, each 1..count, none twice.</summary>
+    /// <summary>The express front end (no numbers), or silo or web numbers given as text; fails with the usage unless there is at least one, each 1..count, none twice.</summary>
     public static IReadOnlyList<FarmMember> ParseMany(FarmSettings settings, MemberKind kind, IReadOnlyList<string> numbers, string action)
     {
+        if (kind == MemberKind.Express)
+        {
+            return settings.Express && numbers.Count == 0
+                ? [Express(settings)]
+                : throw new FarmException(settings.Express ? $"usage: farm.sh {action}" : "the farm has no express front end (FARM_EXPRESS=0)");
+        }
+
         var max = kind == MemberKind.Silo ? settings.Silos : settings.Webs;
         var indexes = new List<int>();
         foreach (var n in numbers)
