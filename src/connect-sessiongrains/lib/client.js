@@ -105,7 +105,9 @@ class StoreApiClient {
         const chunks = []
         res.on('data', chunk => chunks.push(chunk))
         res.on('error', reject)
-        res.on('aborted', () => reject(Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' })))
+        res.on('close', () => {
+          if (!res.complete) reject(Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' }))
+        })
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8')
           let parsed

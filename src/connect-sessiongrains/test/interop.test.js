@@ -148,3 +148,21 @@ test('destroy on one side is a new session on the other', async t => {
   assert.equal((await replay.text(`${app.url}/counter`)).text, '0')
   assert.equal((await replay.text(`${app.url}/me`)).status, 401)
 })
+
+test('without rawStringKeys, a SetString value arrives as its text and goes back as JSON', async t => {
+  const app = await startExpress({ storeOptions: { rawStringKeys: [] } })
+  t.after(() => app.close())
+  const jar = new Jar()
+  const user = 'Zoë <&> ' + crypto.randomUUID().slice(0, 8)
+  await jar.post(`${aspnet}/login?user=${encodeURIComponent(user)}`) // SetString("user", user): plain UTF-8 text
+
+  assert.equal((await jar.text(`${app.url}/me`)).text, user) // not JSON: the text itself
+  await jar.post(`${aspnet}/counter`) // "1" (SetString) is JSON: a number in express
+  assert.deepEqual(await (await jar.fetch(`${app.url}/get?key=count`)).json(), { value: 1 })
+  await jar.post(`${app.url}/set?key=a&value=1`) // unchanged keys are not re-sent
+  assert.equal((await api.load(jar.sessionId)).values.user, user)
+
+  await jar.post(`${app.url}/set?key=user&value=${encodeURIComponent(JSON.stringify('grace'))}`)
+  assert.equal((await api.load(jar.sessionId)).values.user, '"grace"') // JSON now: ASP.NET's GetString sees the quotes
+  assert.equal((await jar.text(`${aspnet}/me`)).text, '"grace"')
+})
