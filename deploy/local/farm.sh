@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The SessionGrains local web farm, all on 127.0.0.1: Azurite (Azure Storage emulator), 3 Orleans silos (Azure
 # Storage clustering, Azure Table grain storage and reminders), 2 demo front ends in client mode sharing one cookie
-# secret, and nginx round-robin over the front ends.
+# secret, an express front end (deploy/local/express: express-session on connect-sessiongrains) on the same cookie and
+# sessions under /express/, and nginx round-robin over the front ends. The express front end reaches the front ends'
+# session API (/session-store, a generated bearer token) through nginx's internal port; the public port refuses it.
 #
 #   deploy/local/farm.sh up [--storage azure|redis|postgres]   build, start, wait until every /healthz/ready is 200 (at
 #                                  most FARM_TIMEOUT s), print URLs; redis: Debian's redis-server (append-only file, fsync
@@ -13,17 +15,19 @@
 #   deploy/local/farm.sh status    pid, alive, health per process; exits 1 unless all are up and healthy
 #   deploy/local/farm.sh kill-silo N... | stop-silo N... | restart-silo N...   (N = 1..3, one or more, acted on
 #                                  together; SIGKILL | SIGTERM | graceful stop if running, start with the same ports, wait
-#                                  until all are healthy); also kill-web/stop-web/restart-web. After every silo crashed,
+#                                  until all are healthy); also kill-web/stop-web/restart-web, and kill-express/stop-express/
+#                                  restart-express (no N). After every silo crashed,
 #                                  restart them together (restart-silo 1 2 3): a silo that starts alone cannot join until
 #                                  the others' membership rows go stale (Cluster:FailureDetection, see the README)
-#   deploy/local/farm.sh logs [NAME [LINES]]                           (NAME = azurite, redis or postgres, setup-database, silo1, web2, nginx-access, build...)
+#   deploy/local/farm.sh logs [NAME [LINES]]                           (NAME = azurite, redis or postgres, setup-database, silo1, web2, express, nginx-access, build...)
 #
 # State, binaries, logs and Azurite's, Redis's or PostgreSQL's data live in deploy/local/.farm/ (FARM_STATE overrides it). Every process is
 # recorded as "pid starttime" in .farm/run/, and only those exact processes are ever signalled.
 #
 # Environment overrides (defaults in brackets): FARM_STATE [deploy/local/.farm], FARM_STORAGE [azure], FARM_AZURITE_PORT
 # [10000; queue +1, table +2], FARM_REDIS_PORT [6390], FARM_POSTGRES_PORT [5440], FARM_SILO_PORT [11111], FARM_GATEWAY_PORT [30001], FARM_SILO_HEALTH_PORT [8081], FARM_WEB_PORT [5001],
-# FARM_NGINX_PORT [8080], FARM_SILOS [3], FARM_WEBS [2], FARM_TIMEOUT [90 s, health wait], FARM_STOP_TIMEOUT [30 s],
+# FARM_NGINX_PORT [8080], FARM_STORE_API_PORT [8090, nginx's internal session API port], FARM_EXPRESS_PORT [5080],
+# FARM_EXPRESS [1; 0 leaves the express front end out], FARM_SILOS [3], FARM_WEBS [2], FARM_TIMEOUT [90 s, health wait], FARM_STOP_TIMEOUT [30 s],
 # FARM_SERVICE_ID [sessiongrains-farm], FARM_KEEP_ON_FAILURE [0: a failed `up` stops what it started].
 #
 # The supervisor itself is the .NET program in deploy/local/SessionGrains.LocalFarm (the integration tests use it

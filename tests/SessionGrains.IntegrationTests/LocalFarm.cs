@@ -5,7 +5,7 @@ using SessionGrains.LocalFarm;
 namespace SessionGrains.IntegrationTests;
 
 /// <summary>
-/// The real multi-process farm of deploy/local/farm.sh (Azurite, 3 silos, 2 client-mode front ends, nginx), run in-process
+/// The real multi-process farm of deploy/local/farm.sh (Azurite, 3 silos, 2 client-mode front ends, the express front end, nginx), run in-process
 /// through the farm's own commands (deploy/local/SessionGrains.LocalFarm), on ports 100 above the defaults and with its own
 /// state folder, so a developer's farm is left alone. <see cref="RedisLocalFarm"/> is the same on Redis, 200 above.
 /// </summary>
@@ -38,6 +38,15 @@ public class LocalFarm : IAsyncLifetime
     public Uri Nginx => new($"http://127.0.0.1:{8080 + _offset}");
 
     public Uri FrontEnd(int n) => new($"http://127.0.0.1:{5000 + _offset + n}");
+
+    /// <summary>nginx's internal listener: the front ends' session API, for the express front end.</summary>
+    public Uri StoreApi => new($"http://127.0.0.1:{8090 + _offset}");
+
+    /// <summary>The bearer token of the front ends' session API, as <c>up</c> generated it.</summary>
+    public string StoreApiToken => File.ReadAllText(Path.Combine(_state, "store-api-token")).Trim();
+
+    /// <summary>The express front end's own port (its pages are under /express/).</summary>
+    public Uri Express => new($"http://127.0.0.1:{5080 + _offset}");
 
     private FileLock? _alone;
 
@@ -95,6 +104,8 @@ public class LocalFarm : IAsyncLifetime
         "FARM_SILO_HEALTH_PORT" => Text(8081 + _offset),
         "FARM_WEB_PORT" => Text(5001 + _offset),
         "FARM_NGINX_PORT" => Text(8080 + _offset),
+        "FARM_STORE_API_PORT" => Text(StoreApi.Port),
+        "FARM_EXPRESS_PORT" => Text(Express.Port),
         "FARM_DASHBOARD" => "0", // the fault tests measure the cluster without the dashboard's per-call profiling
         _ => Environment.GetEnvironmentVariable(name),
     };
@@ -105,7 +116,7 @@ public class LocalFarm : IAsyncLifetime
     public async Task<string> DiagnoseAsync()
     {
         var report = new System.Text.StringBuilder();
-        foreach (var command in new[] { "status", "logs nginx 20", "logs web1 40", "logs web2 40" })
+        foreach (var command in new[] { "status", "logs nginx 20", "logs web1 40", "logs web2 40", "logs express 40" })
         {
             try
             {

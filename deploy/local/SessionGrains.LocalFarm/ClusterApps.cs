@@ -1,7 +1,7 @@
 namespace SessionGrains.LocalFarm;
 
 /// <summary>
-/// Starts the published silos and client-mode front ends, detached, with the cluster settings as environment
+/// Starts the published silos and client-mode front ends (and the express front end, <see cref="ExpressApp"/>), detached, with the cluster settings as environment
 /// variables (clustering, grain storage and reminders on the farm's storage server, this farm's cluster and service IDs).
 /// </summary>
 internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<string, string?> environment)
@@ -10,6 +10,7 @@ internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<s
     {
         MemberKind.Silo => StartSilo(member),
         MemberKind.Web => StartWeb(member),
+        MemberKind.Express => new ExpressApp(paths).Start(member, settings, LogOf(member)),
         _ => throw new ArgumentException($"{member.Name} is not a silo or front end", nameof(member)),
     };
 
@@ -33,6 +34,9 @@ internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<s
         var variables = ClusterEnvironment(silo: false);
         variables["Cluster__Mode"] = "Client";
         variables["Session__Secrets__0"] = File.ReadAllText(paths.Secret).Trim();
+        variables["Session__IdleTimeout"] = FarmSettings.SessionIdleTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture); // the express front end's too
+        // The session API for the express front end, reached through nginx's internal port only (the public port refuses /session-store).
+        variables["SessionStoreApi__Tokens__0"] = File.ReadAllText(paths.StoreApiToken).Trim();
         var folder = Path.Combine(paths.Bin, "web");
         return DetachedProcess.Start(LogOf(web), folder,
             ["dotnet", Path.Combine(folder, "SessionGrains.Web.dll"), "--urls", $"http://127.0.0.1:{web.Ports[0]}"], variables);

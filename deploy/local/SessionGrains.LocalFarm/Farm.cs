@@ -32,7 +32,7 @@ internal sealed class Farm : IDisposable
     /// <summary>The members whose recorded process still runs.</summary>
     public IReadOnlyList<FarmMember> Running() => Members.Where(m => Registry.Live(m.Name) is not null).ToArray();
 
-    /// <summary>Starts a silo or front end and records it.</summary>
+    /// <summary>Starts a silo or front end (ASP.NET or express) and records it.</summary>
     public void StartApp(FarmMember member)
     {
         var process = new ClusterApps(Paths, Settings, Environment).Start(member);
@@ -44,7 +44,7 @@ internal sealed class Farm : IDisposable
     public async Task StopAllAsync(TimeSpan stopTimeout)
     {
         string[] Names(MemberKind kind) => Members.Where(m => m.Kind == kind).Select(m => m.Name).ToArray();
-        foreach (var kind in new[] { MemberKind.Nginx, MemberKind.Web, MemberKind.Silo, MemberKind.Storage })
+        foreach (var kind in new[] { MemberKind.Nginx, MemberKind.Express, MemberKind.Web, MemberKind.Silo, MemberKind.Storage })
         {
             await Stopper.StopAsync(ProcessRecord.SigTerm, stopTimeout, Names(kind));
         }

@@ -1,6 +1,6 @@
 namespace SessionGrains.LocalFarm;
 
-/// <summary>One process of the farm: its name (azurite, redis or postgres, silo1, web2, nginx), the ports it holds, and its health URL (readiness: serving sessions).</summary>
+/// <summary>One process of the farm: its name (azurite, redis or postgres, silo1, web2, express, nginx), the ports it holds, and its health URL (readiness: serving sessions).</summary>
 internal sealed record FarmMember(string Name, MemberKind Kind, IReadOnlyList<int> Ports, Uri Health)
 {
     /// <summary>Every process of the farm, in start order.</summary>
@@ -10,6 +10,7 @@ internal sealed record FarmMember(string Name, MemberKind Kind, IReadOnlyList<in
             Storage(settings),
             .. Enumerable.Range(1, settings.Silos).Select(n => Silo(settings, n)),
             .. Enumerable.Range(1, settings.Webs).Select(n => Web(settings, n)),
+            .. settings.Express ? [Express(settings)] : Array.Empty<FarmMember>(),
             Nginx(settings),
         ];
 
@@ -28,11 +29,22 @@ internal sealed record FarmMember(string Name, MemberKind Kind, IReadOnlyList<in
     public static FarmMember Web(FarmSettings s, int n)
         => new($"web{n}", MemberKind.Web, [s.WebPort + n - 1], Url(s.WebPort + n - 1, "/healthz/ready"));
 
-    public static FarmMember Nginx(FarmSettings s) => new("nginx", MemberKind.Nginx, [s.NginxPort], Url(s.NginxPort, "/healthz/ready"));
+    /// <summary>The express front end (deploy/local/express), its pages under /express/.</summary>
+    public static FarmMember Express(FarmSettings s) => new("express", MemberKind.Express, [s.ExpressPort], Url(s.ExpressPort, "/express/healthz/ready"));
 
-    /// <summary>Silo or web numbers given as text; fails with the usage unless there is at least one, each 1..count, none twice.</summary>
+    /// <summary>nginx: the public port, and the internal session API port.</summary>
+    public static FarmMember Nginx(FarmSettings s) => new("nginx", MemberKind.Nginx, [s.NginxPort, s.StoreApiPort], Url(s.NginxPort, "/healthz/ready"));
+
+    /// <summary>The express front end (no numbers), or silo or web numbers given as text; fails with the usage unless there is at least one, each 1..count, none twice.</summary>
     public static IReadOnlyList<FarmMember> ParseMany(FarmSettings settings, MemberKind kind, IReadOnlyList<string> numbers, string action)
     {
+        if (kind == MemberKind.Express)
+        {
+            return settings.Express && numbers.Count == 0
+                ? [Express(settings)]
+                : throw new FarmException(settings.Express ? $"usage: farm.sh {action}" : "the farm has no express front end (FARM_EXPRESS=0)");
+        }
+
         var max = kind == MemberKind.Silo ? settings.Silos : settings.Webs;
         var indexes = new List<int>();
         foreach (var n in numbers)

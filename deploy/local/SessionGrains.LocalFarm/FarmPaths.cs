@@ -2,7 +2,7 @@ namespace SessionGrains.LocalFarm;
 
 /// <summary>
 /// Where things are: the repository, deploy/local, and the state folder (FARM_STATE, default deploy/local/.farm) with
-/// run/ (pid files), logs/, bin/ (published apps), nginx/, azurite/ (data), farm.env (settings), secret and dashboard-password.
+/// run/ (pid files), logs/, bin/ (published apps), nginx/, azurite/ (data), farm.env (settings), secret, dashboard-password and store-api-token.
 /// </summary>
 internal sealed record FarmPaths(string RepositoryRoot, string State)
 {
@@ -16,6 +16,12 @@ internal sealed record FarmPaths(string RepositoryRoot, string State)
     public string FarmEnv => Path.Combine(State, "farm.env");
     public string Secret => Path.Combine(State, "secret");
     public string DashboardPassword => Path.Combine(State, "dashboard-password");
+
+    /// <summary>The bearer token of the front ends' session API (SessionStoreApi:Tokens:0), which the express front end uses.</summary>
+    public string StoreApiToken => Path.Combine(State, "store-api-token");
+
+    /// <summary>The express front end's app (package.json, package-lock.json, server.js).</summary>
+    public string ExpressApp => Path.Combine(DeployLocal, "express");
     public string Lock => Path.Combine(State, ".lock");
 
     /// <summary>The paths for <paramref name="repositoryRoot"/>, the state folder from FARM_STATE (created).</summary>

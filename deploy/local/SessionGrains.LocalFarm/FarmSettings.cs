@@ -17,6 +17,18 @@ internal sealed record FarmSettings
     public int SiloHealthPort { get; init; } = 8081;
     public int WebPort { get; init; } = 5001;
     public int NginxPort { get; init; } = 8080;
+
+    /// <summary>nginx's second, internal listener: the ASP.NET front ends' session API (/session-store) for the express front end.</summary>
+    public int StoreApiPort { get; init; } = 8090;
+
+    /// <summary>The express front end's own port (nginx serves it under /express/).</summary>
+    public int ExpressPort { get; init; } = 5080;
+
+    /// <summary>FARM_EXPRESS=0 leaves the express front end out (no node needed beyond Azurite's); on by default.</summary>
+    public bool Express { get; init; } = true;
+
+    /// <summary>The idle timeout both the ASP.NET front ends and the express front end create sessions with (they must be equal).</summary>
+    public static TimeSpan SessionIdleTimeout => TimeSpan.FromMinutes(20);
     public int Silos { get; init; } = 3;
     public int Webs { get; init; } = 2;
     public string ServiceId { get; init; } = "sessiongrains-farm";
@@ -46,6 +58,9 @@ internal sealed record FarmSettings
         ("SILO_HEALTH_PORT", "FARM_SILO_HEALTH_PORT", (s, v) => s with { SiloHealthPort = Number("SILO_HEALTH_PORT", v) }, s => Text(s.SiloHealthPort)),
         ("WEB_PORT", "FARM_WEB_PORT", (s, v) => s with { WebPort = Number("WEB_PORT", v) }, s => Text(s.WebPort)),
         ("NGINX_PORT", "FARM_NGINX_PORT", (s, v) => s with { NginxPort = Number("NGINX_PORT", v) }, s => Text(s.NginxPort)),
+        ("STORE_API_PORT", "FARM_STORE_API_PORT", (s, v) => s with { StoreApiPort = Number("STORE_API_PORT", v) }, s => Text(s.StoreApiPort)),
+        ("EXPRESS_PORT", "FARM_EXPRESS_PORT", (s, v) => s with { ExpressPort = Number("EXPRESS_PORT", v) }, s => Text(s.ExpressPort)),
+        ("EXPRESS", "FARM_EXPRESS", (s, v) => s with { Express = v != "0" }, s => s.Express ? "1" : "0"),
         ("SILOS", "FARM_SILOS", (s, v) => s with { Silos = Number("SILOS", v) }, s => Text(s.Silos)),
         ("WEBS", "FARM_WEBS", (s, v) => s with { Webs = Number("WEBS", v) }, s => Text(s.Webs)),
         ("SERVICE_ID", "FARM_SERVICE_ID", (s, v) => s with { ServiceId = v }, s => s.ServiceId),

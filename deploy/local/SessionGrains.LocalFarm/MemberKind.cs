@@ -6,5 +6,6 @@ internal enum MemberKind
     Storage,
     Silo,
     Web,
+    Express,
     Nginx,
 }

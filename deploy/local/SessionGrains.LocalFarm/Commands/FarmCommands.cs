@@ -1,7 +1,7 @@
 namespace SessionGrains.LocalFarm;
 
 /// <summary>
-/// The farm's command line: up, down, status, kill-/stop-/restart-silo N... and -web N..., logs [NAME [LINES]], help.
+/// The farm's command line: up, down, status, kill-/stop-/restart-silo N... and -web N..., kill-/stop-/restart-express, logs [NAME [LINES]], help.
 /// Progress goes to <c>errors</c>, results (status, logs, URLs) to <c>output</c>; the result is the exit code.
 /// </summary>
 internal sealed class FarmCommands(FarmPaths paths, Func<string, string?> environment, TextWriter output, TextWriter errors)
@@ -18,8 +18,8 @@ internal sealed class FarmCommands(FarmPaths paths, Func<string, string?> enviro
                 "status" => await StatusAsync(cancellation),
                 "logs" => Logs(args.Count > 1 ? args[1] : null, args.Count > 2 ? args[2] : null),
                 "help" or "-h" or "--help" => Usage(output, 0),
-                _ when action.Split('-') is [var verb and ("kill" or "stop" or "restart" or "start"), var kind and ("silo" or "web")] =>
-                    await MemberAsync(verb, kind == "silo" ? MemberKind.Silo : MemberKind.Web, action, args.Skip(1).ToArray(), cancellation),
+                _ when action.Split('-') is [var verb and ("kill" or "stop" or "restart" or "start"), var kind and ("silo" or "web" or "express")] =>
+                    await MemberAsync(verb, kind switch { "silo" => MemberKind.Silo, "web" => MemberKind.Web, _ => MemberKind.Express }, action, args.Skip(1).ToArray(), cancellation),
                 _ => Usage(errors, 2),
             };
         }

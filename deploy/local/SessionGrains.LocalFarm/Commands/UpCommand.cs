@@ -30,10 +30,11 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
         farm.Registry.ForgetAll();
         RotateLogs();
 
-        await new Installer(paths, farm.Log).EnsureToolsAsync(farm.Settings.Storage, cancellation);
+        await new Installer(paths, farm.Log).EnsureToolsAsync(farm.Settings, cancellation);
         await new Publisher(paths, farm.Log).PublishAsync(cancellation);
         await EnsureSecretAsync(farm, paths.Secret, "the session cookie secret");
         await EnsureSecretAsync(farm, paths.DashboardPassword, "the dashboard password");
+        await EnsureSecretAsync(farm, paths.StoreApiToken, "the session API token");
 
         try
         {
@@ -80,10 +81,10 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
             await storage.SetUpAsync(cancellation);
         }
 
-        var apps = farm.Members.Where(m => m.Kind is MemberKind.Silo or MemberKind.Web).ToArray();
+        var apps = farm.Members.Where(m => m.Kind is MemberKind.Silo or MemberKind.Web or MemberKind.Express).ToArray();
         foreach (var app in apps)
         {
-            farm.StartApp(app); // front ends in client mode keep retrying until the cluster is up
+            farm.StartApp(app); // front ends in client mode keep retrying until the cluster is up; express calls the API per request
         }
 
         farm.Log.Info($"waiting (at most {s.Timeout}s) for every /healthz/ready");
@@ -166,6 +167,12 @@ internal sealed class UpCommand(FarmPaths paths, Func<string, string?> environme
     {
         output.WriteLine($"SessionGrains farm is up (cluster {s.ClusterId}):");
         output.WriteLine($"  load balancer   http://127.0.0.1:{s.NginxPort}/   (nginx round robin)");
+        if (s.Express)
+        {
+            output.WriteLine($"  express         http://127.0.0.1:{s.NginxPort}/express/   (express front end, same cookie and session; its own port {s.ExpressPort})");
+        }
+
+        output.WriteLine($"  session API     http://127.0.0.1:{s.StoreApiPort}/session-store/   (internal: nginx over the front ends; bearer token in {paths.StoreApiToken})");
         for (var n = 1; n <= s.Webs; n++)
         {
             output.WriteLine($"  front end {n}     http://127.0.0.1:{s.WebPort + n - 1}/");

@@ -2,14 +2,15 @@ namespace SessionGrains.LocalFarm;
 
 /// <summary>
 /// What <c>up</c> needs on the machine: dotnet, nginx and, for Redis storage, redis-server, for PostgreSQL storage,
-/// postgresql (each installed with apt-get when missing), and, for Azure storage, Azurite (npm ci).
+/// postgresql (each installed with apt-get when missing), and, for Azure storage, Azurite (npm ci); the express front end (npm ci in deploy/local/express).
 /// </summary>
 internal sealed class Installer(FarmPaths paths, FarmLog log)
 {
     private string InstallLog => Path.Combine(paths.Logs, "install.log");
 
-    public async Task EnsureToolsAsync(FarmStorageKind storage, CancellationToken cancellation)
+    public async Task EnsureToolsAsync(FarmSettings settings, CancellationToken cancellation)
     {
+        var storage = settings.Storage;
         if (FindOnPath("dotnet") is null)
         {
             throw new FarmException("dotnet (the .NET 10 SDK) is not on PATH");
@@ -18,6 +19,11 @@ internal sealed class Installer(FarmPaths paths, FarmLog log)
         if (Nginx.FindExecutable() is null)
         {
             await InstallDebianPackageAsync("nginx", () => Nginx.FindExecutable() is not null, cancellation);
+        }
+
+        if (settings.Express)
+        {
+            await new ExpressApp(paths).EnsureInstalledAsync(InstallLog, log.Info, cancellation);
         }
 
         if (storage == FarmStorageKind.Postgres)

@@ -27,7 +27,9 @@ internal sealed class Nginx(FarmPaths paths, FarmSettings settings, ProcessRegis
             .Replace("@LOGS@", paths.Logs, StringComparison.Ordinal)
             .Replace("@NGINX@", paths.NginxDir, StringComparison.Ordinal)
             .Replace("@UPSTREAMS@", upstreams.ToString(), StringComparison.Ordinal)
-            .Replace("@PORT@", $"{settings.NginxPort}", StringComparison.Ordinal);
+            .Replace("@PORT@", $"{settings.NginxPort}", StringComparison.Ordinal)
+            .Replace("@STORE_API_PORT@", $"{settings.StoreApiPort}", StringComparison.Ordinal)
+            .Replace("@EXPRESS_PORT@", $"{settings.ExpressPort}", StringComparison.Ordinal);
     }
 
     public async Task StartAsync(CancellationToken cancellation)
