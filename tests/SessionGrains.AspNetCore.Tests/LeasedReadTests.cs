@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using SessionGrains.Tests.Shared;
 using static SessionGrains.Tests.Shared.TestApp;
 
@@ -26,6 +28,25 @@ public sealed class LeasedReadTests(FrontEndCluster cluster)
         }
 
         Assert.Equal(1, Calls - before);
+    }
+
+    [Fact]
+    public async Task A_bound_session_stays_bound_in_the_cache_after_this_front_ends_own_writes()
+    {
+        await using var app = await TestApp.StartAsync(cluster.Grains, endpoints: e =>
+        {
+            MapSessionEndpoints(e);
+            e.MapPost("/bind", async (HttpContext c, string user) => (await c.GetGrainSession().BindUserAsync(user)).UserId);
+            e.MapGet("/user", (HttpContext c) => c.GetGrainSession().User?.UserId ?? "none");
+        });
+        var cookie = CookieToSend(await app.PostAsync("/set?key=color&value=blue"));
+        Assert.Equal("ada", await ReadAsync(app, "/bind?user=ada", cookie, HttpMethod.Post));
+        Assert.Equal("ada", await ReadAsync(app, "/user", cookie)); // the leased load
+
+        await app.PostAsync("/set?key=color&value=green", cookie);
+        Assert.Equal("ada", await ReadAsync(app, "/user", cookie));
+        Assert.Equal("1", await ReadAsync(app, "/increment?key=n", cookie, HttpMethod.Post));
+        Assert.Equal("ada", await ReadAsync(app, "/user", cookie));
     }
 
     [Fact]

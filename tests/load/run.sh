@@ -15,7 +15,9 @@
 #          13 sessiongrains-redis-aof (12 with Redis as in 11) |
 #          14 sessiongrains-postgres (front end + silo on PostgreSQL grain storage and reminders, fsync on) |
 #          15 sessiongrains-single-silo (6 with Cluster:GrainStorage=SingleSiloMemory: no memory-storage-grain hop) |
-#          16 sessiongrains-cohosted-redis (6 on Redis grain storage and reminders, Redis as in 3: one process hop fewer than 12)
+#          16 sessiongrains-cohosted-redis (6 on Redis grain storage and reminders, Redis as in 3: one process hop fewer than 12) |
+#          17 express-sessiongrains (4's app with connect-sessiongrains: its store calls the session store API of a silo
+#             host, memory storage; compare with 5)
 # Output: tests/load/results/results.md and chart.png (committed), raw wrk output in tests/load/.out/.
 set -euo pipefail
 
@@ -23,7 +25,7 @@ ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 LOAD=$ROOT/tests/load
 OUT=$LOAD/.out
 RESULTS=$LOAD/results
-ALL_SYSTEMS="1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16"
+ALL_SYSTEMS="1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17"
 SYSTEMS=$ALL_SYSTEMS
 DURATION=10 WARMUP=3 CONNECTIONS=32 THREADS=2 SESSIONS=1000 REPEAT=1 QUICK=0 REPORT_ONLY=0 PROFILE=""
 while (($#)); do
@@ -42,9 +44,11 @@ done
 PORT=5600 SILO_PORT=11611 GATEWAY_PORT=30611 SILO_HTTP=8611 REDIS_PORT=6391 AZURITE_PORT=10600 POSTGRES_PORT=5641
 POSTGRES_CONNECTION="Host=127.0.0.1;Port=$POSTGRES_PORT;Database=sessiongrains;Username=postgres"
 SECRET="load-test-secret-$(date +%s)-0123456789abcdef"
+API_TOKEN="load-test-api-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((AZURITE_PORT + 2))/devstoreaccount1;"
 NAMES=(- kestrel aspnet-memory aspnet-redis express-memory express-redis sessiongrains sessiongrains-client sessiongrains-azurite sessiongrains-no-local-reads sessiongrains-client-no-lease
-  aspnet-redis-aof sessiongrains-redis sessiongrains-redis-aof sessiongrains-postgres sessiongrains-single-silo sessiongrains-cohosted-redis)
+  aspnet-redis-aof sessiongrains-redis sessiongrains-redis-aof sessiongrains-postgres sessiongrains-single-silo sessiongrains-cohosted-redis
+  express-sessiongrains)
 PIDS=()
 declare -A PID_OF=()
 
@@ -70,8 +74,13 @@ build() {
   if [[ ,$SYSTEMS, =~ ,(1|2|3|11), ]]; then
     dotnet publish "$LOAD/anchors/AspNetSession" -c Release -o "$OUT/bin/aspnet" --nologo -v q >/dev/null
   fi
-  if [[ ,$SYSTEMS, =~ ,[45], && ! -d $LOAD/anchors/express/node_modules ]]; then
+  if [[ ,$SYSTEMS, =~ ,(4|5|17), && ! -d $LOAD/anchors/express/node_modules ]]; then
     (cd "$LOAD/anchors/express" && npm ci --no-audit --no-fund >/dev/null)
+  fi
+  if [[ ,$SYSTEMS, =~ ,17, ]]; then # the store as users install it: its npm pack tarball, beside the anchor's lock file
+    local tarball
+    tarball=$(cd "$ROOT/src/connect-sessiongrains" && npm pack --silent --pack-destination "$OUT" | tail -n 1)
+    (cd "$LOAD/anchors/express" && npm install --no-save --no-audit --no-fund "$OUT/$tarball" >/dev/null)
   fi
   if [[ ,$SYSTEMS, =~ ,8, && ! -x $ROOT/deploy/local/node_modules/.bin/azurite ]]; then
     (cd "$ROOT/deploy/local" && npm ci --no-audit --no-fund >/dev/null)
@@ -151,6 +160,11 @@ start_system() {
     5) start_redis 5
        start express node "$LOAD/anchors/express/server.js" --store redis --redis-url "redis://127.0.0.1:$REDIS_PORT" --port $PORT ;;
     6) start web web_env CoHosted dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
+    17) start silo env Cluster__SiloPort=$SILO_PORT Cluster__PrimarySiloPort=$SILO_PORT Cluster__GatewayPort=$GATEWAY_PORT \
+          SessionStoreApi__Tokens__0="$API_TOKEN" dotnet "$OUT/bin/silo/SessionGrains.Silo.dll" --urls "http://127.0.0.1:$SILO_HTTP"
+        wait_for "http://127.0.0.1:$SILO_HTTP/healthz/ready"
+        start express env SESSIONGRAINS_TOKEN="$API_TOKEN" node "$LOAD/anchors/express/server.js" --store sessiongrains \
+          --api-url "http://127.0.0.1:$SILO_HTTP" --port $PORT ;;
     16) start_redis 16
         start web web_env CoHosted Cluster__GrainStorage=Redis Cluster__Reminders=Redis "Cluster__RedisConnectionString=127.0.0.1:$REDIS_PORT" \
           dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
@@ -225,7 +239,7 @@ names = {1: "kestrel (no session)", 2: "ASP.NET Session + memory", 3: "ASP.NET S
          10: "SessionGrains front end + silo, read leases off (memory)", 11: "ASP.NET Session + Redis (AOF everysec)",
          12: "SessionGrains front end + silo (Redis)", 13: "SessionGrains front end + silo (Redis, AOF everysec)",
          14: "SessionGrains front end + silo (PostgreSQL)", 15: "SessionGrains co-hosted (single-silo memory storage)",
-         16: "SessionGrains co-hosted (Redis)"}
+         16: "SessionGrains co-hosted (Redis)", 17: "express-session + connect-sessiongrains (silo host, memory)"}
 runs = collections.defaultdict(list)
 for line in open(path):
     s, route, rps, p50, p99, errors, requests = line.strip().split("|")
@@ -244,14 +258,14 @@ lines = [f"# Load comparison, {date}", "",
          "Every system serves GET /counter (read), POST /counter (read-modify-write), GET /ping (no session), on 127.0.0.1. "
          "With several runs, ± is half the spread of req/s, and the ratio columns give the median ratio and, in brackets, "
          "the lowest and highest ratio within one run.", "",
-         "| system | route | req/s | p50 ms | p99 ms | errors | vs ASP.NET+Redis (same Redis settings; 11 vs 3) | vs ASP.NET+memory | vs no session |",
+         "| system | route | req/s | p50 ms | p99 ms | errors | vs ASP.NET+Redis (same Redis settings; 11 vs 3; 17 vs express+connect-redis) | vs ASP.NET+memory | vs no session |",
          "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
 for s in sorted({k[0] for k in runs}):
     for route in routes:
         key = (s, route)
         if key not in runs: continue
         rps = med(key, 0)
-        anchor = 11 if s == 13 else 3  # like for like: the same Redis settings
+        anchor = 11 if s == 13 else 5 if s == 17 else 3  # like for like: the same Redis settings; express against express
         spread = ""
         if len(runs[key]) > 1:
             values = [r[0] for r in runs[key]]

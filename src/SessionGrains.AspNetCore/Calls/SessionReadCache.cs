@@ -92,6 +92,7 @@ internal sealed class SessionReadCache : ISessionReadCache, IDisposable
                 LastAccessAt = cached.Snapshot.LastAccessAt,
                 ExpiresAt = result.ExpiresAt == default ? cached.Snapshot.ExpiresAt : result.ExpiresAt,
                 Timeouts = cached.Snapshot.Timeouts,
+                User = cached.Snapshot.User, // a data change leaves the binding as it was
             };
             if (_slots.TryUpdate(sessionId, cached with { Snapshot = snapshot }, current))
             {

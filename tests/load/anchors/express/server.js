@@ -2,10 +2,13 @@
 // Anchor app for the SessionGrains load-test harness: the same three routes served by a
 // plain express deployment (one process, no cluster) with express-session.
 //
-//   node server.js --store memory|redis [--port 5100] [--redis-url redis://127.0.0.1:6379]
+//   node server.js --store memory|redis|sessiongrains [--port 5100] [--redis-url redis://127.0.0.1:6379]
+//                  [--api-url http://127.0.0.1:8081]
 //
-//   --store memory  express-session's built-in MemoryStore
-//   --store redis   connect-redis 9 (RedisStore) over the node `redis` client
+//   --store memory         express-session's built-in MemoryStore
+//   --store redis          connect-redis 9 (RedisStore) over the node `redis` client
+//   --store sessiongrains  connect-sessiongrains, calling a SessionGrains host's session store API at --api-url with
+//                          the bearer token $SESSIONGRAINS_TOKEN (run.sh installs the package from its npm pack tarball)
 //   --port N        listens on 127.0.0.1:N (default: $PORT, else 5100)
 //   --redis-url U   redis mode only (default: $REDIS_URL, else redis://127.0.0.1:6379)
 //   secret          $SESSION_SECRET, else a fixed test secret
@@ -32,14 +35,14 @@ function parseArgs(argv) {
 
 function usage(message) {
   if (message) console.error(message);
-  console.error('usage: node server.js --store memory|redis [--port N] [--redis-url redis://127.0.0.1:6379]');
+  console.error('usage: node server.js --store memory|redis|sessiongrains [--port N] [--redis-url redis://127.0.0.1:6379] [--api-url URL]');
   process.exit(2);
 }
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const storeKind = args.store;
-  if (storeKind !== 'memory' && storeKind !== 'redis') usage();
+  if (storeKind !== 'memory' && storeKind !== 'redis' && storeKind !== 'sessiongrains') usage();
   const port = Number(args.port ?? process.env.PORT ?? 5100);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) usage(`bad port: ${args.port ?? process.env.PORT}`);
   const redisUrl = args['redis-url'] ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -54,6 +57,9 @@ async function main() {
     redisClient.on('error', (err) => console.error('redis client error:', err.message));
     await redisClient.connect();
     store = new RedisStore({ client: redisClient });
+  } else if (storeKind === 'sessiongrains') {
+    const { SessionGrainsStore } = require('connect-sessiongrains');
+    store = new SessionGrainsStore({ url: args['api-url'] ?? 'http://127.0.0.1:8081', token: process.env.SESSIONGRAINS_TOKEN });
   }
 
   const app = express();
