@@ -183,50 +183,8 @@ public sealed class CookieSignatureInteropTests(FrontEndCluster cluster)
             return json.RootElement.TryGetProperty("version", out var version) ? version.GetString() : null;
         }
 
-        private static async Task<(int ExitCode, string Stdout, string Stderr)> RunProcessAsync(
+        private static Task<(int ExitCode, string Stdout, string Stderr)> RunProcessAsync(
             string fileName, IEnumerable<string> arguments, TimeSpan timeout)
-        {
-            var start = new ProcessStartInfo(fileName)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = System.IO.Directory.Exists(Directory) ? Directory : AppContext.BaseDirectory,
-            };
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            Process process;
-            try
-            {
-                process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start.");
-            }
-            catch (Win32Exception exception)
-            {
-                Assert.Fail($"'{fileName}' is required by the cookie-signature interop tests but could not be started "
-                    + $"(is Node.js with npm installed and on PATH?): {exception.Message}");
-                throw; // unreachable
-            }
-
-            using (process)
-            {
-                var stdout = process.StandardOutput.ReadToEndAsync();
-                var stderr = process.StandardError.ReadToEndAsync();
-                using var cancel = new CancellationTokenSource(timeout);
-                try
-                {
-                    await process.WaitForExitAsync(cancel.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill(entireProcessTree: true);
-                    Assert.Fail($"'{fileName} {string.Join(' ', start.ArgumentList)}' did not finish within {timeout}.");
-                }
-
-                return (process.ExitCode, await stdout, await stderr);
-            }
-        }
+            => NodeProcess.RunAsync(fileName, arguments, System.IO.Directory.Exists(Directory) ? Directory : AppContext.BaseDirectory, timeout);
     }
 }
