@@ -252,6 +252,19 @@ public sealed class StoreApiTests(FrontEndCluster cluster) : IDisposable
         Assert.Equal(1L, stored.Version);
     }
 
+    [Fact]
+    public async Task A_new_session_ID_too_short_to_hold_128_random_bits_is_refused()
+    {
+        await using var app = await StartAsync();
+        var id = await CreateAsync(app);
+        var shortId = SessionTestSilo.NewSessionId()[..21];
+
+        await AssertError(await CallAsync(app, HttpMethod.Put, $"/sessions/{shortId}", new { operationId = NewOperation() }), HttpStatusCode.BadRequest, "invalid_request");
+        await AssertError(await CallAsync(app, HttpMethod.Post, $"/sessions/{id}/regenerate", new { newId = shortId, keepData = true, operationId = NewOperation() }), HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Null(await cluster.ReadStoredRecordAsync(shortId));
+        Assert.Equal(1L, (await cluster.ReadStoredRecordAsync(id))!.Version);
+    }
+
     [Theory]
     [InlineData("{bad json")]
     [InlineData("{\"values\":{\"a\":null}}")]

@@ -19,6 +19,9 @@ internal sealed class SessionStoreApiHandlers(
     /// <summary>The longest session ID or user ID the API accepts for a new session or a user.</summary>
     public const int MaxIdLength = 256;
 
+    /// <summary>The shortest new session ID: 22 characters hold 128 bits in base64url, the least a guessable-proof ID needs.</summary>
+    public const int MinNewIdLength = 22;
+
     private static readonly TimeSpan LongestTimeout = TimeSpan.FromDays(3650);
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -266,9 +269,9 @@ internal sealed class SessionStoreApiHandlers(
     // The caller chooses new session IDs: they must be bearer secrets made by a CSPRNG (express-session's genid is).
     private static void RequireNewId(string id, string what)
     {
-        if (id.Length is 0 or > MaxIdLength || id.Any(char.IsControl))
+        if (id.Length is < MinNewIdLength or > MaxIdLength || id.Any(char.IsControl))
         {
-            throw Invalid($"{what} must be 1 to {MaxIdLength} characters without control characters.");
+            throw Invalid($"{what} must be {MinNewIdLength} to {MaxIdLength} characters without control characters.");
         }
     }
 
