@@ -111,4 +111,28 @@ public interface ISessionGrain : IGrainWithStringKey
     [ReadOnly]
     [Alias("FindOperation")]
     Task<SessionWriteResult?> FindOperationAsync(Guid operationId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims the request identified in this session by <paramref name="key"/> (a digest of its <c>Idempotency-Key</c>)
+    /// for one <paramref name="attempt"/>, until <paramref name="lease"/> from now; the same attempt claims again to renew.
+    /// A key whose response was recorded answers it (or <see cref="SessionRequestClaimStatus.KeyReused"/> when
+    /// <paramref name="fingerprint"/> differs). Claims live in the activation's memory only: a lost claim lets a retry
+    /// run again, whose writes with the first attempt's operation IDs apply nothing.
+    /// </summary>
+    [Alias("ClaimRequest")]
+    Task<SessionRequestClaim> ClaimRequestAsync(
+        Guid key, Guid fingerprint, Guid attempt, TimeSpan lease, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores <paramref name="response"/> as the answer to the request with <paramref name="key"/> and ends the
+    /// attempt's claim. The first recorded response of a key stays. Kept as long as operation IDs, and only in the room
+    /// the session's data leaves under its size limit; false when it was not stored (no live session, or no room).
+    /// </summary>
+    [Alias("RecordResponse")]
+    Task<bool> RecordResponseAsync(
+        Guid key, Guid fingerprint, Guid attempt, [Immutable] SessionRecordedResponse response, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the attempt's claim without recording: a retry may run the request again.</summary>
+    [Alias("ReleaseRequest")]
+    Task ReleaseRequestAsync(Guid key, Guid attempt, CancellationToken cancellationToken = default);
 }

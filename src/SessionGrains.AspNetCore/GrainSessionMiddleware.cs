@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace SessionGrains.AspNetCore;
 
 // Puts a lazy GrainSession into HttpContext.Session for requests under the cookie path, and commits it before the response
-// starts; a session failure is answered with its status code while the response has not started.
+// starts; a session failure is answered with its status code while the response has not started. A request with an
+// Idempotency-Key that its endpoint honours runs through SessionIdempotency.
 internal sealed class GrainSessionMiddleware
 {
     private readonly RequestDelegate _next;
@@ -15,6 +16,7 @@ internal sealed class GrainSessionMiddleware
     private readonly SessionGrainClient _client;
     private readonly SessionCommitter _committer;
     private readonly UserBindingRules _users;
+    private readonly SessionIdempotency _idempotency;
     private readonly SessionFrontEndActivities _activities;
     private readonly SessionFrontEndMetrics _metrics;
     private readonly TimeProvider _clock;
@@ -28,6 +30,7 @@ internal sealed class GrainSessionMiddleware
         SessionGrainClient client,
         SessionCommitter committer,
         UserBindingRules users,
+        SessionIdempotency idempotency,
         SessionFrontEndActivities activities,
         SessionFrontEndMetrics metrics,
         TimeProvider clock,
@@ -39,6 +42,7 @@ internal sealed class GrainSessionMiddleware
         _client = client;
         _committer = committer;
         _users = users;
+        _idempotency = idempotency;
         _activities = activities;
         _metrics = metrics;
         _clock = clock;
@@ -62,9 +66,28 @@ internal sealed class GrainSessionMiddleware
         context.Features.Set(feature);
         context.Response.OnStarting(_commitBeforeResponseStarts, session);
 
+        if (!_idempotency.AppliesTo(context))
+        {
+            await RunAsync(context, session);
+            return;
+        }
+
         try
         {
-            if (_options.Preload && presented.Count > 0)
+            await _idempotency.InvokeAsync(context, session, () => RunAsync(context, session));
+        }
+        catch (SessionStoreException exception) when (!context.Response.HasStarted)
+        {
+            await WriteFailureAsync(context, exception); // the key's claim could not be made
+        }
+    }
+
+    // The app, then the commit.
+    private async Task RunAsync(HttpContext context, GrainSession session)
+    {
+        try
+        {
+            if (_options.Preload && session.Work.Presented.Count > 0)
             {
                 await TryPreloadAsync(session);
             }

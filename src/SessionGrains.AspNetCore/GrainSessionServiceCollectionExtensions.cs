@@ -27,6 +27,7 @@ public static class GrainSessionServiceCollectionExtensions
         services.TryAddSingleton<SessionCookieReader>();
         services.TryAddSingleton<SessionCookieWriter>();
         services.TryAddSingleton<SessionCommitter>();
+        services.TryAddSingleton<SessionIdempotency>();
         services.TryAddSingleton<SessionFrontEndActivities>();
         services.TryAddSingleton(TimeProvider.System);
         return services.AddSessionGrainCalls();

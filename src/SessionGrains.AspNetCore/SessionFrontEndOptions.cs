@@ -38,6 +38,9 @@ public sealed class SessionFrontEndOptions
     /// <summary>Per-call deadline and retries of session grain calls when the cluster fails.</summary>
     public SessionCallOptions Calls { get; set; } = new();
 
+    /// <summary>Requests with an <c>Idempotency-Key</c> header: which endpoints honour it, and how long claims and recorded bodies are.</summary>
+    public SessionIdempotencyOptions IdempotencyKeys { get; set; } = new();
+
     /// <summary>Sessions bound to users: the per-user limit and the device information recorded.</summary>
     public UserSessionOptions Users { get; set; } = new();
 

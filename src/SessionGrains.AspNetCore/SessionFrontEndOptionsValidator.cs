@@ -58,6 +58,17 @@ internal sealed class SessionFrontEndOptionsValidator(ILogger<SessionFrontEndOpt
             failures.Add("SessionFrontEndOptions.Calls.RetryDeadline must be at least Calls.Timeout.");
         }
 
+        var keys = options.IdempotencyKeys;
+        if (keys.InFlightLease < TimeSpan.FromMilliseconds(100) || keys.InFlightLease > TimeSpan.FromMinutes(1))
+        {
+            failures.Add("SessionFrontEndOptions.IdempotencyKeys.InFlightLease must be between 100 milliseconds and 1 minute.");
+        }
+
+        if (keys.MaxRecordedBodyBytes < 0 || keys.MaxRecordedBodyBytes > 1024 * 1024)
+        {
+            failures.Add("SessionFrontEndOptions.IdempotencyKeys.MaxRecordedBodyBytes must be between 0 and 1 MiB.");
+        }
+
         if (options.Users.MaxSessionsPerUser < 0)
         {
             failures.Add("SessionFrontEndOptions.Users.MaxSessionsPerUser must not be negative (0 is no limit).");

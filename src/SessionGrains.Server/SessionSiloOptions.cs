@@ -76,8 +76,9 @@ public sealed class SessionSiloOptions
     public bool LocalReads { get; set; } = true;
 
     /// <summary>
-    /// How long the grain remembers a write's operation ID, so that a retry answers the stored result. Must exceed the
-    /// front ends' retry deadline. Defaults to 30 seconds.
+    /// How long the grain remembers a write's operation ID, so that a retry answers the stored result, and the response
+    /// recorded for a request with an <c>Idempotency-Key</c>. Must exceed the front ends' retry deadline and the time
+    /// within which HTTP clients retry with the same key. Defaults to 30 seconds.
     /// </summary>
     public TimeSpan OperationRetention { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -86,4 +87,11 @@ public sealed class SessionSiloOptions
     /// session since the original. Defaults to 32.
     /// </summary>
     public int MaxRetainedOperations { get; set; } = 32;
+
+    /// <summary>
+    /// Most responses to requests with an <c>Idempotency-Key</c> a session keeps (its newest), within the room its data
+    /// leaves under <see cref="MaxSessionBytes"/>. Defaults to 16; 0 records none (a retry then runs again, and its
+    /// session writes still apply once).
+    /// </summary>
+    public int MaxRecordedResponses { get; set; } = 16;
 }

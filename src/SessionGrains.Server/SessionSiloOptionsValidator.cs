@@ -28,6 +28,11 @@ internal sealed class SessionSiloOptionsValidator : IValidateOptions<SessionSilo
             failures.Add("SessionSiloOptions.MaxRetainedOperations and OperationRetention must be positive.");
         }
 
+        if (options.MaxRecordedResponses < 0)
+        {
+            failures.Add("SessionSiloOptions.MaxRecordedResponses must not be negative (0 records none).");
+        }
+
         if (options.UserIndexSweepPeriod <= TimeSpan.Zero)
         {
             failures.Add("SessionSiloOptions.UserIndexSweepPeriod must be positive.");

@@ -35,12 +35,13 @@ public static class DemoEndpoints
             return Respond(context, count.ToString(CultureInfo.InvariantCulture));
         });
 
-        // The same counter incremented in the grain: concurrent requests lose nothing.
+        // The same counter incremented in the grain: concurrent requests lose nothing, and a client's retries with the same
+        // Idempotency-Key increment it once.
         app.MapPost("/counter/atomic", async (HttpContext context) =>
         {
             var count = await context.GetGrainSession().IncrementAsync(CountKey);
             return Respond(context, count.ToString(CultureInfo.InvariantCulture));
-        });
+        }).WithSessionIdempotency();
 
         app.MapPost("/login", async (HttpContext context) =>
         {

@@ -73,7 +73,8 @@ internal sealed class SessionGrainClient
     public Task<SessionWriteResult> CreateAsync(string id, SessionTimeouts timeouts, SessionChangeSet? data)
         => CreateAsync(id, timeouts, data, Guid.NewGuid());
 
-    // The overloads with an operation ID take the caller's (the session API's client sends it again on its retries).
+    // The overloads with an operation ID take the caller's (the session API's client sends it again on its retries; an
+    // Idempotency-Key request derives it from the key).
     public Task<SessionWriteResult> CreateAsync(string id, SessionTimeouts timeouts, SessionChangeSet? data, Guid operationId)
         => WriteAsync("create", id, (g, ct) => g.CreateAsync(timeouts, data, operationId, ct));
 
@@ -90,10 +91,6 @@ internal sealed class SessionGrainClient
     public Task<SessionWriteResult> TouchAsync(string id) => WriteAsync("touch", id, static (g, ct) => g.TouchAsync(ct));
 
     // A session bound to a user regenerates through the user's index, which follows the move.
-    public Task<SessionWriteResult> RegenerateAsync(
-        string id, string newId, SessionTimeouts timeouts, SessionChangeSet? changes, string? userId)
-        => RegenerateAsync(id, newId, timeouts, changes, userId, Guid.NewGuid());
-
     public async Task<SessionWriteResult> RegenerateAsync(
         string id, string newId, SessionTimeouts timeouts, SessionChangeSet? changes, string? userId, Guid operationId)
     {
@@ -107,8 +104,6 @@ internal sealed class SessionGrainClient
         ThrowIfRefused(result.Status, result.Error);
         return result;
     }
-
-    public Task<SessionIncrementResult> IncrementAsync(string id, string key, long delta) => IncrementAsync(id, key, delta, Guid.NewGuid());
 
     public async Task<SessionIncrementResult> IncrementAsync(string id, string key, long delta, Guid operationId)
     {
@@ -139,6 +134,16 @@ internal sealed class SessionGrainClient
 
     public Task<IReadOnlyList<UserSessionInfo>> ListUserSessionsAsync(string userId)
         => CallUserSessionsAsync("list_user_sessions", userId, static (g, ct) => g.ListAsync(ct));
+
+    public Task<SessionRequestClaim> ClaimRequestAsync(string id, Guid key, Guid fingerprint, Guid attempt, TimeSpan lease)
+        => CallAsync("claim_request", id, (g, ct) => g.ClaimRequestAsync(key, fingerprint, attempt, lease, ct));
+
+    // Repeating it is harmless: the first recorded response of a key stays.
+    public Task<bool> RecordResponseAsync(string id, Guid key, Guid fingerprint, Guid attempt, SessionRecordedResponse response)
+        => CallAsync("record_response", id, (g, ct) => g.RecordResponseAsync(key, fingerprint, attempt, response, ct));
+
+    public Task ReleaseRequestAsync(string id, Guid key, Guid attempt)
+        => CallAsync("release_request", id, async (g, ct) => { await g.ReleaseRequestAsync(key, attempt, ct); return true; });
 
     public Task<bool> RevokeAsync(string userId, string handle)
         => CallUserSessionsAsync("revoke", userId, (g, ct) => g.RevokeAsync(handle, ct));

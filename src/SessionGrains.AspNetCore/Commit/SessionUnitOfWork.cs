@@ -16,6 +16,7 @@ internal sealed class SessionUnitOfWork(
 {
     private readonly SessionTimeouts _timeouts = new(options.IdleTimeout, options.AbsoluteTimeout);
     private string? _loadedId; // the presented ID whose session was loaded
+    private int _step; // calls that may write, counted for the operation IDs of an Idempotency-Key request
 
     public HttpContext Context => context;
 
@@ -46,6 +47,9 @@ internal sealed class SessionUnitOfWork(
     public bool SavedExplicitly { get; set; }
 
     public bool Committed { get; set; }
+
+    /// <summary>Set when the request runs as the claimed attempt of an Idempotency-Key: its writes take derived operation IDs.</summary>
+    public IdempotentRequest? Idempotent { get; set; }
 
     /// <summary>The ID, assigning a fresh random one if the session has none (never one the client sent).</summary>
     public string AssignId() => Id ??= NewId();
@@ -91,14 +95,18 @@ internal sealed class SessionUnitOfWork(
     }
 
     public Task CarryOutAsync(SessionCommitRules.Plan plan)
-        => plan.Destroy ? DestroyAsync(nextId: null)
+    {
+        _step++;
+        return plan.Destroy ? DestroyAsync(nextId: null)
             : plan.Save ? SaveAsync()
             : plan.Touch ? TouchAsync()
             : Task.CompletedTask;
+    }
 
     // Null if the session ended. A new session is created holding the sum: one call, and no other request sees it before.
     public async Task<long?> IncrementAsync(string key, long delta)
     {
+        _step++;
         if (!IsStored && TrySum(key, delta, out var sum))
         {
             Tracker.Set(key, SessionValueFormat.FormatInt64(sum));
@@ -113,7 +121,7 @@ internal sealed class SessionUnitOfWork(
         }
 
         await SaveUnsavedAsync();
-        var result = IsStored ? await client.IncrementAsync(Id!, key, delta) : null;
+        var result = IsStored ? await client.IncrementAsync(Id!, key, delta, OperationId(SessionWriteKind.Increment)) : null;
         if (result is not { Succeeded: true })
         {
             EndedDuringRequest();
@@ -138,10 +146,11 @@ internal sealed class SessionUnitOfWork(
     /// <summary>Moves the data and unsaved changes to <paramref name="nextId"/> in one grain step, or starts over there if the session ended.</summary>
     public async Task MoveAsync(string nextId)
     {
+        _step++;
         if (IsStored)
         {
             var changes = Tracker.HasUnsavedChanges ? Tracker.Changes() : null;
-            var result = await client.RegenerateAsync(Id!, nextId, _timeouts, changes, User?.UserId);
+            var result = await client.RegenerateAsync(Id!, nextId, _timeouts, changes, User?.UserId, OperationId(SessionWriteKind.Regenerate));
             if (result.Status != SessionWriteStatus.Succeeded)
             {
                 EndedDuringRequest(); // the old session ended meanwhile (or the new ID was taken): start clean
@@ -158,6 +167,7 @@ internal sealed class SessionUnitOfWork(
 
     public async Task<UserSessionBindResult> BindUserAsync(string userId, SessionDevice? device, UserSessionLimit limit)
     {
+        _step++;
         await SaveUnsavedAsync();
         var result = IsStored ? await client.BindUserAsync(Id!, userId, device, limit) : new(UserSessionBindStatus.NoSession);
         if (result.Status == UserSessionBindStatus.Bound)
@@ -192,22 +202,25 @@ internal sealed class SessionUnitOfWork(
     {
         if (IsStored)
         {
-            AcceptWritten(await client.ApplyAsync(Id!, Tracker.Changes()));
+            AcceptWritten(await client.ApplyAsync(Id!, Tracker.Changes(), OperationId(SessionWriteKind.Apply)));
             return;
         }
 
         AssignId();
-        var created = await client.CreateAsync(Id!, _timeouts, Tracker.All());
+        var created = await client.CreateAsync(Id!, _timeouts, Tracker.All(), OperationId(SessionWriteKind.Create));
         if (created.Status == SessionWriteStatus.AlreadyExists)
         {
             Id = NewId(); // a collision of random IDs: practically never, but never share a session
-            created = await client.CreateAsync(Id, _timeouts, Tracker.All());
+            created = await client.CreateAsync(Id, _timeouts, Tracker.All(), OperationId(SessionWriteKind.CreateAgain));
         }
 
         IsStored = created.Succeeded;
         Version = created.Version;
         Tracker.AcceptSaved();
     }
+
+    // Random per write; derived from the key for every attempt of an Idempotency-Key request (the same step and kind, the same ID).
+    private Guid OperationId(SessionWriteKind kind) => Idempotent?.OperationId(_step, kind) ?? Guid.NewGuid();
 
     private async Task TouchAsync() => AcceptWritten(await client.TouchAsync(Id!));
 

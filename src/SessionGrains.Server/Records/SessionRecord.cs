@@ -8,8 +8,11 @@ namespace SessionGrains.Server;
 [Alias("SessionGrains.SessionRecord")]
 internal sealed class SessionRecord
 {
-    /// <summary>1: the session alone; 2: <see cref="Operations"/> as objects (field 7); 3: packed (field 9). Older records load and are rewritten as 3.</summary>
-    public const int CurrentFormatVersion = 3;
+    /// <summary>
+    /// 1: the session alone; 2: <see cref="Operations"/> as objects (field 7); 3: packed (field 9); 4: adds
+    /// <see cref="Requests"/> (field 10). Older records load and are rewritten as 4.
+    /// </summary>
+    public const int CurrentFormatVersion = 4;
 
     [Id(0)] public int FormatVersion { get; set; } = CurrentFormatVersion;
 
@@ -56,6 +59,20 @@ internal sealed class SessionRecord
 
     /// <summary>The user the session is bound to, or null.</summary>
     [Id(8)] public SessionUserBinding? User { get; set; }
+
+    /// <summary>Recorded responses of recent requests with an <c>Idempotency-Key</c>, oldest first.</summary>
+    [Newtonsoft.Json.JsonIgnore, System.Text.Json.Serialization.JsonIgnore]
+    public SessionKeyedRequest[] Requests { get => _requests; set => _requests = value; }
+
+    [NonSerialized] private SessionKeyedRequest[] _requests = []; // stored as RequestLog
+
+    /// <summary>The stored form of <see cref="Requests"/> (format 4); empty when there are none.</summary>
+    [Id(10)]
+    public byte[] RequestLog
+    {
+        get => SessionRequestPacking.Pack(Requests);
+        set => Requests = SessionRequestPacking.Unpack(value);
+    }
 
     /// <summary>When the session expires if it is not accessed after <paramref name="lastAccessAt"/>.</summary>
     public DateTimeOffset ExpiresAt(DateTimeOffset lastAccessAt)

@@ -42,8 +42,20 @@ internal sealed class SessionRecordWriter(
         next.Version++;
         next.LastAccessAt = readers.LastAccessAt;
         next.FormatVersion = SessionRecord.CurrentFormatVersion;
+        var now = clock.GetUtcNow();
         next.Operations = SessionOperationLog.Append(Record.Operations,
-            new SessionOperation { Id = operationId, Version = next.Version, Value = value, At = clock.GetUtcNow() }, options);
+            new SessionOperation { Id = operationId, Version = next.Version, Value = value, At = now }, options);
+        next.Requests = Record.Requests.Length == 0 ? [] : SessionRequestLog.Prune(Record.Requests, now, SessionChangeSetApplier.SizeOf(data), options);
+        await WriteAsync(next);
+    }
+
+    /// <summary>Stores the list of recorded responses; the data and its version stay.</summary>
+    public async Task WriteRequestsAsync(SessionKeyedRequest[] requests)
+    {
+        var next = Record.Copy();
+        next.Requests = requests;
+        next.LastAccessAt = readers.LastAccessAt;
+        next.FormatVersion = SessionRecord.CurrentFormatVersion;
         await WriteAsync(next);
     }
 
@@ -82,12 +94,14 @@ internal sealed class SessionRecordWriter(
         state.State = new SessionRecord();
     }
 
-    /// <summary>Also prunes the operation log; a failure is logged, not thrown (the access stays in memory).</summary>
+    /// <summary>Also prunes the operation log and recorded responses; a failure is logged, not thrown (the access stays in memory).</summary>
     private async Task WriteTouchAsync()
     {
         var next = Record.Copy();
         next.LastAccessAt = readers.LastAccessAt;
-        next.Operations = SessionOperationLog.Append(Record.Operations, new SessionOperation { At = clock.GetUtcNow() }, options);
+        var now = clock.GetUtcNow();
+        next.Operations = SessionOperationLog.Append(Record.Operations, new SessionOperation { At = now }, options);
+        next.Requests = SessionRequestLog.Prune(Record.Requests, now, dataBytes: 0, options); // ages out; the data did not grow
         try
         {
             await StoreAsync(next, publish: readers.IsPublished); // not while withdrawn (deactivating)
