@@ -121,4 +121,92 @@ public sealed class ExactlyOnceTests(SessionCluster fixture)
         Assert.Equal(ids.Length + 1, oldest.Value);
         Assert.Equal([last], (await fixture.ReadStoredRecordAsync(id))!.Operations.Select(o => o.Id));
     }
+
+    [Fact]
+    public async Task A_claimed_key_holds_off_other_attempts_until_released_or_lapsed()
+    {
+        var id = SessionCluster.NewSessionId();
+        var session = fixture.Session(id);
+        var (key, fingerprint, lease) = (Guid.NewGuid(), Guid.NewGuid(), TimeSpan.FromSeconds(3));
+        var (first, second, third) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var unknown = await session.ClaimRequestAsync(key, fingerprint, first, lease);
+        await session.CreateAsync(TwentyMinutes, null, Guid.NewGuid());
+
+        var claimed = await session.ClaimRequestAsync(key, fingerprint, first, lease);
+        var duplicate = await session.ClaimRequestAsync(key, fingerprint, second, lease);
+        var otherRequest = await session.ClaimRequestAsync(key, Guid.NewGuid(), second, lease);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(2));
+        var renewed = await session.ClaimRequestAsync(key, fingerprint, first, lease);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(2));
+        var stillHeld = await session.ClaimRequestAsync(key, fingerprint, second, lease);
+        await session.ReleaseRequestAsync(key, first);
+        var afterRelease = await session.ClaimRequestAsync(key, fingerprint, second, lease);
+        fixture.Clock.Advance(lease + TimeSpan.FromSeconds(1));
+        var afterLapse = await session.ClaimRequestAsync(key, fingerprint, third, lease);
+
+        Assert.Equal(SessionRequestClaimStatus.NoSession, unknown.Status);
+        Assert.Equal(
+            [SessionRequestClaimStatus.Claimed, SessionRequestClaimStatus.InFlight, SessionRequestClaimStatus.KeyReused, SessionRequestClaimStatus.Claimed,
+                SessionRequestClaimStatus.InFlight, SessionRequestClaimStatus.Claimed, SessionRequestClaimStatus.Claimed],
+            new[] { claimed, duplicate, otherRequest, renewed, stillHeld, afterRelease, afterLapse }.Select(c => c.Status));
+    }
+
+    [Fact]
+    public async Task A_recorded_response_is_answered_from_storage_and_only_to_the_same_request()
+    {
+        var id = SessionCluster.NewSessionId();
+        var (key, fingerprint, attempt) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var response = new SessionRecordedResponse(201, [KeyValuePair.Create("Content-Type", "text/plain"), KeyValuePair.Create("Set-Cookie", "a=b")], Bytes("2"));
+        await fixture.Session(id).CreateAsync(TwentyMinutes, null, Guid.NewGuid());
+        await fixture.Session(id).ClaimRequestAsync(key, fingerprint, attempt, TimeSpan.FromSeconds(3));
+
+        var recorded = await fixture.Session(id).RecordResponseAsync(key, fingerprint, attempt, response);
+        var again = await fixture.Session(id).RecordResponseAsync(key, fingerprint, Guid.NewGuid(), response with { StatusCode = 500 });
+        await fixture.Cluster.DeactivateAsync(SessionCluster.GrainIdOf(id));
+        var replayed = await fixture.Session(id).ClaimRequestAsync(key, fingerprint, Guid.NewGuid(), TimeSpan.FromSeconds(3));
+        var reused = await fixture.Session(id).ClaimRequestAsync(key, Guid.NewGuid(), Guid.NewGuid(), TimeSpan.FromSeconds(3));
+
+        Assert.True(recorded);
+        Assert.True(again); // the first recorded response stays
+        Assert.Equal(SessionRequestClaimStatus.Completed, replayed.Status);
+        Assert.Equal((201, "2"), (replayed.Response!.StatusCode, Text(replayed.Response.Body)));
+        Assert.Equal(response.Headers, replayed.Response.Headers);
+        Assert.Equal(SessionRequestClaimStatus.KeyReused, reused.Status);
+        Assert.Equal(1, (await fixture.ReadStoredRecordAsync(id))!.Version); // no data version for a recorded response
+    }
+
+    [Fact]
+    public async Task Recorded_responses_are_kept_by_count_and_age_and_give_way_to_the_data()
+    {
+        var id = SessionCluster.NewSessionId();
+        var session = fixture.Session(id);
+        var options = new SessionSiloOptions();
+        await session.CreateAsync(TwentyMinutes, null, Guid.NewGuid());
+        var keys = Enumerable.Range(0, options.MaxRecordedResponses + 4).Select(_ => Guid.NewGuid()).ToArray();
+        foreach (var key in keys)
+        {
+            await session.RecordResponseAsync(key, key, Guid.NewGuid(), new SessionRecordedResponse(200, [], Bytes("ok")));
+        }
+
+        var full = await fixture.ReadStoredRecordAsync(id);
+        fixture.Clock.Advance(options.OperationRetention + TimeSpan.FromSeconds(1));
+        await session.IncrementAsync("n", 1, operationId: Guid.NewGuid());
+        var aged = await fixture.ReadStoredRecordAsync(id);
+
+        var large = new SessionRecordedResponse(200, [], new byte[40 * 1024]);
+        await session.ApplyAsync(Set(("data", new string('d', 200 * 1024))), operationId: Guid.NewGuid());
+        var fits = await session.RecordResponseAsync(keys[0], keys[0], Guid.NewGuid(), large);
+        var fitted = await fixture.ReadStoredRecordAsync(id);
+        await session.ApplyAsync(Set(("more", new string('m', 20 * 1024))), operationId: Guid.NewGuid());
+        var crowded = await fixture.ReadStoredRecordAsync(id);
+        var tooLarge = await session.RecordResponseAsync(keys[1], keys[1], Guid.NewGuid(), large);
+
+        Assert.Equal(keys[^options.MaxRecordedResponses..], full!.Requests.Select(r => r.Key));
+        Assert.Empty(aged!.Requests);
+        Assert.True(fits);
+        Assert.Single(fitted!.Requests);
+        Assert.Empty(crowded!.Requests); // the data grew into the room the response held
+        Assert.Equal(20 * 1024, crowded.Data["more"].Length);
+        Assert.False(tooLarge);
+    }
 }

@@ -5,8 +5,9 @@ using Orleans.Serialization;
 namespace SessionGrains.Server.Tests;
 
 /// <summary>
-/// The stored record's format 3 (operations packed): it round trips through Orleans' binary format (memory, Redis) and
-/// the JSON one (Azure, AdoNet), it is smaller, and records written by format 2 still load with their operation log.
+/// The stored record's format 3 (operations packed) and 4 (recorded responses packed): it round trips through Orleans'
+/// binary format (memory, Redis) and the JSON one (Azure), it is smaller, and records written by format 2 still load
+/// with their operation log.
 /// </summary>
 public sealed class SessionRecordFormatTests
 {
@@ -66,6 +67,44 @@ public sealed class SessionRecordFormatTests
         Assert.Empty(SessionOperationPacking.Unpack(SessionOperationPacking.Pack([])));
         Assert.Empty(SessionOperationPacking.Unpack(null));
     }
+
+    [Fact]
+    public void Recorded_responses_round_trip_through_both_formats()
+    {
+        var record = Busy(2);
+        record.Requests =
+        [
+            new SessionKeyedRequest
+            {
+                Key = Guid.NewGuid(),
+                Fingerprint = Guid.NewGuid(),
+                At = At,
+                Response = new(201, [KeyValuePair.Create("Content-Type", "text/plain; charset=utf-8"), KeyValuePair.Create("X-Note", "é")], [0, 1, 255]),
+            },
+            new SessionKeyedRequest { Key = Guid.NewGuid(), Fingerprint = Guid.NewGuid(), At = At.AddSeconds(1), Response = new(204, [], []) },
+        ];
+
+        var binary = _binary.Deserialize<SessionRecord>(_binary.SerializeToArray(record))!;
+        var json = (SessionRecord)_json.Deserialize(typeof(SessionRecord), _json.Serialize(record, typeof(SessionRecord)))!;
+
+        foreach (var loaded in new[] { binary, json })
+        {
+            Assert.Equal(
+                record.Requests.Select(r => (r.Key, r.Fingerprint, r.At, r.Response.StatusCode, string.Join("|", r.Response.Headers), Convert.ToHexString(r.Response.Body))),
+                loaded.Requests.Select(r => (r.Key, r.Fingerprint, r.At, r.Response.StatusCode, string.Join("|", r.Response.Headers), Convert.ToHexString(r.Response.Body))));
+        }
+
+        Assert.Empty(SessionRequestPacking.Pack([]));
+        Assert.Empty(_binary.Deserialize<SessionRecord>(_binary.SerializeToArray(Busy(1)))!.Requests);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 2, 0 })]             // unknown format
+    [InlineData(new byte[] { 1, 2, 1, 2, 3 })]    // two entries announced, a few bytes present
+    [InlineData(new byte[] { 1, 0x80 })]          // a count cut short
+    [InlineData(new byte[] { 1, 0xFF, 0xFF, 0x7F })] // a count beyond the bytes present
+    public void A_damaged_request_log_is_refused_not_misread(byte[] packed)
+        => Assert.Throws<FormatException>(() => SessionRequestPacking.Unpack(packed));
 
     private static SessionRecord Busy(int operations)
     {
