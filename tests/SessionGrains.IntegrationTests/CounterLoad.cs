@@ -7,10 +7,15 @@ namespace SessionGrains.IntegrationTests;
 
 /// <summary>
 /// A bounded write load: each worker owns some sessions and POSTs /counter/atomic on them in turn, recording every
-/// acknowledged value and every failure with its time.
+/// acknowledged value and every failure with its time. With <paramref name="retryWithKey"/>, each increment carries its
+/// own Idempotency-Key and is sent again with it after a gateway error, a 409 or a lost connection, within
+/// <see cref="RetryBudget"/>: only then is it a failure.
 /// </summary>
-public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies)
+public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies, bool retryWithKey = false)
 {
+    /// <summary>How long a retrying client keeps sending one increment: well within the silos' OperationRetention (30 s).</summary>
+    public static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(20);
+
     private readonly Stopwatch _clock = new();
 
     /// <summary>When each acknowledgement came, since the load began.</summary>
@@ -23,7 +28,10 @@ public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies
     public ConcurrentBag<(TimeSpan At, TimeSpan Took, string What)> Errors { get; } = new();
     public int Successes => Acknowledged.Values.Sum() - cookies.Count;
 
-    /// <summary>How long every request took, failed or not.</summary>
+    /// <summary>Attempts a retrying client sent again, and why (status code or exception).</summary>
+    public ConcurrentBag<string> Retried { get; } = new();
+
+    /// <summary>How long every request took, failed or not (a retrying client's: all its attempts).</summary>
     public ConcurrentBag<TimeSpan> Latencies { get; } = new();
 
     /// <summary>Per session, when its first acknowledgement after the action had completed came (time since the load began).</summary>
@@ -98,34 +106,70 @@ public sealed class CounterLoad(HttpClient client, IReadOnlyList<string> cookies
         for (var turn = 0; !stop.IsCancellationRequested; turn++)
         {
             var cookie = mine[turn % mine.Length];
+            var sentAt = clock.Elapsed;
+            var failure = await IncrementAsync(cookie);
+            Latencies.Add(clock.Elapsed - sentAt);
+            if (failure is null)
+            {
+                Acknowledged.AddOrUpdate(cookie, 1, (_, n) => n + 1);
+                _acknowledgedAt.Enqueue(clock.Elapsed);
+                if (clock.Elapsed >= ActionDoneAt)
+                {
+                    FirstSuccessAfterAction.TryAdd(cookie, clock.Elapsed);
+                }
+
+                continue;
+            }
+
+            Errors.Add((sentAt, clock.Elapsed - sentAt, failure));
+            Failed.AddOrUpdate(cookie, 1, (_, n) => n + 1);
+        }
+    }
+
+    // One increment: null when acknowledged, else how it failed (status code or exception). A retrying client sends it
+    // again under its key, pausing 50 ms doubling to 1 s, until it is answered or the budget is spent.
+    private async Task<string?> IncrementAsync(string cookie)
+    {
+        var key = $"\"{Guid.NewGuid()}\"";
+        var started = Stopwatch.GetTimestamp();
+        var pause = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/counter/atomic");
             request.Headers.Add("Cookie", cookie);
-            var sentAt = clock.Elapsed;
+            if (retryWithKey)
+            {
+                request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+            }
+
+            string failure;
             try
             {
                 using var response = await client.SendAsync(request);
-                Latencies.Add(clock.Elapsed - sentAt);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    Acknowledged.AddOrUpdate(cookie, 1, (_, n) => n + 1);
-                    _acknowledgedAt.Enqueue(clock.Elapsed);
-                    if (clock.Elapsed >= ActionDoneAt)
-                    {
-                        FirstSuccessAfterAction.TryAdd(cookie, clock.Elapsed);
-                    }
-
-                    continue;
+                    return null;
                 }
 
-                Errors.Add((sentAt, clock.Elapsed - sentAt, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)));
+                failure = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+                if (response.StatusCode is not (HttpStatusCode.Conflict or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout))
+                {
+                    return failure;
+                }
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
-                Latencies.Add(clock.Elapsed - sentAt);
-                Errors.Add((sentAt, clock.Elapsed - sentAt, exception.GetType().Name));
+                failure = exception.GetType().Name;
             }
 
-            Failed.AddOrUpdate(cookie, 1, (_, n) => n + 1);
+            if (!retryWithKey || Stopwatch.GetElapsedTime(started) + pause > RetryBudget)
+            {
+                return failure;
+            }
+
+            Retried.Add(failure);
+            await Task.Delay(pause);
+            pause = pause * 2 < TimeSpan.FromSeconds(1) ? pause * 2 : TimeSpan.FromSeconds(1);
         }
     }
 }

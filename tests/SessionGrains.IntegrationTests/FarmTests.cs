@@ -7,7 +7,8 @@ namespace SessionGrains.IntegrationTests;
 /// <summary>
 /// The multi-process farm started by deploy/local/farm.sh, through nginx: shared sessions across front ends; silos
 /// killed, a front end killed and a rolling restart under write load (16 clients, 64 sessions, 30 s), each held to the
-/// bar of <see cref="AssertUnnoticedAsync"/>; a loaded soak that evicts no silo; and bad input (never a 5xx, nothing stored).
+/// bar of <see cref="FarmLoadChecks.AssertUnnoticedAsync"/> (the front end killed again under a client that retries with
+/// an Idempotency-Key, which must see no failure); a loaded soak that evicts no silo; and bad input (never a 5xx, nothing stored).
 /// </summary>
 [Collection(LocalFarmCollection.Name)]
 public sealed class FarmTests(LocalFarm farm, ITestOutputHelper output) : IDisposable
@@ -58,7 +59,7 @@ public sealed class FarmTests(LocalFarm farm, ITestOutputHelper output) : IDispo
     }
 
     [Fact]
-    public async Task Killing_a_front_end_under_load_costs_at_most_its_in_flight_requests()
+    public async Task Killing_a_front_end_under_load_costs_at_most_its_in_flight_requests_and_nothing_to_a_client_retrying_with_an_idempotency_key()
     {
         var load = new CounterLoad(Nginx, await CounterLoad.CreateSessionsAsync(Nginx, Sessions));
         try
@@ -67,6 +68,25 @@ public sealed class FarmTests(LocalFarm farm, ITestOutputHelper output) : IDispo
                 during: () => farm.RunAsync("kill-web 1", TimeSpan.FromSeconds(30)));
             Assert.True(load.Errors.Count <= Workers, $"more failures ({load.Errors.Count}) than requests in flight ({Workers})");
             await _checks.AssertUnnoticedAsync(load, "SIGKILL front end 1", moved: []);
+        }
+        finally
+        {
+            await farm.RunAsync("restart-web 1", TimeSpan.FromMinutes(2));
+        }
+
+        // The same fault under a client that sends each increment again, under its own Idempotency-Key, until answered.
+        var retrying = new CounterLoad(Nginx, await CounterLoad.CreateSessionsAsync(Nginx, Sessions), retryWithKey: true);
+        try
+        {
+            await retrying.RunAsync(Workers, LoadDuration, actionAt: TimeSpan.FromSeconds(10),
+                during: () => farm.RunAsync("kill-web 1", TimeSpan.FromSeconds(30)));
+            var what = "SIGKILL front end 1, client retrying with an Idempotency-Key";
+            var over = await _checks.AssertNoAcknowledgedWriteLostAsync(retrying, what);
+            output.WriteLine($"{what}: {FarmLoadChecks.Describe(retrying, over)}; {retrying.Retried.Count} attempts sent again " +
+                $"({string.Join(", ", retrying.Retried.GroupBy(r => r).Select(g => $"{g.Key} x{g.Count()}"))})");
+            Assert.Empty(retrying.Errors);
+            Assert.Equal(0, over); // every acknowledged increment stored once: none lost, none doubled
+            Assert.NotEmpty(retrying.Retried); // the kill did cut requests off; their retries recovered them
         }
         finally
         {
