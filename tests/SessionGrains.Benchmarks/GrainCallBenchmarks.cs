@@ -26,6 +26,7 @@ public class GrainCallBenchmarks
     private RequestDelegate _middleware = null!;
     private RequestDelegate _localReadMiddleware = null!;
     private string _cookieHeader = null!;
+    private readonly CancellationTokenSource _sharedDeadline = new(TimeSpan.FromHours(1));
 
     /// <summary>"Memory": AddSessionMemoryStorage (a memory storage grain per write); "SingleSilo": SingleSiloMemory storage.</summary>
     [Params("Memory", "SingleSilo")]
@@ -80,6 +81,19 @@ public class GrainCallBenchmarks
     /// <summary>The delta commit: one key changed; the grain applies it and writes its record to storage.</summary>
     [Benchmark]
     public Task<SessionWriteResult> ApplyDeltaHosted() => _hosted.GetGrain<ISessionGrain>(_hostedWriteId).ApplyAsync(_delta);
+
+    /// <summary>The delta commit with a deadline as SessionGrainClient gave it until 1.2: a new CancellationTokenSource (a timer) per call, its token passed to Orleans.</summary>
+    [Benchmark]
+    public async Task<SessionWriteResult> ApplyDeltaHostedTimerPerCall()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        return await _hosted.GetGrain<ISessionGrain>(_hostedWriteId).ApplyAsync(_delta, cancellationToken: deadline.Token);
+    }
+
+    /// <summary>The delta commit with a cancellable token that needs no timer per call (one long-lived source): what Orleans' tracking of a cancellable call costs.</summary>
+    [Benchmark]
+    public Task<SessionWriteResult> ApplyDeltaHostedSharedToken()
+        => _hosted.GetGrain<ISessionGrain>(_hostedWriteId).ApplyAsync(_delta, cancellationToken: _sharedDeadline.Token);
 
     [Benchmark]
     public Task<SessionWriteResult> ApplyDeltaClient() => _client.GetGrain<ISessionGrain>(_clientWriteId).ApplyAsync(_delta);
