@@ -5,8 +5,8 @@ namespace SessionGrains.Web;
 
 /// <summary>
 /// The demo's whole set-up, used by Program.cs and by the deployment tests (which bind the Kubernetes manifests'
-/// environment through it). Cluster:Mode = CoHosted (default: a silo in this process; localhost clustering, memory
-/// storage) or Client (a front end of a separate silo cluster). Section "Cluster" chooses the providers, section
+/// environment through it). Cluster:Mode = CoHosted (default: a silo in this process; localhost clustering, SingleSiloMemory
+/// storage when it is its own primary) or Client (a front end of a separate silo cluster). Section "Cluster" chooses the providers, section
 /// "Session" the middleware, section "Telemetry" the /metrics endpoint (HostTelemetryOptions), section "SessionStoreApi"
 /// the session API for other front ends (/session-store, mapped when a token is set).
 /// </summary>
@@ -30,6 +30,14 @@ public static class DemoAppSetup
         }
         else
         {
+            // A silo of its own (localhost clustering, its own primary) keeps sessions in its own memory, with no
+            // storage-grain hop, unless Cluster:GrainStorage says otherwise.
+            if (cluster.Clustering == ClusteringProvider.Localhost && cluster.PrimarySiloPort == cluster.SiloPort
+                && builder.Configuration["Cluster:GrainStorage"] is null)
+            {
+                cluster.GrainStorage = GrainStorageProvider.SingleSiloMemory;
+            }
+
             builder.UseOrleans(silo => silo
                 .UseSessionCluster(cluster, builder.Configuration.GetSection("SessionGrains"))
                 .AddSessionLifecycleHandler<DemoSessionEventLogger>());
