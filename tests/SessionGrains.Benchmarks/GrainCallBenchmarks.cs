@@ -25,6 +25,8 @@ public class GrainCallBenchmarks
     private SessionChangeSet _delta = null!;
     private RequestDelegate _middleware = null!;
     private RequestDelegate _localReadMiddleware = null!;
+    private RequestDelegate _localWriteMiddleware = null!;
+    private string _writeCookieHeader = null!;
     private string _cookieHeader = null!;
     private readonly CancellationTokenSource _sharedDeadline = new(TimeSpan.FromHours(1));
 
@@ -56,6 +58,13 @@ public class GrainCallBenchmarks
         _localReadMiddleware = SessionPipeline.Build(_hosted, o => o.Secrets = secrets, app,
             _cluster.Silos[0].SiloHost.Services.GetRequiredService<ILocalSessionReader>());
         _cookieHeader = $"connect.sid={Uri.EscapeDataString(signer.Sign(_loadId))}";
+        var written = 0L; // a new value each request: an unchanged one would commit nothing
+        _localWriteMiddleware = SessionPipeline.Build(_hosted, o => o.Secrets = secrets, context =>
+        {
+            context.Session.SetString("b", (++written).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return Task.CompletedTask;
+        }, _cluster.Silos[0].SiloHost.Services.GetRequiredService<ILocalSessionReader>());
+        _writeCookieHeader = $"connect.sid={Uri.EscapeDataString(signer.Sign(_hostedWriteId))}";
 
         // Fail now rather than measure "no session" answers.
         if (await LoadHosted() is null || await LoadClient() is null || !(await ApplyDeltaHosted()).Succeeded
@@ -112,11 +121,15 @@ public class GrainCallBenchmarks
     [Benchmark]
     public Task MiddlewareRequestLocalRead() => _localReadMiddleware(NewRequest());
 
-    private DefaultHttpContext NewRequest()
+    /// <summary>A co-hosted write request: the session read locally, one key set, committed at the end as one delta (ApplyAsync).</summary>
+    [Benchmark]
+    public Task MiddlewareWriteLocalRead() => _localWriteMiddleware(NewRequest(_writeCookieHeader));
+
+    private DefaultHttpContext NewRequest(string? cookieHeader = null)
     {
         var context = new DefaultHttpContext();
         context.Request.Path = "/cart";
-        context.Request.Headers.Cookie = _cookieHeader;
+        context.Request.Headers.Cookie = cookieHeader ?? _cookieHeader;
         return context;
     }
 }
