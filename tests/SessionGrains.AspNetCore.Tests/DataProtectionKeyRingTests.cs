@@ -50,10 +50,17 @@ public sealed class DataProtectionKeyRingTests(FrontEndCluster cluster)
     {
         var ring = NewRingName();
         var (a, b) = (Repository(ring), Repository(ring));
-        var ids = Enumerable.Range(0, 12).Select(i => $"{i:00}-{Guid.NewGuid():N}").ToArray();
+        var ids = Enumerable.Range(0, 16).Select(i => $"{i:00}-{Guid.NewGuid():N}").ToArray();
 
-        // Each StoreElement blocks its thread, as Data Protection's calls do: the two front ends' stores overlap.
-        await Task.WhenAll(ids.Select((id, i) => Task.Run(() => (i % 2 == 0 ? a : b).StoreElement(Key(id), "key-" + id))));
+        // Each front end stores on a thread of its own, blocked by each call as Data Protection's thread is.
+        Task StoreAll(GrainXmlRepository repository, int parity) => Task.Factory.StartNew(() =>
+        {
+            foreach (var id in ids.Where((_, i) => i % 2 == parity))
+            {
+                repository.StoreElement(Key(id), "key-" + id);
+            }
+        }, TaskCreationOptions.LongRunning);
+        await Task.WhenAll(StoreAll(a, 0), StoreAll(b, 1));
 
         Assert.Equal(ids.Order(), a.GetAllElements().Select(e => e.Attribute("id")!.Value).Order());
         Assert.Equal(ids.Order(), b.GetAllElements().Select(e => e.Attribute("id")!.Value).Order());
@@ -86,7 +93,7 @@ public sealed class DataProtectionKeyRingTests(FrontEndCluster cluster)
         await ring.StoreElementAsync(Key("k1").ToString(), "key-1", operation); // the front end's retry of the same store
         await ring.StoreElementAsync(Key("k2").ToString(), "key-1", Guid.NewGuid()); // another store, the same name
 
-        Assert.Equal([Key("k1").ToString(), Key("k2").ToString()], await ring.GetElementsAsync());
+        Assert.Equal([Key("k1").ToString(), Key("k2").ToString()], (await ring.ReadAsync()).Elements);
     }
 
     [Fact]
@@ -105,24 +112,40 @@ public sealed class DataProtectionKeyRingTests(FrontEndCluster cluster)
         Assert.Contains("well-formed XML", malformed.Message, StringComparison.Ordinal);
         Assert.Contains("session size limit", full.Message, StringComparison.Ordinal);
         Assert.Contains("session size limit", throughTheRepository.Message, StringComparison.Ordinal);
-        Assert.Equal([Key("kept").ToString()], await ring.GetElementsAsync());
+        Assert.Equal([Key("kept").ToString()], (await ring.ReadAsync()).Elements);
     }
 
     [Fact]
-    public async Task Apps_with_their_own_data_protection_services_read_each_others_payloads_and_share_one_key()
+    public async Task A_host_reading_an_empty_ring_after_another_waits_for_that_ones_first_key_instead_of_making_its_own()
+    {
+        var ring = NewRingName();
+        var (first, second) = (Repository(ring), Repository(ring, deadline: TimeSpan.FromSeconds(1)));
+        Assert.Empty(first.GetAllElements()); // the first reader: Data Protection creates the first key next
+
+        var pending = await Ring(ring).ReadAsync();
+        var waited = Assert.Throws<SessionUnavailableException>(() => second.GetAllElements()); // never an empty ring
+        first.StoreElement(Key("first-key"), "key-first-key");
+
+        Assert.True(pending.FirstKeyPending);
+        Assert.Contains("has not stored its first key", waited.Message, StringComparison.Ordinal);
+        Assert.Equal("first-key", Assert.Single(second.GetAllElements()).Attribute("id")!.Value);
+    }
+
+    [Fact]
+    public async Task Apps_starting_together_on_an_empty_ring_make_one_key_and_read_each_others_payloads()
     {
         var ring = NewRingName();
         void Keys(IServiceCollection services) => services.AddDataProtection().SetApplicationName("key-ring-tests")
             .PersistKeysToSessionGrains(o => o.KeyRingName = ring);
-        await using var first = await TestApp.StartAsync(cluster.Grains, services: Keys);
-        await using var second = await TestApp.StartAsync(cluster.Grains, services: Keys);
+        var apps = await Task.WhenAll(TestApp.StartAsync(cluster.Grains, services: Keys), TestApp.StartAsync(cluster.Grains, services: Keys));
+        await using var first = apps[0];
+        await using var second = apps[1];
+        IDataProtector Protector(TestApp app) => app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests");
 
-        var payload = first.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests").Protect("from the first app");
-        var read = second.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests").Unprotect(payload);
-
-        Assert.Equal("from the first app", read);
+        Assert.Equal("from the first", Protector(second).Unprotect(Protector(first).Protect("from the first")));
+        Assert.Equal("from the second", Protector(first).Unprotect(Protector(second).Protect("from the second")));
         Assert.IsType<GrainXmlRepository>(second.Services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.XmlRepository);
-        Assert.Single(await Ring(ring).GetElementsAsync()); // the second app found the first one's key and made none
+        Assert.Single((await Ring(ring).ReadAsync()).Elements); // one key between them
     }
 
     [Fact]

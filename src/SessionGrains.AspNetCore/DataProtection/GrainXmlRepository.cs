@@ -8,13 +8,15 @@ namespace SessionGrains.AspNetCore;
 /// <summary>
 /// Data Protection's key ring in a grain (<see cref="IDataProtectionKeyRingGrain"/>). Data Protection calls it
 /// synchronously, so each call blocks its thread on a bounded, retried grain call; a store keeps one operation ID over
-/// its attempts, so a retried store is applied once.
+/// its attempts, so a retried store is applied once. While another host creates an empty ring's first key, a read
+/// waits for that key rather than answer an empty ring (whose reader would create a key of its own).
 /// </summary>
 internal sealed class GrainXmlRepository : IXmlRepository
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ShortestAttempt = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan FirstKeyPoll = TimeSpan.FromMilliseconds(100);
 
     private readonly IGrainFactory _grains;
     private readonly SessionKeyRingOptions _options;
@@ -32,7 +34,7 @@ internal sealed class GrainXmlRepository : IXmlRepository
     // Unreadable XML fails the whole read, as in ASP.NET Core's own repositories: the element may be a revocation.
     public IReadOnlyCollection<XElement> GetAllElements()
     {
-        var elements = Call("read", static (ring, ct) => ring.GetElementsAsync(ct)).Select(XElement.Parse).ToList();
+        var elements = Task.Run(ReadAsync).GetAwaiter().GetResult().Select(XElement.Parse).ToList();
         SessionKeyRingLog.Read(_logger, elements.Count, _options.KeyRingName);
         return elements.AsReadOnly();
     }
@@ -48,6 +50,29 @@ internal sealed class GrainXmlRepository : IXmlRepository
             return true;
         });
         SessionKeyRingLog.Stored(_logger, friendlyName, _options.KeyRingName);
+    }
+
+    private async Task<IReadOnlyList<string>> ReadAsync()
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (true)
+        {
+            var read = await CallAsync("read", static (ring, ct) => ring.ReadAsync(ct));
+            if (!read.FirstKeyPending)
+            {
+                return read.Elements;
+            }
+
+            var elapsed = TimeProvider.System.GetElapsedTime(started);
+            if (elapsed + FirstKeyPoll >= _options.RetryDeadline)
+            {
+                SessionKeyRingLog.FirstKeyNotStored(_logger, _options.KeyRingName, elapsed);
+                throw new SessionUnavailableException(
+                    $"The Data Protection key ring '{_options.KeyRingName}' is empty, and the host that read it first has not stored its first key within {elapsed.TotalSeconds:0.0} s; the next read waits for it again.");
+            }
+
+            await Task.Delay(FirstKeyPoll);
+        }
     }
 
     // On the thread pool, away from the caller's scheduler (a grain's, a synchronization context): nothing the wait blocks

@@ -17,4 +17,8 @@ internal static partial class SessionKeyRingLog
 
     [LoggerMessage(1803, LogLevel.Debug, "Read {Count} element(s) of the Data Protection key ring '{KeyRing}'.")]
     public static partial void Read(ILogger logger, int count, string keyRing);
+
+    [LoggerMessage(1804, LogLevel.Warning,
+        "The Data Protection key ring '{KeyRing}' is empty, and the host that read it first has not stored its first key within {Elapsed}; the next read waits for it again.")]
+    public static partial void FirstKeyNotStored(ILogger logger, string keyRing, TimeSpan elapsed);
 }

@@ -11,10 +11,14 @@ namespace SessionGrains.Server;
 [GrainType(SessionGrainNames.DataProtectionKeyRingGrainType)]
 internal sealed class DataProtectionKeyRingGrain : Grain, IDataProtectionKeyRingGrain
 {
+    /// <summary>How long the first reader of an empty ring has to store the first key before another reader may.</summary>
+    private static readonly TimeSpan FirstKeyLease = TimeSpan.FromSeconds(5);
+
     private readonly IPersistentState<DataProtectionKeyRing> _state;
     private readonly SessionSiloOptions _options;
     private readonly TimeProvider _clock;
     private DataProtectionKeyRing _acknowledged = new(); // what reads answer: never an element whose write is under way
+    private long? _firstKeyLeaseStarted; // real time (TimeProvider.System), whatever the session clock
 
     public DataProtectionKeyRingGrain(
         IGrainContext grainContext,
@@ -34,8 +38,20 @@ internal sealed class DataProtectionKeyRingGrain : Grain, IDataProtectionKeyRing
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<string>> GetElementsAsync(CancellationToken cancellationToken = default)
-        => Task.FromResult<IReadOnlyList<string>>(_acknowledged.Elements.Select(e => Encoding.UTF8.GetString(e.Xml)).ToList());
+    public Task<DataProtectionKeyRingRead> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        if (_acknowledged.Elements.Count == 0)
+        {
+            if (_firstKeyLeaseStarted is { } started && TimeProvider.System.GetElapsedTime(started) < FirstKeyLease)
+            {
+                return Task.FromResult(new DataProtectionKeyRingRead([], FirstKeyPending: true));
+            }
+
+            _firstKeyLeaseStarted = TimeProvider.System.GetTimestamp(); // this reader creates the first key
+        }
+
+        return Task.FromResult(new DataProtectionKeyRingRead(_acknowledged.Elements.Select(e => Encoding.UTF8.GetString(e.Xml)).ToList()));
+    }
 
     public async Task StoreElementAsync(string xml, string? friendlyName, Guid operationId, CancellationToken cancellationToken = default)
     {
