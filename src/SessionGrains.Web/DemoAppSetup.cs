@@ -8,7 +8,8 @@ namespace SessionGrains.Web;
 /// environment through it). Cluster:Mode = CoHosted (default: a silo in this process; localhost clustering, SingleSiloMemory
 /// storage when it is its own primary) or Client (a front end of a separate silo cluster). Section "Cluster" chooses the providers, section
 /// "Session" the middleware, section "Telemetry" the /metrics endpoint (HostTelemetryOptions), section "SessionStoreApi"
-/// the session API for other front ends (/session-store, mapped when a token is set).
+/// the session API for other front ends (/session-store, mapped when a token is set). Data Protection (cookie
+/// authentication, antiforgery: <see cref="DemoAccountSetup"/>) keeps its key ring in the cluster.
 /// </summary>
 public static class DemoAppSetup
 {
@@ -47,6 +48,7 @@ public static class DemoAppSetup
         }
 
         builder.Services.AddDemoSessions(builder.Configuration, builder.Environment);
+        builder.Services.AddDemoAccounts(); // after UseOrleans/UseOrleansClient: the key ring is read once they have started
         builder.Services.AddSessionStoreApi(builder.Configuration.GetSection(SessionStoreApiOptions.SectionName));
         return builder.AddHostTelemetry();
     }
@@ -62,6 +64,7 @@ public static class DemoAppSetup
         app.MapHostTelemetry();
         app.MapDemoEndpoints();
         app.MapDemoUserSessionEndpoints();
+        app.MapDemoAccountEndpoints();
         app.MapSessionStoreApi(); // only when SessionStoreApi:Tokens:0 is set
         return app;
     }

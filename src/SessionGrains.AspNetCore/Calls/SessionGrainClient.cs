@@ -230,7 +230,7 @@ internal sealed class SessionGrainClient
 
     // Failures of the cluster's machinery that another attempt may not meet (messaging, membership, deadlines, network);
     // errors of the call itself (arguments, serialization, a failing storage provider) are not retried.
-    private static bool IsTransient(Exception exception) => exception
+    internal static bool IsTransient(Exception exception) => exception
         is OrleansException or TimeoutException or OperationCanceledException or IOException or SocketException;
 
     private static void ThrowIfRefused(SessionWriteStatus status, string? error)
