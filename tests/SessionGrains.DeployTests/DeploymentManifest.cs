@@ -40,9 +40,6 @@ public sealed class DeploymentManifest(ManifestObject deployment, KubernetesMani
     public int? PortNumber(YamlNode? port) =>
         port is YamlScalarNode { Value: { } text } ? int.TryParse(text, out var n) ? n : Ports.GetValueOrDefault(text) : null;
 
-    /// <summary>The container's env entries as written (for checks on the YAML itself).</summary>
-    public IReadOnlyList<YamlNode> EnvNodes => Container.Items("env").ToList();
-
     /// <summary>The container's environment (see <see cref="EnvironmentOf"/>).</summary>
     public IReadOnlyList<EnvironmentEntry> Environment => EnvironmentOf(Container);
 
