@@ -122,6 +122,9 @@ public static class SessionClusterSiloBuilderExtensions
                     o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer); // binary in the bytea payload, as on Redis
                 }));
                 break;
+            case GrainStorageProvider.SingleSiloMemory:
+                silo.AddSessionSingleSiloStorage();
+                break;
             default:
                 silo.AddSessionMemoryStorage();
                 break;

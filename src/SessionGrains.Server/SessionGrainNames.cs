@@ -33,6 +33,12 @@ public static class SessionGrainNames
     /// <summary>The grain type of a shard of the in-memory expiry index.</summary>
     public const string MemoryExpiryIndexGrainType = "session-expiry-memory-index";
 
+    /// <summary>The grain type of an ASP.NET Core Data Protection key ring (<see cref="IDataProtectionKeyRingGrain"/>).</summary>
+    public const string DataProtectionKeyRingGrainType = "data-protection-key-ring";
+
+    /// <summary>The state name of a Data Protection key ring in the storage provider.</summary>
+    public const string DataProtectionKeyRingState = "data-protection-key-ring";
+
     /// <summary>The key of the lifecycle event stream, in <see cref="SessionSiloOptions.EventStreamNamespace"/>.</summary>
     public const string EventStreamKey = "all";
 }

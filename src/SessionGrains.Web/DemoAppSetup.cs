@@ -5,10 +5,11 @@ namespace SessionGrains.Web;
 
 /// <summary>
 /// The demo's whole set-up, used by Program.cs and by the deployment tests (which bind the Kubernetes manifests'
-/// environment through it). Cluster:Mode = CoHosted (default: a silo in this process; localhost clustering, memory
-/// storage) or Client (a front end of a separate silo cluster). Section "Cluster" chooses the providers, section
+/// environment through it). Cluster:Mode = CoHosted (default: a silo in this process; localhost clustering, SingleSiloMemory
+/// storage when it is its own primary) or Client (a front end of a separate silo cluster). Section "Cluster" chooses the providers, section
 /// "Session" the middleware, section "Telemetry" the /metrics endpoint (HostTelemetryOptions), section "SessionStoreApi"
-/// the session API for other front ends (/session-store, mapped when a token is set).
+/// the session API for other front ends (/session-store, mapped when a token is set). Data Protection (cookie
+/// authentication, antiforgery: <see cref="DemoAccountSetup"/>) keeps its key ring in the cluster.
 /// </summary>
 public static class DemoAppSetup
 {
@@ -30,6 +31,14 @@ public static class DemoAppSetup
         }
         else
         {
+            // A silo of its own (localhost clustering, its own primary) keeps sessions in its own memory, with no
+            // storage-grain hop, unless Cluster:GrainStorage says otherwise.
+            if (cluster.Clustering == ClusteringProvider.Localhost && cluster.PrimarySiloPort == cluster.SiloPort
+                && builder.Configuration["Cluster:GrainStorage"] is null)
+            {
+                cluster.GrainStorage = GrainStorageProvider.SingleSiloMemory;
+            }
+
             builder.UseOrleans(silo => silo
                 .UseSessionCluster(cluster, builder.Configuration.GetSection("SessionGrains"))
                 .AddSessionLifecycleHandler<DemoSessionEventLogger>());
@@ -39,6 +48,7 @@ public static class DemoAppSetup
         }
 
         builder.Services.AddDemoSessions(builder.Configuration, builder.Environment);
+        builder.Services.AddDemoAccounts(); // after UseOrleans/UseOrleansClient: the key ring is read once they have started
         builder.Services.AddSessionStoreApi(builder.Configuration.GetSection(SessionStoreApiOptions.SectionName));
         return builder.AddHostTelemetry();
     }
@@ -54,6 +64,7 @@ public static class DemoAppSetup
         app.MapHostTelemetry();
         app.MapDemoEndpoints();
         app.MapDemoUserSessionEndpoints();
+        app.MapDemoAccountEndpoints();
         app.MapSessionStoreApi(); // only when SessionStoreApi:Tokens:0 is set
         return app;
     }

@@ -1,4 +1,5 @@
-import type { Agent, IncomingMessage } from 'node:http'
+import type { IncomingMessage } from 'node:http'
+import type { ConnectionOptions } from 'node:tls'
 import session = require('express-session')
 
 /** An express-session store on SessionGrains: per-key deltas, no-op touch, no resurrection after destroy. */
@@ -22,7 +23,7 @@ declare class SessionGrainsStore extends session.Store {
   listUserSessions (userId: string): Promise<SessionGrainsStore.UserSessionInfo[]>
   revoke (userId: string, handle: string): Promise<boolean>
   revokeOthers (req: IncomingMessage): Promise<number>
-  /** Closes the keep-alive connections. */
+  /** Closes the connections to the host (calls in flight fail). */
   close (): void
   on (event: 'ended', listener: (info: SessionGrainsStore.EndedEvent) => void): this
   on (event: string | symbol, listener: (...args: any[]) => void): this
@@ -46,10 +47,10 @@ declare namespace SessionGrainsStore {
     timeout?: number
     /** How long transient failures (connection refused or reset, timeouts, 502/503/504) are retried, in ms. Default 10000. */
     retryBudget?: number
-    /** Keep-alive connections to the host. Default 64. */
-    maxSockets?: number
-    /** An http(s) agent of your own (e.g. TLS client certificates). */
-    agent?: Agent
+    /** Pipelined keep-alive connections to the host. Default 4. */
+    connections?: number
+    /** TLS options for an `https:` url (`ca`, client `cert`/`key`, ...). */
+    tls?: ConnectionOptions
     /** Keys whose string values are stored as plain UTF-8 text (ASP.NET `SetString`/`GetString`) instead of JSON. */
     rawStringKeys?: string[]
   }

@@ -8,26 +8,32 @@ using SessionGrains.LocalFarm;
 namespace SessionGrains.AspireTests;
 
 /// <summary>
-/// The Aspire AppHost's farm, started by DCP as it is by <c>dotnet run</c> (Azurite, 3 silos, 2 front ends; no dashboard):
-/// one session's counter goes on across both front ends.
+/// The Aspire AppHost's farm, started by DCP as it is by <c>dotnet run</c> (its store, 3 silos, 2 front ends; no
+/// dashboard), on each store its "storage" parameter names: one session's counter goes on across both front ends.
 /// </summary>
 public sealed class AppHostFarmTests
 {
     private const int MaxRequests = 30;
 
-    [Fact]
-    public async Task A_counter_survives_requests_across_both_front_ends()
+    [Theory]
+    [InlineData("azurite")]
+    [InlineData("redis")]
+    [InlineData("postgresql")]
+    public async Task A_counter_survives_requests_across_both_front_ends(string storage)
     {
         // The multi-process farms' fault tests hold their bounds only without another farm beside them: one at a time.
         using var alone = await HeavyTestLock.TakeAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4)); // typically under a minute; a bound for a loaded machine
-        var deployLocal = Path.Combine(FarmPaths.FindRepositoryRoot(AppContext.BaseDirectory), "deploy", "local");
-        await new Azurite(deployLocal).EnsureInstalledAsync(Path.Combine(Path.GetTempPath(), "sessiongrains-aspire-npm.log"), _ => { }, timeout.Token);
+        if (storage == "azurite")
+        {
+            var deployLocal = Path.Combine(FarmPaths.FindRepositoryRoot(AppContext.BaseDirectory), "deploy", "local");
+            await new Azurite(deployLocal).EnsureInstalledAsync(Path.Combine(Path.GetTempPath(), "sessiongrains-aspire-npm.log"), _ => { }, timeout.Token);
+        }
 
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SessionGrains_AppHost>(timeout.Token);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SessionGrains_AppHost>([$"Parameters:storage={storage}"], timeout.Token);
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning) // the members' own output only when it warns
-            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)); // Azurite refuses connections while it starts
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)); // the store refuses connections while it starts
         await using var app = await builder.BuildAsync(timeout.Token);
         await using var states = new ResourceStates(app.ResourceNotifications);
         try
@@ -37,7 +43,7 @@ public sealed class AppHostFarmTests
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            Assert.Fail($"the front ends were not healthy in time: {states}");
+            Assert.Fail($"{storage}: the front ends were not healthy in time: {states}");
         }
 
         // Through DCP's proxy of the two replicas, a new connection for every request so that both get some.
@@ -60,7 +66,16 @@ public sealed class AppHostFarmTests
             frontEnds.Add(reading.FrontEnd);
         }
 
-        Assert.True(frontEnds.Count == 2, $"{count} requests all reached {string.Join(", ", frontEnds)}");
+        Assert.True(frontEnds.Count == 2, $"{storage}: {count} requests all reached {string.Join(", ", frontEnds)}");
         await app.StopAsync(timeout.Token);
+    }
+
+    [Fact]
+    public async Task An_unknown_storage_is_refused_naming_the_choices()
+    {
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => DistributedApplicationTestingBuilder.CreateAsync<Projects.SessionGrains_AppHost>(["Parameters:storage=mysql"]));
+
+        var message = refused.InnerException?.Message ?? refused.Message;
+        Assert.Contains("Parameters:storage=mysql names no storage: azurite (the default), redis or postgresql", message, StringComparison.Ordinal);
     }
 }

@@ -25,7 +25,10 @@ public class GrainCallBenchmarks
     private SessionChangeSet _delta = null!;
     private RequestDelegate _middleware = null!;
     private RequestDelegate _localReadMiddleware = null!;
+    private RequestDelegate _localWriteMiddleware = null!;
+    private string _writeCookieHeader = null!;
     private string _cookieHeader = null!;
+    private readonly CancellationTokenSource _sharedDeadline = new(TimeSpan.FromHours(1));
 
     /// <summary>"Memory": AddSessionMemoryStorage (a memory storage grain per write); "SingleSilo": SingleSiloMemory storage.</summary>
     [Params("Memory", "SingleSilo")]
@@ -55,6 +58,13 @@ public class GrainCallBenchmarks
         _localReadMiddleware = SessionPipeline.Build(_hosted, o => o.Secrets = secrets, app,
             _cluster.Silos[0].SiloHost.Services.GetRequiredService<ILocalSessionReader>());
         _cookieHeader = $"connect.sid={Uri.EscapeDataString(signer.Sign(_loadId))}";
+        var written = 0L; // a new value each request: an unchanged one would commit nothing
+        _localWriteMiddleware = SessionPipeline.Build(_hosted, o => o.Secrets = secrets, context =>
+        {
+            context.Session.SetString("b", (++written).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return Task.CompletedTask;
+        }, _cluster.Silos[0].SiloHost.Services.GetRequiredService<ILocalSessionReader>());
+        _writeCookieHeader = $"connect.sid={Uri.EscapeDataString(signer.Sign(_hostedWriteId))}";
 
         // Fail now rather than measure "no session" answers.
         if (await LoadHosted() is null || await LoadClient() is null || !(await ApplyDeltaHosted()).Succeeded
@@ -81,6 +91,19 @@ public class GrainCallBenchmarks
     [Benchmark]
     public Task<SessionWriteResult> ApplyDeltaHosted() => _hosted.GetGrain<ISessionGrain>(_hostedWriteId).ApplyAsync(_delta);
 
+    /// <summary>The delta commit with a deadline as SessionGrainClient gave it until 1.2: a new CancellationTokenSource (a timer) per call, its token passed to Orleans.</summary>
+    [Benchmark]
+    public async Task<SessionWriteResult> ApplyDeltaHostedTimerPerCall()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        return await _hosted.GetGrain<ISessionGrain>(_hostedWriteId).ApplyAsync(_delta, cancellationToken: deadline.Token);
+    }
+
+    /// <summary>The delta commit with a cancellable token that needs no timer per call (one long-lived source): what Orleans' tracking of a cancellable call costs.</summary>
+    [Benchmark]
+    public Task<SessionWriteResult> ApplyDeltaHostedSharedToken()
+        => _hosted.GetGrain<ISessionGrain>(_hostedWriteId).ApplyAsync(_delta, cancellationToken: _sharedDeadline.Token);
+
     [Benchmark]
     public Task<SessionWriteResult> ApplyDeltaClient() => _client.GetGrain<ISessionGrain>(_clientWriteId).ApplyAsync(_delta);
 
@@ -98,11 +121,15 @@ public class GrainCallBenchmarks
     [Benchmark]
     public Task MiddlewareRequestLocalRead() => _localReadMiddleware(NewRequest());
 
-    private DefaultHttpContext NewRequest()
+    /// <summary>A co-hosted write request: the session read locally, one key set, committed at the end as one delta (ApplyAsync).</summary>
+    [Benchmark]
+    public Task MiddlewareWriteLocalRead() => _localWriteMiddleware(NewRequest(_writeCookieHeader));
+
+    private DefaultHttpContext NewRequest(string? cookieHeader = null)
     {
         var context = new DefaultHttpContext();
         context.Request.Path = "/cart";
-        context.Request.Headers.Cookie = _cookieHeader;
+        context.Request.Headers.Cookie = cookieHeader ?? _cookieHeader;
         return context;
     }
 }

@@ -23,6 +23,9 @@ public sealed class DeploymentManifest(ManifestObject deployment, KubernetesMani
     /// <summary>The pod's containers.</summary>
     public IReadOnlyList<YamlNode> Containers => PodSpec.Items("containers").ToList();
 
+    /// <summary>The pod's init containers (none if absent).</summary>
+    public IReadOnlyList<YamlNode> InitContainers => PodSpec.Items("initContainers").ToList();
+
     /// <summary>The one container (Containers must hold exactly one).</summary>
     public YamlNode Container => Containers.Single();
 
@@ -37,32 +40,29 @@ public sealed class DeploymentManifest(ManifestObject deployment, KubernetesMani
     public int? PortNumber(YamlNode? port) =>
         port is YamlScalarNode { Value: { } text } ? int.TryParse(text, out var n) ? n : Ports.GetValueOrDefault(text) : null;
 
-    /// <summary>The container's env entries as written (for checks on the YAML itself).</summary>
-    public IReadOnlyList<YamlNode> EnvNodes => Container.Items("env").ToList();
+    /// <summary>The container's environment (see <see cref="EnvironmentOf"/>).</summary>
+    public IReadOnlyList<EnvironmentEntry> Environment => EnvironmentOf(Container);
 
-    /// <summary>The container's environment: envFrom ConfigMaps first, env entries overriding them, as Kubernetes does.</summary>
-    public IReadOnlyList<EnvironmentEntry> Environment
+    /// <summary>A container's environment: envFrom ConfigMaps first, env entries overriding them, as Kubernetes does.</summary>
+    public IReadOnlyList<EnvironmentEntry> EnvironmentOf(YamlNode container)
     {
-        get
+        var env = new Dictionary<string, EnvironmentEntry>(StringComparer.Ordinal);
+        foreach (var from in container.Items("envFrom"))
         {
-            var env = new Dictionary<string, EnvironmentEntry>(StringComparer.Ordinal);
-            foreach (var from in Container.Items("envFrom"))
+            var name = from.Text("configMapRef", "name");
+            foreach (var (key, value) in manifests.ConfigMapData(name) ?? new Dictionary<string, string>())
             {
-                var name = from.Text("configMapRef", "name");
-                foreach (var (key, value) in manifests.ConfigMapData(name) ?? new Dictionary<string, string>())
-                {
-                    env[key] = new EnvironmentEntry(key, value, EnvironmentSourceKind.ConfigMap, name);
-                }
+                env[key] = new EnvironmentEntry(key, value, EnvironmentSourceKind.ConfigMap, name);
             }
-
-            foreach (var entry in EnvNodes)
-            {
-                var name = entry.Text("name") ?? "";
-                env[name] = Entry(name, entry);
-            }
-
-            return env.Values.ToList();
         }
+
+        foreach (var entry in container.Items("env"))
+        {
+            var name = entry.Text("name") ?? "";
+            env[name] = Entry(name, entry);
+        }
+
+        return env.Values.ToList();
     }
 
     /// <summary>The environment entry of this name, or null.</summary>

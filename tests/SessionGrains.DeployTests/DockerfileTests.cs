@@ -5,7 +5,7 @@ public sealed class DockerfileTests(DeployedApps apps) : IClassFixture<DeployedA
 {
     public static TheoryData<string> Dockerfiles() => new(Dockerfile.PathsUnder(RepositoryRoot.Find()));
 
-    public static TheoryData<string> Deployments() => DeployedApps.DeploymentNames();
+    public static TheoryData<string, string> Deployments() => DeployedApps.DeploymentNames();
 
     [Theory]
     [MemberData(nameof(Dockerfiles))]
@@ -34,16 +34,16 @@ public sealed class DockerfileTests(DeployedApps apps) : IClassFixture<DeployedA
 
     [Theory]
     [MemberData(nameof(Deployments))]
-    public void The_image_is_what_the_README_builds_and_exposes_the_Deployments_ports(string deployment)
+    public void The_image_is_what_the_README_builds_and_exposes_the_Deployments_ports(string overlay, string deployment)
     {
-        var app = apps[deployment];
+        var app = apps[overlay, deployment];
         var dockerfile = app.Dockerfile;
         var ownBuilds = DockerBuildCommands.In(dockerfile.Text);
         Assert.True(ownBuilds.Count > 0 && ownBuilds.All(b => b.Tag == app.Deployment.Image), $"{dockerfile.Path}: its build comment ({string.Join(", ", ownBuilds)}) does not tag {app.Deployment.Image}");
         var ports = app.Deployment.Ports.Values.OfType<int>().ToHashSet();
-        Assert.True(ports.SetEquals(dockerfile.Runtime.ExposedPorts), $"{dockerfile.Path}: EXPOSE {string.Join(" ", dockerfile.Runtime.ExposedPorts)}, Deployment {deployment}'s containerPorts are {string.Join(" ", ports)}");
+        Assert.True(ports.SetEquals(dockerfile.Runtime.ExposedPorts), $"{dockerfile.Path}: EXPOSE {string.Join(" ", dockerfile.Runtime.ExposedPorts)}, {overlay}: Deployment {deployment}'s containerPorts are {string.Join(" ", ports)}");
         var urls = dockerfile.Runtime.Environment.GetValueOrDefault("ASPNETCORE_URLS");
         Assert.True(urls is not null && Microsoft.AspNetCore.Http.BindingAddress.Parse(urls).Port == app.Deployment.Ports.GetValueOrDefault("http"),
-            $"{dockerfile.Path}: ENV ASPNETCORE_URLS={urls} is not on Deployment {deployment}'s http port");
+            $"{dockerfile.Path}: ENV ASPNETCORE_URLS={urls} is not on {overlay}: Deployment {deployment}'s http port");
     }
 }

@@ -2,7 +2,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace SessionGrains.DeployTests;
 
-/// <summary>(a) The manifests parse, name their objects, fix no namespace, and the kustomization applies them.</summary>
+/// <summary>(a) The manifests parse, name their objects, fix no namespace, and every one is applied through an overlay.</summary>
 public sealed class ManifestStructureTests
 {
     private readonly RepositoryRoot _root = RepositoryRoot.Find();
@@ -10,7 +10,11 @@ public sealed class ManifestStructureTests
     public static TheoryData<string> ManifestFiles() => new(KubernetesManifests.FilesUnder(RepositoryRoot.Find()));
 
     [Fact]
-    public void There_are_manifests() => Assert.NotEmpty(KubernetesManifests.FilesUnder(_root));
+    public void There_are_manifests_and_overlays()
+    {
+        Assert.NotEmpty(KubernetesManifests.FilesUnder(_root));
+        Assert.NotEmpty(KubernetesManifests.Overlays(_root));
+    }
 
     [Theory]
     [MemberData(nameof(ManifestFiles))]
@@ -26,6 +30,7 @@ public sealed class ManifestStructureTests
             Assert.False(string.IsNullOrEmpty(kind), $"{file}: an object without kind");
             if (kind == "Kustomization")
             {
+                Assert.True(document.Get("namespace") is null, $"{file} fixes a namespace");
                 continue;
             }
 
@@ -35,22 +40,33 @@ public sealed class ManifestStructureTests
     }
 
     [Fact]
-    public void The_kustomization_applies_every_manifest_except_the_Secret_template()
+    public void Every_manifest_is_a_resource_or_patch_of_a_kustomization_and_none_applies_a_Secret_template()
     {
-        var manifests = KubernetesManifests.Load(_root);
-        var kustomization = Assert.Single(manifests.OfKind("Kustomization"));
-        var resources = kustomization.Root.Items("resources").OfType<YamlScalarNode>().Select(r => r.Value ?? "").ToList();
-        var secretTemplates = manifests.OfKind("Secret").Select(s => s.File).ToHashSet();
-        Assert.NotEmpty(secretTemplates);
-        foreach (var resource in resources)
+        var files = KubernetesManifests.FilesUnder(_root);
+        var kustomizations = files.Where(f => Path.GetFileName(f) == "kustomization.yaml").ToList();
+        var secretTemplates = files.Where(f => KubernetesManifests.Parse(_root, f).Any(d => d.Text("kind") == "Secret")).ToHashSet();
+        Assert.Equal(KubernetesManifests.Overlays(_root).Select(o => $"{KubernetesManifests.OverlaysFolder}/{o}/{KubernetesManifests.SecretTemplateFileName}").Order(), secretTemplates.Order());
+        var k8s = _root.PathOf(KubernetesManifests.Folder);
+        var used = new HashSet<string>();
+        foreach (var kustomization in kustomizations)
         {
-            Assert.True(File.Exists(_root.PathOf($"{KubernetesManifests.Folder}/{resource}")), $"{kustomization.File}: resource {resource} does not exist");
-            Assert.False(secretTemplates.Contains(resource), $"{kustomization.File} applies {resource}, a Secret template: it would overwrite the real Secret");
+            var document = KubernetesManifests.Parse(_root, kustomization).Single();
+            var folder = Path.GetDirectoryName(kustomization) ?? "";
+            var entries = document.Items("resources").OfType<YamlScalarNode>().Select(r => r.Value ?? "")
+                .Concat(document.Items("patches").Select(p => p.Text("path")).OfType<string>());
+            foreach (var entry in entries)
+            {
+                var full = Path.GetFullPath(Path.Combine(k8s, folder, entry));
+                var path = Path.GetRelativePath(k8s, full).Replace(Path.DirectorySeparatorChar, '/');
+                Assert.True(File.Exists(full) || File.Exists(Path.Combine(full, "kustomization.yaml")), $"{kustomization}: {entry} is neither a file nor a kustomization");
+                Assert.False(secretTemplates.Contains(path), $"{kustomization} applies {entry}, a Secret template: it would overwrite the real Secret");
+                used.Add(path);
+            }
         }
 
-        foreach (var file in manifests.Files.Where(f => f != kustomization.File && !secretTemplates.Contains(f)))
+        foreach (var file in files.Except(kustomizations).Except(secretTemplates))
         {
-            Assert.True(resources.Contains(file), $"{kustomization.File} does not list {file}");
+            Assert.True(used.Contains(file), $"no kustomization under {KubernetesManifests.Folder} lists {file}");
         }
     }
 }

@@ -1,8 +1,10 @@
+using YamlDotNet.RepresentationModel;
+
 namespace SessionGrains.DeployTests;
 
 /// <summary>
 /// The process environment a Deployment's container would get, with stand-ins for what only a cluster knows: Secret
-/// keys take the values of the Secret template (secret.example.yaml), downward-API fields the values below.
+/// keys take the values of the overlay's Secret template (secret.example.yaml), downward-API fields the values below.
 /// </summary>
 public static class PodEnvironment
 {
@@ -12,9 +14,13 @@ public static class PodEnvironment
     /// <summary>The stand-in for metadata.namespace.</summary>
     public const string Namespace = "default";
 
-    /// <summary>Name to value; throws, naming the variable, when a reference cannot be resolved from the manifests.</summary>
+    /// <summary>The main container's variables, name to value; throws, naming the variable, when a reference cannot be resolved from the manifests.</summary>
     public static IReadOnlyDictionary<string, string> Of(DeploymentManifest deployment, KubernetesManifests manifests) =>
-        deployment.Environment.ToDictionary(e => e.Name, e => ValueOf(e, deployment, manifests));
+        Of(deployment, deployment.Container, manifests);
+
+    /// <summary>The variables of one of the pod's containers (an init container's too).</summary>
+    public static IReadOnlyDictionary<string, string> Of(DeploymentManifest deployment, YamlNode container, KubernetesManifests manifests) =>
+        deployment.EnvironmentOf(container).ToDictionary(e => e.Name, e => ValueOf(e, deployment, manifests));
 
     private static string ValueOf(EnvironmentEntry entry, DeploymentManifest deployment, KubernetesManifests manifests) => entry.Source switch
     {

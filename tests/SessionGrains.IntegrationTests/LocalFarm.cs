@@ -45,6 +45,9 @@ public class LocalFarm : IAsyncLifetime
     /// <summary>The bearer token of the front ends' session API, as <c>up</c> generated it.</summary>
     public string StoreApiToken => File.ReadAllText(Path.Combine(_state, "store-api-token")).Trim();
 
+    /// <summary>The home folder (HOME) of front end <paramref name="n"/>, its own.</summary>
+    public string FrontEndHome(int n) => FarmPaths.Create(AzuriteServer.RepositoryRoot(), FarmEnvironment).HomeOf($"web{n}");
+
     /// <summary>The express front end's own port (its pages are under /express/).</summary>
     public Uri Express => new($"http://127.0.0.1:{5080 + _offset}");
 

@@ -159,7 +159,7 @@ start_system() {
     4) start express node "$LOAD/anchors/express/server.js" --store memory --port $PORT ;;
     5) start_redis 5
        start express node "$LOAD/anchors/express/server.js" --store redis --redis-url "redis://127.0.0.1:$REDIS_PORT" --port $PORT ;;
-    6) start web web_env CoHosted dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
+    6) start web web_env CoHosted Cluster__GrainStorage=Memory dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
     17) start silo env Cluster__SiloPort=$SILO_PORT Cluster__PrimarySiloPort=$SILO_PORT Cluster__GatewayPort=$GATEWAY_PORT \
           SessionStoreApi__Tokens__0="$API_TOKEN" dotnet "$OUT/bin/silo/SessionGrains.Silo.dll" --urls "http://127.0.0.1:$SILO_HTTP"
         wait_for "http://127.0.0.1:$SILO_HTTP/healthz/ready"
@@ -169,7 +169,7 @@ start_system() {
         start web web_env CoHosted Cluster__GrainStorage=Redis Cluster__Reminders=Redis "Cluster__RedisConnectionString=127.0.0.1:$REDIS_PORT" \
           dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
     15) start web web_env CoHosted Cluster__GrainStorage=SingleSiloMemory dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
-    9) start web web_env CoHosted SessionGrains__LocalReads=false dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
+    9) start web web_env CoHosted Cluster__GrainStorage=Memory SessionGrains__LocalReads=false dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
     7|8|10|12|13|14)
       local storage=() web=()
       if [[ $1 == 8 ]]; then

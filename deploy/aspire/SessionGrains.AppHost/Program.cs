@@ -1,14 +1,22 @@
+using Aspire.Hosting.ApplicationModel;
 using SessionGrains.AppHost;
 
-// The local farm under Aspire: Azurite (an executable: no container engine needed), 3 silos, 2 client-mode front ends.
-// Needs 'npm ci' in deploy/local (Azurite). Run: dotnet run --project deploy/aspire/SessionGrains.AppHost
+// The local farm under Aspire: its store as an executable (no container engine needed), 3 silos, 2 client-mode front
+// ends. The store is the parameter "storage": azurite (the default; needs 'npm ci' in deploy/local), redis or postgresql
+// (Debian's redis-server or PostgreSQL). Run: dotnet run --project deploy/aspire/SessionGrains.AppHost [-- --Parameters:storage=redis]
 const string ClusterId = "sessiongrains-aspire", ServiceId = "sessiongrains-aspire";
 
 var builder = DistributedApplication.CreateBuilder(args);
 var deployLocal = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "..", "local"));
 
-var storage = builder.AddAzurite("azurite", deployLocal);
-var provider = new SessionStorageProvider(storage);
+var kind = SessionStorageParameter.Read(builder.Configuration);
+IResourceBuilder<IResourceWithConnectionString> storage = kind switch
+{
+    SessionStorage.Redis => builder.AddRedisServer("redis"),
+    SessionStorage.PostgreSql => builder.AddPostgresServer("postgres"),
+    _ => builder.AddAzurite("azurite", deployLocal),
+};
+var provider = new SessionStorageProvider(kind, storage);
 var orleans = builder.AddOrleans("cluster")
     .WithClusterId(ClusterId)
     .WithServiceId(ServiceId)
@@ -30,6 +38,16 @@ var silo = builder.AddProject<Projects.SessionGrains_Silo>("silo")
     .WithHttpHealthCheck("/healthz")
     .WithReplicas(3)
     .WaitFor(storage);
+
+if (kind == SessionStorage.PostgreSql)
+{
+    // The silo's setup-database command applies the schema once, before any silo starts (as the Kubernetes overlay's init container does).
+    var schema = builder.AddProject<Projects.SessionGrains_Silo>("setup-database", launchProfileName: null)
+        .WithArgs("setup-database")
+        .WithEnvironment(provider.ConnectionStringVariable, storage.Resource.ConnectionStringExpression)
+        .WaitFor(storage);
+    silo.WaitForCompletion(schema);
+}
 
 builder.AddProject<Projects.SessionGrains_Web>("web", launchProfileName: null)
     .WithHttpEndpoint()

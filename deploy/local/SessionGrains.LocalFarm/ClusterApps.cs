@@ -37,6 +37,8 @@ internal sealed class ClusterApps(FarmPaths paths, FarmSettings settings, Func<s
         variables["Session__IdleTimeout"] = FarmSettings.SessionIdleTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture); // the express front end's too
         // The session API for the express front end, reached through nginx's internal port only (the public port refuses /session-store).
         variables["SessionStoreApi__Tokens__0"] = File.ReadAllText(paths.StoreApiToken).Trim();
+        // A home of its own: the Data Protection key ring must come from the cluster, never from a shared ~/.aspnet.
+        variables["HOME"] = Directory.CreateDirectory(paths.HomeOf(web.Name)).FullName;
         var folder = Path.Combine(paths.Bin, "web");
         return DetachedProcess.Start(LogOf(web), folder,
             ["dotnet", Path.Combine(folder, "SessionGrains.Web.dll"), "--urls", $"http://127.0.0.1:{web.Ports[0]}"], variables);

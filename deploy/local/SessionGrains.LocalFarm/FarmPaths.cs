@@ -2,7 +2,8 @@ namespace SessionGrains.LocalFarm;
 
 /// <summary>
 /// Where things are: the repository, deploy/local, and the state folder (FARM_STATE, default deploy/local/.farm) with
-/// run/ (pid files), logs/, bin/ (published apps), nginx/, azurite/ (data), farm.env (settings), secret, dashboard-password and store-api-token.
+/// run/ (pid files), logs/, bin/ (published apps), nginx/, azurite/ (data), home/ (each front end's HOME), farm.env (settings),
+/// secret, dashboard-password and store-api-token.
 /// </summary>
 internal sealed record FarmPaths(string RepositoryRoot, string State)
 {
@@ -23,6 +24,9 @@ internal sealed record FarmPaths(string RepositoryRoot, string State)
     /// <summary>The express front end's app (package.json, package-lock.json, server.js).</summary>
     public string ExpressApp => Path.Combine(DeployLocal, "express");
     public string Lock => Path.Combine(State, ".lock");
+
+    /// <summary>The home folder (HOME) of a front end, its own as a pod's is: nothing on disk is shared between front ends.</summary>
+    public string HomeOf(string member) => Path.Combine(State, "home", member);
 
     /// <summary>The paths for <paramref name="repositoryRoot"/>, the state folder from FARM_STATE (created).</summary>
     public static FarmPaths Create(string repositoryRoot, Func<string, string?> environment)

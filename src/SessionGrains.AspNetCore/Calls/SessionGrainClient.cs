@@ -14,6 +14,7 @@ internal sealed class SessionGrainClient
     private static readonly TimeSpan ShortestAttempt = TimeSpan.FromMilliseconds(100);
 
     private readonly SessionCallOptions _options;
+    private readonly SessionCallDeadlines _deadlines;
     private readonly SessionFrontEndMetrics _metrics;
     private readonly ILogger _logger;
     private readonly ILocalSessionReader? _localSessions;
@@ -30,6 +31,7 @@ internal sealed class SessionGrainClient
         SessionReadCache? readCache = null)
     {
         _options = options;
+        _deadlines = new SessionCallDeadlines(options.Timeout, TimeProvider.System);
         _metrics = metrics;
         _logger = logger;
         _localSessions = localSessions;
@@ -202,11 +204,12 @@ internal sealed class SessionGrainClient
         for (var number = 1; ; number++)
         {
             var remaining = _options.RetryDeadline - TimeProvider.System.GetElapsedTime(started);
-            // A pause can outlast its plan on a loaded machine: every attempt still gets at least ShortestAttempt.
-            using var deadline = new CancellationTokenSource(remaining < ShortestAttempt ? ShortestAttempt : remaining < _options.Timeout ? remaining : _options.Timeout);
+            // A pause can outlast its plan on a loaded machine: every attempt still gets at least ShortestAttempt. Only an
+            // attempt cut short by the retry deadline needs a timer of its own.
+            using var shortened = remaining < _options.Timeout ? new CancellationTokenSource(remaining < ShortestAttempt ? ShortestAttempt : remaining) : null;
             try
             {
-                var result = await call(resolve(key), deadline.Token);
+                var result = await call(resolve(key), shortened?.Token ?? _deadlines.Next());
                 _metrics.CallEnded(operation, TimeProvider.System.GetElapsedTime(started), failed: false);
                 return result;
             }
@@ -232,7 +235,7 @@ internal sealed class SessionGrainClient
 
     // Failures of the cluster's machinery that another attempt may not meet (messaging, membership, deadlines, network);
     // errors of the call itself (arguments, serialization, a failing storage provider) are not retried.
-    private static bool IsTransient(Exception exception) => exception
+    internal static bool IsTransient(Exception exception) => exception
         is OrleansException or TimeoutException or OperationCanceledException or IOException or SocketException;
 
     private static void ThrowIfRefused(SessionWriteStatus status, string? error)

@@ -23,8 +23,9 @@ public static class GrainTicketStoreAuthenticationBuilderExtensions
                 ?? throw new InvalidOperationException("AddGrainTicketStore needs the session services: call AddGrainSessions."),
             services.GetRequiredService<UserBindingRules>(),
             services.GetRequiredService<TimeProvider>()));
+        // Resolved when the options are built, not when their factory is: a bad session setting then fails as an options error.
         builder.Services.AddOptions<CookieAuthenticationOptions>(authenticationScheme)
-            .Configure<GrainTicketStore>((options, store) => options.SessionStore = store);
+            .Configure<IServiceProvider>((options, services) => options.SessionStore = services.GetRequiredService<GrainTicketStore>());
         return builder;
     }
 }

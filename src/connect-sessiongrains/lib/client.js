@@ -1,10 +1,9 @@
 'use strict'
 
-// The HTTP/JSON client of a SessionGrains host's session store API (/session-store): keep-alive connections, a
-// per-attempt timeout, and retries of transient failures within a bounded budget. No runtime dependencies.
+// The HTTP/JSON client of a SessionGrains host's session store API (/session-store): a few pipelined keep-alive
+// connections, a per-attempt timeout, and retries of transient failures within a bounded budget. No runtime dependencies.
 
-const http = require('node:http')
-const https = require('node:https')
+const { PipelinedConnection } = require('./connection')
 
 const TRANSIENT_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
@@ -32,8 +31,8 @@ class StoreApiClient {
    * @param {string} options.token the bearer token (one of the host's SessionStoreApi:Tokens)
    * @param {number} [options.timeout] per-attempt timeout in ms (default 5000)
    * @param {number} [options.retryBudget] how long transient failures are retried, in ms (default 10000)
-   * @param {number} [options.maxSockets] keep-alive connections per host (default 64)
-   * @param {http.Agent} [options.agent] an agent of your own (TLS client certificates, ...)
+   * @param {number} [options.connections] pipelined keep-alive connections to the host (default 4)
+   * @param {import('node:tls').ConnectionOptions} [options.tls] TLS options for an https: url (ca, client certificate, ...)
    */
   constructor (options) {
     if (!options || typeof options.url !== 'string' || options.url === '') {
@@ -42,18 +41,29 @@ class StoreApiClient {
     if (typeof options.token !== 'string' || options.token === '') {
       throw new TypeError('connect-sessiongrains: the `token` option (a SessionStoreApi:Tokens value of the host) is required')
     }
+    if (!/^[\x21-\x7e]+$/.test(options.token)) {
+      throw new TypeError('connect-sessiongrains: the `token` option must be printable ASCII with no spaces (a bearer token)')
+    }
     const base = new URL(options.url)
     if (base.protocol !== 'http:' && base.protocol !== 'https:') {
       throw new TypeError('connect-sessiongrains: `url` must be an http: or https: URL')
     }
-    this.base = base
     this.prefix = base.pathname.replace(/\/+$/, '') + '/session-store'
-    this.transport = base.protocol === 'https:' ? https : http
-    this.agent = options.agent || new this.transport.Agent({ keepAlive: true, maxSockets: options.maxSockets || 64 })
-    this.ownsAgent = !options.agent
-    this.authorization = 'Bearer ' + options.token
+    this.target = {
+      host: base.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(base.port) || (base.protocol === 'https:' ? 443 : 80),
+      secure: base.protocol === 'https:',
+      tls: options.tls,
+      onClose: connection => this.forget(connection)
+    }
+    this.headers = `Host: ${base.host}\r\nAuthorization: Bearer ${options.token}\r\nAccept: application/json\r\n`
+    this.connections = []
+    this.maxConnections = Math.floor(positive(options.connections, 4))
     this.timeout = positive(options.timeout, 5000)
     this.retryBudget = Math.max(0, options.retryBudget ?? 10000)
+    // One coarse clock for every call's timeout instead of a timer per call; it never keeps the process alive.
+    this.timeoutCheck = setInterval(() => this.checkTimeouts(), Math.min(1000, Math.max(10, this.timeout / 5)))
+    this.timeoutCheck.unref()
   }
 
   /**
@@ -86,51 +96,36 @@ class StoreApiClient {
     }
   }
 
+  /** One attempt on the least busy connection (a new one while there are fewer than `connections`). */
   attempt (method, path, payload) {
-    return new Promise((resolve, reject) => {
-      const headers = { authorization: this.authorization, accept: 'application/json' }
-      if (payload) {
-        headers['content-type'] = 'application/json'
-        headers['content-length'] = payload.length
-      }
-      const req = this.transport.request({
-        protocol: this.base.protocol,
-        hostname: this.base.hostname,
-        port: this.base.port,
-        path: this.prefix + path,
-        method,
-        headers,
-        agent: this.agent
-      }, res => {
-        const chunks = []
-        res.on('data', chunk => chunks.push(chunk))
-        res.on('error', reject)
-        res.on('close', () => {
-          if (!res.complete) reject(Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' }))
-        })
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8')
-          let parsed
-          if (text !== '') {
-            try {
-              parsed = JSON.parse(text)
-            } catch {
-              parsed = text
-            }
-          }
-          resolve({ status: res.statusCode, body: parsed })
-        })
-      })
-      req.setTimeout(this.timeout, () => {
-        req.destroy(Object.assign(new Error(`no answer within ${this.timeout} ms`), { code: 'SESSIONGRAINS_TIMEOUT' }))
-      })
-      req.on('error', reject)
-      req.end(payload)
-    })
+    let connection = null
+    for (const candidate of this.connections) {
+      if (!connection || candidate.inFlight < connection.inFlight) connection = candidate
+    }
+    if (!connection || (connection.inFlight > 0 && this.connections.length < this.maxConnections)) {
+      connection = new PipelinedConnection(this.target)
+      this.connections.push(connection)
+    }
+    let head = `${method} ${this.prefix}${path} HTTP/1.1\r\n${this.headers}`
+    if (payload) head += `Content-Type: application/json\r\nContent-Length: ${payload.length}\r\n`
+    else if (method !== 'GET' && method !== 'HEAD') head += 'Content-Length: 0\r\n'
+    return connection.send(head + '\r\n', payload, method === 'HEAD')
   }
 
+  checkTimeouts () {
+    const now = Date.now()
+    for (const connection of [...this.connections]) connection.checkTimeout(now, this.timeout)
+  }
+
+  forget (connection) {
+    const index = this.connections.indexOf(connection)
+    if (index >= 0) this.connections.splice(index, 1)
+  }
+
+  /** Closes the connections (calls in flight fail) and stops the timeout clock. */
   close () {
-    if (this.ownsAgent) this.agent.destroy()
+    clearInterval(this.timeoutCheck)
+    for (const connection of [...this.connections]) connection.close()
   }
 }
 

@@ -13,7 +13,8 @@ internal static class PostgresServer
     /// <summary>The database the farm's and the tests' clusters use.</summary>
     public const string Database = "sessiongrains";
 
-    private const string SuperUser = "postgres";
+    /// <summary>The superuser initdb creates (trust authentication, loopback only).</summary>
+    public const string SuperUser = "postgres";
 
     private static bool IsRoot => Environment.UserName == "root";
 
@@ -54,14 +55,18 @@ internal static class PostgresServer
     /// <see cref="InitializeAsync"/>), with fsync on: committed writes survive a crash of the server or the machine.
     /// </summary>
     public static ProcessRecord Start(string dataFolder, int port, string logFile)
+        => DetachedProcess.Start(logFile, "/", [.. ServerCommand(dataFolder), "-p", $"{port}"], new Dictionary<string, string>());
+
+    /// <summary>The command line of <see cref="Start"/> but the port (<c>-p</c>), which the caller adds: postgres, as the server user when root.</summary>
+    public static string[] ServerCommand(string dataFolder)
     {
         var bin = FindBinaries() ?? throw new FarmException("PostgreSQL is not installed (apt-get install postgresql)");
-        return DetachedProcess.Start(logFile, "/",
+        return
         [
-            .. AsServerUser(), Path.Combine(bin, "postgres"), "-D", dataFolder, "-p", $"{port}",
+            .. AsServerUser(), Path.Combine(bin, "postgres"), "-D", dataFolder,
             "-c", "listen_addresses=127.0.0.1", "-c", $"unix_socket_directories={dataFolder}", "-c", "fsync=on",
             "-c", "max_connections=200",
-        ], new Dictionary<string, string>());
+        ];
     }
 
     /// <summary>The Npgsql connection string of <paramref name="database"/> on 127.0.0.1:<paramref name="port"/>.</summary>

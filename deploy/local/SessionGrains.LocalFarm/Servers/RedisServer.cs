@@ -20,15 +20,22 @@ internal static class RedisServer
     /// </summary>
     public static ProcessRecord Start(string dataFolder, int port, string logFile, bool appendOnly)
     {
-        var executable = FindExecutable() ?? throw new FarmException("redis-server is not installed (apt-get install redis-server)");
         Directory.CreateDirectory(dataFolder);
-        return DetachedProcess.Start(logFile, dataFolder,
-        [
-            executable, "--bind", "127.0.0.1", "--port", $"{port}", "--dir", dataFolder, "--protected-mode", "yes",
-            "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "everysec",
-            "--daemonize", "no", "--logfile", "",
-        ], new Dictionary<string, string>());
+        return DetachedProcess.Start(logFile, dataFolder, [RequireExecutable(), .. Arguments(dataFolder, appendOnly), "--port", $"{port}"],
+            new Dictionary<string, string>());
     }
+
+    /// <summary>The redis-server on PATH; throws, saying how to install it, when there is none.</summary>
+    public static string RequireExecutable()
+        => FindExecutable() ?? throw new FarmException("redis-server is not installed (apt-get install redis-server)");
+
+    /// <summary>redis-server's arguments for <see cref="Start"/> but the port (<c>--port</c>), which the caller adds.</summary>
+    public static string[] Arguments(string dataFolder, bool appendOnly) =>
+    [
+        "--bind", "127.0.0.1", "--dir", dataFolder, "--protected-mode", "yes",
+        "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "everysec",
+        "--daemonize", "no", "--logfile", "",
+    ];
 
     /// <summary>The StackExchange.Redis configuration string for a server on 127.0.0.1:<paramref name="port"/>.</summary>
     public static string ConnectionString(int port) => $"127.0.0.1:{port},abortConnect=false";
