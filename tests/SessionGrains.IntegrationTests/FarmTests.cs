@@ -66,8 +66,8 @@ public sealed class FarmTests(LocalFarm farm, ITestOutputHelper output) : IDispo
         {
             await load.RunAsync(Workers, LoadDuration, actionAt: TimeSpan.FromSeconds(10),
                 during: () => farm.RunAsync("kill-web 1", TimeSpan.FromSeconds(30)));
-            Assert.True(load.Errors.Count <= Workers, $"more failures ({load.Errors.Count}) than requests in flight ({Workers})");
-            await _checks.AssertUnnoticedAsync(load, "SIGKILL front end 1", moved: []);
+            // A client that does not retry loses the requests in flight at the killed front end: at most one per worker.
+            await _checks.AssertUnnoticedAsync(load, "SIGKILL front end 1", moved: [], maxFailed: Workers);
         }
         finally
         {
