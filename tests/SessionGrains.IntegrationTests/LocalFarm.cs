@@ -115,11 +115,12 @@ public class LocalFarm : IAsyncLifetime
 
     private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The farm's status and the tails of the front ends' and nginx's logs, for failure messages.</summary>
-    public async Task<string> DiagnoseAsync()
+    /// <summary>The farm's status and the tails of the front ends' and nginx's logs (and the silos'), for failure messages.</summary>
+    public async Task<string> DiagnoseAsync(bool silos = false)
     {
         var report = new System.Text.StringBuilder();
-        foreach (var command in new[] { "status", "logs nginx 20", "logs web1 40", "logs web2 40", "logs express 40" })
+        string[] commands = ["status", "logs nginx 20", "logs web1 40", "logs web2 40", "logs express 40"];
+        foreach (var command in silos ? [.. commands, "logs silo1 60", "logs silo2 60", "logs silo3 60"] : commands)
         {
             try
             {
