@@ -22,7 +22,6 @@ internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexe
     private readonly SessionLifetime _lifetime;
     private readonly SessionEventDispatcher _events;
     private readonly SessionSiloMetrics _metrics;
-    private readonly SessionRequestClaims _claims = new();
     private bool _servedCaller; // false while the activation has served only sweeper checks and reminder ticks
 
     public SessionGrain(
@@ -236,51 +235,6 @@ internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexe
 
         _expiry.ReleaseEmptyActivation();
         return Task.FromResult<SessionWriteResult?>(null);
-    }
-
-    public Task<SessionRequestClaim> ClaimRequestAsync(
-        Guid key, Guid fingerprint, Guid attempt, TimeSpan lease, CancellationToken cancellationToken = default)
-    {
-        var now = _clock.GetUtcNow();
-        if (!_writer.IsLive(now))
-        {
-            _expiry.ReleaseEmptyActivation();
-            return Task.FromResult(new SessionRequestClaim(SessionRequestClaimStatus.NoSession));
-        }
-
-        return Task.FromResult(_claims.Claim(Record.Requests, key, fingerprint, attempt, lease, now));
-    }
-
-    public async Task<bool> RecordResponseAsync(
-        Guid key, Guid fingerprint, Guid attempt, SessionRecordedResponse response, CancellationToken cancellationToken = default)
-    {
-        _claims.Release(key, attempt);
-        var now = _clock.GetUtcNow();
-        if (!_writer.IsLive(now))
-        {
-            _expiry.ReleaseEmptyActivation();
-            return false;
-        }
-
-        if (SessionRequestLog.Find(Record.Requests, key) is not null)
-        {
-            return true; // an attempt that outlived its claim: the first recorded response stays
-        }
-
-        var added = new SessionKeyedRequest { Key = key, Fingerprint = fingerprint, At = now, Response = response };
-        if (SessionRequestLog.Append(Record.Requests, added, SessionChangeSetApplier.SizeOf(Record.Data), _options) is not { } requests)
-        {
-            return false;
-        }
-
-        await _writer.WriteRequestsAsync(requests);
-        return true;
-    }
-
-    public Task ReleaseRequestAsync(Guid key, Guid attempt, CancellationToken cancellationToken = default)
-    {
-        _claims.Release(key, attempt);
-        return Task.CompletedTask;
     }
 
     async Task IExpiryIndexedGrain.CheckIndexedExpiryAsync(int shard, DateTimeOffset indexedDueAt)
