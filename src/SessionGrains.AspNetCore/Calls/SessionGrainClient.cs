@@ -72,6 +72,10 @@ internal sealed class SessionGrainClient
         return cached is null ? LoadLeasedAsync(id, _readCache) : Task.FromResult<SessionSnapshot?>(cached);
     }
 
+    // For a session API caller's own read cache: always the grain, which grants the lease (never a local or cached copy).
+    public Task<SessionSnapshot?> LoadUnderLeaseAsync(string id, SessionReadLease lease)
+        => CallAsync("load", id, (g, ct) => g.LoadAsync(lease, ct));
+
     public Task<SessionWriteResult> CreateAsync(string id, SessionTimeouts timeouts, SessionChangeSet? data)
         => CreateAsync(id, timeouts, data, Guid.NewGuid());
 
@@ -82,9 +86,10 @@ internal sealed class SessionGrainClient
 
     public Task<SessionWriteResult> ApplyAsync(string id, SessionChangeSet changes) => ApplyAsync(id, changes, Guid.NewGuid());
 
-    public async Task<SessionWriteResult> ApplyAsync(string id, SessionChangeSet changes, Guid operationId)
+    // A session API caller with its own read lease (leaseHolder) keeps it through its own writes, as this front end does.
+    public async Task<SessionWriteResult> ApplyAsync(string id, SessionChangeSet changes, Guid operationId, ISessionReadCache? leaseHolder = null)
     {
-        var result = await ChangeAsync("apply", id, (g, ct) => g.ApplyAsync(changes, _readCache?.Holder, operationId, ct));
+        var result = await ChangeAsync("apply", id, (g, ct) => g.ApplyAsync(changes, leaseHolder ?? _readCache?.Holder, operationId, ct));
         ThrowIfRefused(result.Status, result.Error);
         _readCache?.ApplyWrite(id, result, changes.ApplyTo);
         return result;
@@ -107,9 +112,9 @@ internal sealed class SessionGrainClient
         return result;
     }
 
-    public async Task<SessionIncrementResult> IncrementAsync(string id, string key, long delta, Guid operationId)
+    public async Task<SessionIncrementResult> IncrementAsync(string id, string key, long delta, Guid operationId, ISessionReadCache? leaseHolder = null)
     {
-        var result = await ChangeAsync("increment", id, (g, ct) => g.IncrementAsync(key, delta, _readCache?.Holder, operationId, ct));
+        var result = await ChangeAsync("increment", id, (g, ct) => g.IncrementAsync(key, delta, leaseHolder ?? _readCache?.Holder, operationId, ct));
         ThrowIfRefused(result.Status, result.Error);
         var value = SessionValueFormat.FormatInt64(result.Value);
         _readCache?.ApplyWrite(id, new SessionWriteResult(result.Status, result.Version), data => new(data, StringComparer.Ordinal) { [key] = value });

@@ -51,11 +51,12 @@ public static class SessionStoreApiEndpointRouteBuilderExtensions
 
         static SessionStoreApiHandlers Handlers(HttpContext context) => context.RequestServices.GetRequiredService<SessionStoreApiHandlers>();
 
-        api.MapGet("/sessions/{id}", (string id, HttpContext c) => Handlers(c).LoadAsync(id));
+        api.MapPost("/leases", (HttpContext c) => c.RequestServices.GetRequiredService<StoreApiLeaseHolders>().OpenAsync(c));
+        api.MapGet("/sessions/{id}", (string id, string? lease, HttpContext c) => Handlers(c).LoadAsync(id, lease));
         api.MapPut("/sessions/{id}", (string id, HttpContext c) => Handlers(c).CreateAsync(id, c.Request));
-        api.MapPatch("/sessions/{id}", (string id, HttpContext c) => Handlers(c).ApplyAsync(id, c.Request));
+        api.MapPatch("/sessions/{id}", (string id, string? lease, HttpContext c) => Handlers(c).ApplyAsync(id, lease, c.Request));
         api.MapDelete("/sessions/{id}", (string id, HttpContext c) => Handlers(c).DestroyAsync(id));
-        api.MapPost("/sessions/{id}/increment", (string id, HttpContext c) => Handlers(c).IncrementAsync(id, c.Request));
+        api.MapPost("/sessions/{id}/increment", (string id, string? lease, HttpContext c) => Handlers(c).IncrementAsync(id, lease, c.Request));
         api.MapPost("/sessions/{id}/regenerate", (string id, HttpContext c) => Handlers(c).RegenerateAsync(id, c.Request));
         api.MapPost("/sessions/{id}/user", (string id, HttpContext c) => Handlers(c).BindUserAsync(id, c.Request));
         api.MapDelete("/sessions/{id}/user", (string id, HttpContext c) => Handlers(c).UnbindUserAsync(id));

@@ -13,6 +13,7 @@ namespace SessionGrains.AspNetCore;
 internal sealed class SessionStoreApiHandlers(
     SessionGrainClient client,
     UserBindingRules users,
+    StoreApiLeaseHolders leases,
     IOptions<SessionFrontEndOptions> frontEnd,
     ILogger<SessionStoreApiHandlers> logger)
 {
@@ -25,9 +26,14 @@ internal sealed class SessionStoreApiHandlers(
     private static readonly TimeSpan LongestTimeout = TimeSpan.FromDays(3650);
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public Task<IResult> LoadAsync(string id) => RunAsync("load", async () =>
+    // With the key of a lease stream this host serves, the caller gets a read lease (see StoreApiLeaseHolder).
+    public Task<IResult> LoadAsync(string id, string? lease) => RunAsync("load", async () =>
     {
-        if (await client.LoadAsync(id) is not { } snapshot)
+        var holder = leases.Find(lease);
+        var loaded = holder is null
+            ? await client.LoadAsync(id)
+            : await client.LoadUnderLeaseAsync(id, new SessionReadLease(holder.Reference, holder.Duration));
+        if (loaded is not { } snapshot)
         {
             return NoSession();
         }
@@ -47,7 +53,9 @@ internal sealed class SessionStoreApiHandlers(
         }
 
         var user = snapshot.User is { } bound ? new StoreApiUser(bound.UserId, bound.Handle) : null;
-        return Json(new StoreApiSession(snapshot.Version, values, binary, user), StoreApiJson.Api.StoreApiSession);
+        var untilExpiry = snapshot.ExpiresAt - snapshot.LastAccessAt;
+        var leaseMs = holder is null ? 0 : (long)(untilExpiry < holder.Duration ? untilExpiry : holder.Duration).TotalMilliseconds;
+        return Json(new StoreApiSession(snapshot.Version, values, binary, user) { LeaseMs = Math.Max(0, leaseMs) }, StoreApiJson.Api.StoreApiSession);
     });
 
     public Task<IResult> CreateAsync(string id, HttpRequest request) => RunAsync("create", async () =>
@@ -65,16 +73,16 @@ internal sealed class SessionStoreApiHandlers(
         };
     });
 
-    public Task<IResult> ApplyAsync(string id, HttpRequest request) => RunAsync("apply", async () =>
+    public Task<IResult> ApplyAsync(string id, string? lease, HttpRequest request) => RunAsync("apply", async () =>
     {
         var body = await ReadAsync(request, StoreApiJson.Api.StoreApiApplyRequest);
         var removals = body.Removals?.Select(key => key ?? throw Invalid("\"removals\" holds a null key.")).ToList();
         var changes = new SessionChangeSet { Clear = body.Clear, Removals = removals, Sets = SetsOf(body.Values, body.Binary) };
-        var result = await client.ApplyAsync(id, changes, body.OperationId ?? Guid.NewGuid());
+        var result = await client.ApplyAsync(id, changes, body.OperationId ?? Guid.NewGuid(), leases.Find(lease)?.Reference);
         return WriteAnswer(result);
     });
 
-    public Task<IResult> IncrementAsync(string id, HttpRequest request) => RunAsync("increment", async () =>
+    public Task<IResult> IncrementAsync(string id, string? lease, HttpRequest request) => RunAsync("increment", async () =>
     {
         var body = await ReadAsync(request, StoreApiJson.Api.StoreApiIncrementRequest);
         if (string.IsNullOrEmpty(body.Key))
@@ -82,7 +90,7 @@ internal sealed class SessionStoreApiHandlers(
             throw Invalid("\"key\" is required.");
         }
 
-        var result = await client.IncrementAsync(id, body.Key, body.Delta, body.OperationId ?? Guid.NewGuid());
+        var result = await client.IncrementAsync(id, body.Key, body.Delta, body.OperationId ?? Guid.NewGuid(), leases.Find(lease)?.Reference);
         return result.Status switch
         {
             SessionWriteStatus.Succeeded => Json(new StoreApiIncremented(result.Value, result.Version), StoreApiJson.Api.StoreApiIncremented),

@@ -22,4 +22,10 @@ internal static partial class SessionStoreApiLog
 
     [LoggerMessage(1505, LogLevel.Error, "A session store API call ({Operation}) failed; answering 500.")]
     public static partial void Failed(ILogger logger, string operation, Exception exception);
+
+    [LoggerMessage(1506, LogLevel.Debug, "A session store API lease stream opened ({DurationMs} ms leases).")]
+    public static partial void LeaseStreamOpened(ILogger logger, long durationMs);
+
+    [LoggerMessage(1507, LogLevel.Debug, "A session store API lease stream closed.")]
+    public static partial void LeaseStreamClosed(ILogger logger);
 }

@@ -54,7 +54,17 @@ internal sealed class StoreApiRevokeOthersRequest
 }
 
 internal sealed record StoreApiSession(
-    long Version, Dictionary<string, string> Values, Dictionary<string, string> Binary, StoreApiUser? User);
+    long Version, Dictionary<string, string> Values, Dictionary<string, string> Binary, StoreApiUser? User)
+{
+    /// <summary>How long the caller may serve this copy from its cache, from when it sent the load; absent: not at all.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long LeaseMs { get; init; }
+}
+
+// A lease stream's first line, then one line per invalidation (acknowledged by its number on the request body).
+internal sealed record StoreApiLeaseStream(string Holder, long LeaseMs);
+
+internal sealed record StoreApiInvalidation(long N, string Id);
 
 internal sealed record StoreApiUser(string UserId, string Handle);
 
@@ -82,6 +92,8 @@ internal sealed record StoreApiError(string Error, string Message);
 [JsonSerializable(typeof(StoreApiUnbound))]
 [JsonSerializable(typeof(StoreApiRevoked))]
 [JsonSerializable(typeof(StoreApiError))]
+[JsonSerializable(typeof(StoreApiLeaseStream))]
+[JsonSerializable(typeof(StoreApiInvalidation))]
 [JsonSerializable(typeof(IReadOnlyList<UserSessionInfo>))]
 internal sealed partial class StoreApiJson : JsonSerializerContext
 {

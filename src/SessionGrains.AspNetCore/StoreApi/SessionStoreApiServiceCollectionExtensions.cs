@@ -38,6 +38,7 @@ public static class SessionStoreApiServiceCollectionExtensions
         services.AddSessionGrainCalls();
         services.TryAddSingleton<SessionStoreApiTokens>();
         services.TryAddSingleton<SessionStoreApiHandlers>();
+        services.TryAddSingleton<StoreApiLeaseHolders>();
         return services;
     }
 }

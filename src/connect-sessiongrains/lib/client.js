@@ -4,6 +4,7 @@
 // connections, a per-attempt timeout, and retries of transient failures within a bounded budget. No runtime dependencies.
 
 const { PipelinedConnection } = require('./connection')
+const { LeaseStream } = require('./lease-stream')
 
 const TRANSIENT_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
@@ -110,6 +111,13 @@ class StoreApiClient {
     if (payload) head += `Content-Type: application/json\r\nContent-Length: ${payload.length}\r\n`
     else if (method !== 'GET' && method !== 'HEAD') head += 'Content-Length: 0\r\n'
     return connection.send(head + '\r\n', payload, method === 'HEAD')
+  }
+
+  /** Opens a lease stream (see ReadCache) asking for leases of `durationMs`. */
+  openLeaseStream (durationMs, handlers) {
+    const head = `POST ${this.prefix}/leases?durationMs=${durationMs} HTTP/1.1\r\n${this.headers}` +
+      'Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n'
+    return new LeaseStream(this.target, head, handlers)
   }
 
   checkTimeouts () {

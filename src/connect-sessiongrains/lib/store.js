@@ -3,6 +3,7 @@
 const { randomUUID } = require('node:crypto')
 const { debuglog } = require('node:util')
 const { StoreApiClient, SessionGrainsError, unexpected } = require('./client')
+const { ReadCache } = require('./read-cache')
 const { encode, toWire, decodeText } = require('./values')
 
 const debug = debuglog('sessiongrains')
@@ -33,17 +34,33 @@ function createStoreClass (expressSession) {
       this.rawStringKeys = new Set(options.rawStringKeys || [])
       this.idleTimeoutSeconds = seconds(options.idleTimeout, 'idleTimeout')
       this.absoluteTimeoutSeconds = seconds(options.absoluteTimeout, 'absoluteTimeout')
+      const readLease = options.readLease ?? 1000
+      if (typeof readLease !== 'number' || !(readLease >= 0 && readLease <= 10000)) {
+        throw new TypeError('connect-sessiongrains: `readLease` must be 0 (off) to 10000 milliseconds')
+      }
+      this.readCache = readLease > 0 ? new ReadCache((ms, handlers) => this.client.openLeaseStream(ms, handlers), Math.floor(readLease)) : null
       /** Per request: { baseline: { sid, version, entries: Map, user, ended } | null, queue: Promise }. */
       this.requests = new WeakMap()
     }
 
     // ---- express-session's contract ------------------------------------------------------------------------------
 
-    /** Loads a session (and slides its idle expiry). `cb(err, session | null)`. */
+    /**
+     * Loads a session (and slides its idle expiry), or serves it from the read cache while this store holds a lease
+     * on it (the expiry then slides at the next load, at most `readLease` later). `cb(err, session | null)`.
+     */
     get (sid, cb) {
-      settle(this.client.call('GET', sessionPath(sid)).then(answer => {
+      const cache = this.readCache
+      const cached = cache && cache.lookup(sid)
+      if (cached) {
+        settle(Promise.resolve(cached).then(snapshot => this.fromSnapshot(sid, snapshot)), cb, this)
+        return
+      }
+      const load = cache && cache.beginLoad()
+      settle(this.client.call('GET', sessionPath(sid) + leaseQuery(load)).then(answer => {
         if (answer.status === 404) return null
         if (answer.status !== 200) throw unexpected('loading a session', answer)
+        if (load && answer.body.leaseMs > 0) cache.cacheLoad(sid, answer.body, load)
         return this.fromSnapshot(sid, answer.body)
       }), cb, this)
     }
@@ -69,6 +86,7 @@ function createStoreClass (expressSession) {
 
     /** Ends a session (idempotent). */
     destroy (sid, cb) {
+      this.forget(sid)
       settle(this.client.call('DELETE', sessionPath(sid)).then(answer => {
         if (answer.status !== 204 && answer.status !== 404 && answer.status !== 200) throw unexpected('destroying a session', answer)
       }), cb, this)
@@ -109,12 +127,14 @@ function createStoreClass (expressSession) {
       if (!Number.isSafeInteger(delta)) return Promise.reject(new TypeError('increment: delta must be a safe integer'))
       return this.enqueue(req, async () => {
         const baseline = await this.persist(req, 'increment')
-        const answer = await this.client.call('POST', sessionPath(req.sessionID) + '/increment', {
+        const sid = req.sessionID
+        const answer = await this.leasedWrite(sid, 'POST', sessionPath(sid) + '/increment', {
           key, delta, operationId: randomUUID()
         })
         if (answer.status === 404) throw this.endedError(req, baseline, 'increment')
         if (answer.status !== 200) throw unexpected('increment', answer)
         const value = answer.body.value
+        this.readCache?.applyWrite(sid, answer.body.version, (snapshot, version) => changed(snapshot, version, [[key, 't' + value]], []))
         req.session[key] = value
         baseline.entries.set(key, encode(key, value, this.rawStringKeys))
         baseline.version = answer.body.version
@@ -127,6 +147,7 @@ function createStoreClass (expressSession) {
       if (typeof userId !== 'string' || userId === '') return Promise.reject(new TypeError('bindUser: userId must be a non-empty string'))
       return this.enqueue(req, async () => {
         const baseline = await this.persist(req, 'bindUser')
+        this.forget(req.sessionID)
         const answer = await this.client.call('POST', sessionPath(req.sessionID) + '/user', { userId, device: deviceOf(req) })
         if (answer.status === 404) throw this.endedError(req, baseline, 'bindUser')
         if (answer.status !== 200) throw unexpected('bindUser', answer)
@@ -140,6 +161,7 @@ function createStoreClass (expressSession) {
       return this.enqueue(req, async () => {
         const baseline = this.currentBaseline(req)
         if (!baseline || baseline.ended) return false
+        this.forget(req.sessionID)
         const answer = await this.client.call('DELETE', sessionPath(req.sessionID) + '/user')
         if (answer.status === 404) return false
         if (answer.status !== 200) throw unexpected('unbindUser', answer)
@@ -178,8 +200,9 @@ function createStoreClass (expressSession) {
       return answer.body.revoked
     }
 
-    /** Closes the store's keep-alive connections. */
+    /** Closes the store's keep-alive connections and its lease stream. */
     close () {
+      this.readCache?.close()
       this.client.close()
     }
 
@@ -266,8 +289,9 @@ function createStoreClass (expressSession) {
       if (sets.size === 0 && removals.length === 0) return // unchanged: no call
       const body = { operationId: randomUUID(), ...toWire(sets) }
       if (removals.length > 0) body.removals = removals
-      const answer = await this.client.call('PATCH', sessionPath(sid), body)
+      const answer = await this.leasedWrite(sid, 'PATCH', sessionPath(sid), body)
       if (answer.status === 404) {
+        this.forget(sid)
         baseline.ended = true
         this.emitEnded(sid, 'set')
         return
@@ -276,6 +300,24 @@ function createStoreClass (expressSession) {
       baseline.version = answer.body.version
       for (const [key, entry] of sets) baseline.entries.set(key, entry)
       for (const key of removals) baseline.entries.delete(key)
+      this.readCache?.applyWrite(sid, answer.body.version, (snapshot, version) => changed(snapshot, version, sets, removals))
+    }
+
+    /**
+     * A change under this store's lease key, so the grain keeps its lease; a failed attempt may have applied it,
+     * so a failure drops the copy.
+     */
+    async leasedWrite (sid, method, path, body) {
+      try {
+        return await this.client.call(method, path + leaseQuery(this.readCache), body)
+      } catch (err) {
+        this.forget(sid)
+        throw err
+      }
+    }
+
+    forget (sid) {
+      this.readCache?.forget(sid)
     }
 
     async create (sid, entries) {
@@ -290,6 +332,7 @@ function createStoreClass (expressSession) {
     /** A save without a request: the stored session becomes `session` (created when there is none). */
     async replace (sid, session) {
       debug('set without a request: replacing the whole session')
+      this.forget(sid)
       const entries = this.entriesOf(session || {})
       const answer = await this.client.call('PATCH', sessionPath(sid), { operationId: randomUUID(), clear: true, ...toWire(entries) })
       if (answer.status === 200) return
@@ -316,6 +359,7 @@ function createStoreClass (expressSession) {
       }
       const oldId = req.sessionID
       const baseline = this.currentBaseline(req)
+      this.forget(oldId)
       const data = keepData ? Object.fromEntries(Object.keys(session).filter(k => !hidden(k)).map(k => [k, session[k]])) : {}
       this.generate(req) // a new ID (express-session's genid), an empty Session and a new cookie
       const state = this.state(req)
@@ -374,6 +418,31 @@ function createStoreClass (expressSession) {
 
 function sessionPath (sid) {
   return '/sessions/' + encodeURIComponent(sid)
+}
+
+/** `?lease=KEY` while the read cache has an open lease stream (`source`: a load's start, or the cache itself). */
+function leaseQuery (source) {
+  return source && source.key ? '?lease=' + encodeURIComponent(source.key) : ''
+}
+
+/** A leased copy after a change of this store: `sets` of canonical entries (see values.js) and `removals`. */
+function changed (snapshot, version, sets, removals) {
+  const values = { ...snapshot.values }
+  const binary = { ...snapshot.binary }
+  for (const [key, entry] of sets) {
+    if (entry[0] === 'b') {
+      binary[key] = entry.slice(1)
+      delete values[key]
+    } else {
+      values[key] = entry.slice(1)
+      delete binary[key]
+    }
+  }
+  for (const key of removals) {
+    delete values[key]
+    delete binary[key]
+  }
+  return { ...snapshot, version, values, binary }
 }
 
 function userPath (userId) {

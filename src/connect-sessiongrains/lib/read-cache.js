@@ -1,0 +1,108 @@
+'use strict'
+
+// Sessions this store loaded under read leases, served without a call until the lease ends. The host's grain tells
+// the store (over its lease stream) to drop a session before it acknowledges anyone else's change, or waits out the
+// lease. A drop leaves a marker that refuses loads begun before it; the store's own writes update the copy in place
+// when they took the version one step further. While no stream is open, nothing is leased.
+
+const { performance } = require('node:perf_hooks')
+const { debuglog } = require('node:util')
+
+const debug = debuglog('sessiongrains')
+
+class ReadCache {
+  /**
+   * @param {(durationMs: number, handlers: object) => { close: () => void }} openStream
+   * @param {number} durationMs the lease each load asks for
+   */
+  constructor (openStream, durationMs) {
+    this.openStream = openStream
+    this.durationMs = durationMs
+    this.slots = new Map() // session ID -> { snapshot, endsAt } | { ticket, at } (a drop marker)
+    this.tickets = 0
+    this.key = null // the open stream's lease key
+    this.stream = null
+    this.retryAt = 0
+    this.pause = 100
+    this.off = false
+    this.sweeper = setInterval(() => this.sweep(), Math.max(1000, durationMs))
+    this.sweeper.unref()
+  }
+
+  /** The session's leased copy (the API's load answer), or undefined. */
+  lookup (sid) {
+    const slot = this.slots.get(sid)
+    return slot && slot.snapshot && performance.now() < slot.endsAt ? slot.snapshot : undefined
+  }
+
+  /** Starts a load: answers the lease key to send (null: none) and the ticket `cacheLoad` takes. */
+  beginLoad () {
+    this.ensureStream()
+    return { key: this.key, ticket: ++this.tickets, startedAt: performance.now() }
+  }
+
+  /** Keeps a load's answer for its lease, counted from when the load was sent, unless a drop came after it began. */
+  cacheLoad (sid, snapshot, load) {
+    const endsAt = load.startedAt + Math.min(snapshot.leaseMs, this.durationMs)
+    if (!load.key || load.key !== this.key || !(endsAt > performance.now())) return
+    const current = this.slots.get(sid)
+    if (current && (current.ticket > load.ticket || (current.snapshot && current.snapshot.version > snapshot.version))) return
+    this.slots.set(sid, { snapshot, endsAt })
+  }
+
+  /** After this store's own write that answered `version`: the copy moves one step with `change`, or is dropped. */
+  applyWrite (sid, version, change) {
+    const slot = this.slots.get(sid)
+    if (slot && slot.snapshot && slot.snapshot.version + 1 === version) {
+      this.slots.set(sid, { snapshot: change(slot.snapshot, version), endsAt: slot.endsAt })
+    } else {
+      this.forget(sid)
+    }
+  }
+
+  forget (sid) {
+    this.slots.set(sid, { ticket: ++this.tickets, at: performance.now() })
+  }
+
+  close () {
+    clearInterval(this.sweeper)
+    this.off = true
+    if (this.stream) this.stream.close()
+  }
+
+  ensureStream () {
+    if (this.stream || this.off || performance.now() < this.retryAt) return
+    const stream = this.openStream(this.durationMs, {
+      opened: key => {
+        this.key = key
+        this.pause = 100
+      },
+      invalidate: sid => this.forget(sid),
+      closed: ({ status, error }) => {
+        if (this.stream !== stream) return
+        this.stream = null
+        this.key = null
+        this.slots.clear() // no invalidation can reach a copy now; loads in flight check the key
+        if (status === 404 || status === 400) {
+          this.off = true // a host without lease streams: every load goes to it
+          debug('the host serves no lease streams (%d): read leases are off', status)
+          return
+        }
+        debug('the lease stream closed (%s): loads go to the host until it is open again', error ? error.message : status)
+        this.retryAt = performance.now() + this.pause
+        this.pause = Math.min(this.pause * 2, 5000)
+      }
+    })
+    this.stream = stream
+  }
+
+  // Copies whose lease ended go, and markers older than a lease: a load begun before them would have ended too.
+  sweep () {
+    const now = performance.now()
+    for (const [sid, slot] of this.slots) {
+      if (slot.snapshot ? slot.endsAt <= now : slot.at + this.durationMs <= now) this.slots.delete(sid)
+    }
+  }
+}
+
+module.exports = { ReadCache }
