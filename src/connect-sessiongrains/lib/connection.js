@@ -1,6 +1,7 @@
 'use strict'
 
-// One keep-alive HTTP/1.1 connection to the store API that pipelines: the calls made in one tick go out in one write,
+// One keep-alive HTTP/1.1 connection to the store API that pipelines: the calls made in one turn of the event loop
+// (e.g. by every request express read from its sockets in that turn) go out in one write,
 // and the answers come back in order. Node's http client costs several times more CPU per call than the store's own
 // work, and a store call is on every request's path, as a Redis command is for connect-redis.
 
@@ -50,7 +51,7 @@ class PipelinedConnection {
       if (payload) this.outgoing.push(payload)
       if (!this.flushScheduled) {
         this.flushScheduled = true
-        process.nextTick(() => this.flush())
+        setImmediate(() => this.flush())
       }
     })
   }

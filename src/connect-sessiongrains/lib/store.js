@@ -7,7 +7,9 @@ const { ReadCache } = require('./read-cache')
 const { encode, toWire, decodeText } = require('./values')
 
 const debug = debuglog('sessiongrains')
-const LOADED = Symbol('connect-sessiongrains.loaded')
+// Symbol-keyed properties: for...in, Object.keys and JSON skip them, so neither express nor a save sees them.
+const LOADED = Symbol('connect-sessiongrains.loaded') // on a loaded session: its baseline
+const STATE = Symbol('connect-sessiongrains.state') // on a request: its baseline and write queue
 
 /**
  * Builds the store class on the `Store`, `Session` and `Cookie` of the app's express-session.
@@ -39,8 +41,6 @@ function createStoreClass (expressSession) {
         throw new TypeError('connect-sessiongrains: `readLease` must be 0 (off) to 10000 milliseconds')
       }
       this.readCache = readLease > 0 ? new ReadCache((ms, handlers) => this.client.openLeaseStream(ms, handlers), Math.floor(readLease)) : null
-      /** Per request: { baseline: { sid, version, entries: Map, user, ended } | null, queue: Promise }. */
-      this.requests = new WeakMap()
     }
 
     // ---- express-session's contract ------------------------------------------------------------------------------
@@ -53,7 +53,8 @@ function createStoreClass (expressSession) {
       const cache = this.readCache
       const cached = cache && cache.lookup(sid)
       if (cached) {
-        settle(Promise.resolve(cached).then(snapshot => this.fromSnapshot(sid, snapshot)), cb, this)
+        // Answered in the loop's check phase, with the other requests read in this turn, as a store's replies come.
+        setImmediate(answerCached, this, sid, cached, cb)
         return
       }
       const load = cache && cache.beginLoad()
@@ -224,9 +225,7 @@ function createStoreClass (expressSession) {
         entries.set(key, 'b' + value.toString('base64'))
       }
       sess.cookie = this.cookieData(undefined)
-      Object.defineProperty(sess, LOADED, {
-        value: { sid, version: snapshot.version, entries, user: snapshot.user || null, ended: false }
-      })
+      sess[LOADED] = { sid, version: snapshot.version, entries, user: snapshot.user || null, ended: false }
       return sess
     }
 
@@ -239,11 +238,12 @@ function createStoreClass (expressSession) {
       return cookie.data // { originalMaxAge, expires (a Date or undefined), secure, httpOnly, domain, path, sameSite, ... }
     }
 
+    /** The request's { baseline: { sid, version, entries: Map, user, ended } | null, queue: Promise }. */
     state (req) {
-      let state = this.requests.get(req)
+      let state = req[STATE]
       if (!state) {
         state = { baseline: null, queue: Promise.resolve() }
-        this.requests.set(req, state)
+        req[STATE] = state
       }
       return state
     }
@@ -469,6 +469,17 @@ function isSecure (req, trustProxy) {
   if (trustProxy !== true) return req.secure === true
   const header = (req.headers && req.headers['x-forwarded-proto']) || ''
   return header.split(',')[0].trim().toLowerCase() === 'https'
+}
+
+function answerCached (store, sid, snapshot, cb) {
+  let session
+  try {
+    session = store.fromSnapshot(sid, snapshot)
+  } catch (err) {
+    if (typeof cb === 'function') cb(err)
+    return
+  }
+  if (typeof cb === 'function') cb(null, session)
 }
 
 /**
