@@ -49,6 +49,11 @@ declare namespace SessionGrainsStore {
     retryBudget?: number
     /** Pipelined keep-alive connections to the host. Default 4. */
     connections?: number
+    /**
+     * How long a loaded session is served from the store's memory without a call, in ms: 0 (off) to 10000. Default
+     * 1000. The host makes the store drop a copy before it acknowledges another front end's change to the session.
+     */
+    readLease?: number
     /** TLS options for an `https:` url (`ca`, client `cert`/`key`, ...). */
     tls?: ConnectionOptions
     /** Keys whose string values are stored as plain UTF-8 text (ASP.NET `SetString`/`GetString`) instead of JSON. */
