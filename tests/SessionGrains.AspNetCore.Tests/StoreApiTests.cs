@@ -125,6 +125,23 @@ public sealed class StoreApiTests(FrontEndCluster cluster) : IDisposable
     }
 
     [Fact]
+    public async Task A_lease_stream_needs_the_token_and_a_duration_of_1_to_10000_ms_and_an_unknown_lease_key_loads_without_a_lease()
+    {
+        await using var app = await StartAsync();
+        var id = await CreateAsync(app);
+
+        await AssertError(await CallAsync(app, HttpMethod.Post, "/leases?durationMs=1000", token: null), HttpStatusCode.Unauthorized, "unauthorized");
+        foreach (var duration in new[] { "0", "10001", "x", "" })
+        {
+            await AssertError(await CallAsync(app, HttpMethod.Post, $"/leases?durationMs={duration}"), HttpStatusCode.BadRequest, "invalid_request");
+        }
+
+        var loaded = await JsonOf(await CallAsync(app, HttpMethod.Get, $"/sessions/{id}?lease=not-a-stream-of-this-host"), HttpStatusCode.OK);
+        Assert.Equal("\"ada\"", (string?)loaded["values"]!["user"]);
+        Assert.Null(loaded["leaseMs"]); // no stream with that key here: no lease, so the caller keeps no copy
+    }
+
+    [Fact]
     public async Task Without_a_token_the_api_is_not_mapped()
     {
         var logs = new FakeLogCollector();

@@ -50,26 +50,39 @@ internal sealed class StoreApiLeaseHolder(string key, TimeSpan duration) : ISess
     }
 
     /// <summary>Serves the stream until the caller or the host ends it: the holder's line first, then invalidations.</summary>
-    public async Task RunAsync(HttpContext context)
+    public async Task RunAsync(HttpContext context, CancellationToken ended)
     {
         var response = context.Response;
         response.ContentType = "application/x-ndjson";
         response.Headers.CacheControl = "no-store";
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ended);
+        Task sending = Task.CompletedTask, receiving = Task.CompletedTask;
         try
         {
-            await WriteLineAsync(response.BodyWriter, new StoreApiLeaseStream(key, (long)duration.TotalMilliseconds), StoreApiJson.Api.StoreApiLeaseStream, context.RequestAborted);
-            var sending = SendAsync(response.BodyWriter, context.RequestAborted);
-            var receiving = ReceiveAsync(context.Request.BodyReader, context.RequestAborted);
+            await WriteLineAsync(response.BodyWriter, new StoreApiLeaseStream(key, (long)duration.TotalMilliseconds), StoreApiJson.Api.StoreApiLeaseStream, stop.Token);
+            sending = SendAsync(response.BodyWriter, stop.Token);
+            receiving = ReceiveAsync(context.Request.BodyReader, stop.Token);
             await Task.WhenAny(sending, receiving);
         }
-        catch (Exception exception) when (exception is OperationCanceledException or IOException or ConnectionResetException)
+        catch (Exception exception) when (IsStreamEnd(exception))
         {
         }
         finally
         {
             Close();
+            stop.Cancel();
+            try
+            {
+                await Task.WhenAll(sending, receiving);
+            }
+            catch (Exception exception) when (IsStreamEnd(exception))
+            {
+            }
         }
     }
+
+    private static bool IsStreamEnd(Exception exception)
+        => exception is OperationCanceledException or IOException or ConnectionResetException or BadHttpRequestException;
 
     private void Close()
     {

@@ -1,15 +1,17 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace SessionGrains.AspNetCore;
 
 // The lease streams open on this host, by the key their callers send with loads and writes (?lease=KEY). A key is
 // known only to the host that serves its stream: on any other host the caller's calls go without a lease.
-internal sealed class StoreApiLeaseHolders(IGrainFactory grains, ILogger<StoreApiLeaseHolders> logger)
+internal sealed class StoreApiLeaseHolders(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<StoreApiLeaseHolders> logger)
 {
     private readonly ConcurrentDictionary<string, StoreApiLeaseHolder> _holders = new(StringComparer.Ordinal);
 
@@ -38,13 +40,15 @@ internal sealed class StoreApiLeaseHolders(IGrainFactory grains, ILogger<StoreAp
             rate.MinDataRate = null;
         }
 
-        var holder = new StoreApiLeaseHolder(Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)), TimeSpan.FromMilliseconds(milliseconds));
+        var holder = new StoreApiLeaseHolder(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)), TimeSpan.FromMilliseconds(milliseconds));
         holder.Reference = grains.CreateObjectReference<ISessionReadCache>(holder);
         _holders[holder.Key] = holder;
         SessionStoreApiLog.LeaseStreamOpened(logger, milliseconds);
         try
         {
-            await holder.RunAsync(context);
+            // A stream ends with the host, not after the shutdown timeout: the caller loads from another host meanwhile.
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+            await holder.RunAsync(context, ended.Token);
         }
         finally
         {
