@@ -59,7 +59,6 @@ class StoreApiClient {
     }
     this.headers = `Host: ${base.host}\r\nAuthorization: Bearer ${options.token}\r\nAccept: application/json\r\n`
     this.connections = []
-    this.sending = null // the connection this turn's calls go on
     this.maxConnections = Math.floor(positive(options.connections, 4))
     this.timeout = positive(options.timeout, 5000)
     this.retryBudget = Math.max(0, options.retryBudget ?? 10000)
@@ -98,22 +97,15 @@ class StoreApiClient {
     }
   }
 
-  /**
-   * One attempt: on the connection that already sends calls in this turn of the event loop, so that a turn's calls
-   * cost one write (on loopback, each write also pays the receiving side's work); else on the least busy connection
-   * (a new one while there are fewer than `connections`).
-   */
+  /** One attempt on the least busy connection (a new one while there are fewer than `connections`). */
   attempt (method, path, payload) {
-    let connection = this.sending && this.sending.flushScheduled && !this.sending.closed ? this.sending : null
-    if (!connection) {
-      for (const candidate of this.connections) {
-        if (!connection || candidate.inFlight < connection.inFlight) connection = candidate
-      }
-      if (!connection || (connection.inFlight > 0 && this.connections.length < this.maxConnections)) {
-        connection = new PipelinedConnection(this.target)
-        this.connections.push(connection)
-      }
-      this.sending = connection
+    let connection = null
+    for (const candidate of this.connections) {
+      if (!connection || candidate.inFlight < connection.inFlight) connection = candidate
+    }
+    if (!connection || (connection.inFlight > 0 && this.connections.length < this.maxConnections)) {
+      connection = new PipelinedConnection(this.target)
+      this.connections.push(connection)
     }
     let head = `${method} ${this.prefix}${path} HTTP/1.1\r\n${this.headers}`
     if (payload) head += `Content-Type: application/json\r\nContent-Length: ${payload.length}\r\n`

@@ -47,7 +47,7 @@ const json = (status, value, extra = '') => {
   return Buffer.concat([Buffer.from(`HTTP/1.1 ${status} X\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n${extra}\r\n`), body])
 }
 
-test('calls made in one turn of the event loop share one connection (of the 4 allowed); answers return to their callers in order', async t => {
+test('calls made in one tick share one connection and one write; answers return to their callers in order', async t => {
   const pending = []
   const server = await rawServer(request => {
     pending.push(request)
@@ -57,7 +57,7 @@ test('calls made in one turn of the event loop share one connection (of the 4 al
       request.socket.write(Buffer.concat([json(200, { n: 1 }), Buffer.from(chunked), json(404, { error: 'no_session' })]))
     }
   })
-  const client = new StoreApiClient({ url: server.url, token: TOKEN })
+  const client = new StoreApiClient({ url: server.url, token: TOKEN, connections: 1 })
   t.after(async () => { client.close(); await server.close() })
 
   const answers = await Promise.all([
