@@ -9,6 +9,7 @@ const { performance } = require('node:perf_hooks')
 const { debuglog } = require('node:util')
 
 const debug = debuglog('sessiongrains')
+const OPEN_TIMEOUT_MS = 10000 // a host (or proxy) that never answers the stream's request: try again
 
 class ReadCache {
   /**
@@ -22,6 +23,7 @@ class ReadCache {
     this.tickets = 0
     this.key = null // the open stream's lease key
     this.stream = null
+    this.streamStartedAt = 0
     this.retryAt = 0
     this.pause = 100
     this.off = false
@@ -71,7 +73,12 @@ class ReadCache {
   }
 
   ensureStream () {
-    if (this.stream || this.off || performance.now() < this.retryAt) return
+    const now = performance.now()
+    if (this.stream && !this.key && now - this.streamStartedAt > OPEN_TIMEOUT_MS) {
+      this.stream.close({ error: new Error(`the lease stream did not open within ${OPEN_TIMEOUT_MS} ms`) })
+    }
+    if (this.stream || this.off || now < this.retryAt) return
+    this.streamStartedAt = now
     const stream = this.openStream(this.durationMs, {
       opened: key => {
         this.key = key

@@ -47,7 +47,7 @@ const json = (status, value, extra = '') => {
   return Buffer.concat([Buffer.from(`HTTP/1.1 ${status} X\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n${extra}\r\n`), body])
 }
 
-test('calls made in one tick share one connection and one write; answers return to their callers in order', async t => {
+test('calls made in one turn of the event loop share one connection and one write; answers return to their callers in order', async t => {
   const pending = []
   const server = await rawServer(request => {
     pending.push(request)
