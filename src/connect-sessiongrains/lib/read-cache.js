@@ -52,11 +52,14 @@ class ReadCache {
     this.slots.set(sid, { snapshot, endsAt })
   }
 
-  /** After this store's own write that answered `version`: the copy moves one step with `change`, or is dropped. */
-  applyWrite (sid, version, change) {
+  /**
+   * After this store's own write that answered `version`: the copy moves one step, with `sets` (canonical entries,
+   * see values.js) and `removals`, or is dropped when it was not the version before.
+   */
+  applyWrite (sid, version, sets, removals) {
     const slot = this.slots.get(sid)
     if (slot && slot.snapshot && slot.snapshot.version + 1 === version) {
-      this.slots.set(sid, { snapshot: change(slot.snapshot, version), endsAt: slot.endsAt })
+      this.slots.set(sid, { snapshot: changed(slot.snapshot, version, sets, removals), endsAt: slot.endsAt })
     } else {
       this.forget(sid)
     }
@@ -110,6 +113,25 @@ class ReadCache {
       if (slot.snapshot ? slot.endsAt <= now : slot.at + this.durationMs <= now) this.slots.delete(sid)
     }
   }
+}
+
+function changed (snapshot, version, sets, removals) {
+  const values = { ...snapshot.values }
+  const binary = { ...snapshot.binary }
+  for (const [key, entry] of sets) {
+    if (entry[0] === 'b') {
+      binary[key] = entry.slice(1)
+      delete values[key]
+    } else {
+      values[key] = entry.slice(1)
+      delete binary[key]
+    }
+  }
+  for (const key of removals) {
+    delete values[key]
+    delete binary[key]
+  }
+  return { ...snapshot, version, values, binary }
 }
 
 module.exports = { ReadCache }

@@ -135,7 +135,7 @@ function createStoreClass (expressSession) {
         if (answer.status === 404) throw this.endedError(req, baseline, 'increment')
         if (answer.status !== 200) throw unexpected('increment', answer)
         const value = answer.body.value
-        this.readCache?.applyWrite(sid, answer.body.version, (snapshot, version) => changed(snapshot, version, [[key, 't' + value]], []))
+        this.readCache?.applyWrite(sid, answer.body.version, [[key, 't' + value]], [])
         req.session[key] = value
         baseline.entries.set(key, encode(key, value, this.rawStringKeys))
         baseline.version = answer.body.version
@@ -300,7 +300,7 @@ function createStoreClass (expressSession) {
       baseline.version = answer.body.version
       for (const [key, entry] of sets) baseline.entries.set(key, entry)
       for (const key of removals) baseline.entries.delete(key)
-      this.readCache?.applyWrite(sid, answer.body.version, (snapshot, version) => changed(snapshot, version, sets, removals))
+      this.readCache?.applyWrite(sid, answer.body.version, sets, removals)
     }
 
     /**
@@ -423,26 +423,6 @@ function sessionPath (sid) {
 /** `?lease=KEY` while the read cache has an open lease stream (`source`: a load's start, or the cache itself). */
 function leaseQuery (source) {
   return source && source.key ? '?lease=' + encodeURIComponent(source.key) : ''
-}
-
-/** A leased copy after a change of this store: `sets` of canonical entries (see values.js) and `removals`. */
-function changed (snapshot, version, sets, removals) {
-  const values = { ...snapshot.values }
-  const binary = { ...snapshot.binary }
-  for (const [key, entry] of sets) {
-    if (entry[0] === 'b') {
-      binary[key] = entry.slice(1)
-      delete values[key]
-    } else {
-      values[key] = entry.slice(1)
-      delete binary[key]
-    }
-  }
-  for (const key of removals) {
-    delete values[key]
-    delete binary[key]
-  }
-  return { ...snapshot, version, values, binary }
 }
 
 function userPath (userId) {
