@@ -24,11 +24,7 @@ class PipelinedConnection {
     this.buffer = null
     this.response = null // the answer being read: { status, length, chunked, close, chunks, size }
     this.closed = false
-    const options = { host: target.host, port: target.port }
-    this.socket = target.secure
-      ? tls.connect({ ...target.tls, ...options, servername: target.tls?.servername ?? (net.isIP(target.host) ? undefined : target.host) })
-      : net.connect(options)
-    this.socket.setNoDelay(true)
+    this.socket = connect(target)
     this.socket.on('data', data => this.read(data))
     this.socket.on('error', err => this.fail(err))
     this.socket.on('close', () => this.fail(resetError('the connection to the store API closed')))
@@ -156,6 +152,16 @@ class PipelinedConnection {
   }
 }
 
+/** A TCP (or, for an https: url, TLS) socket to the host, without Nagle's delay. */
+function connect (target) {
+  const options = { host: target.host, port: target.port }
+  const socket = target.secure
+    ? tls.connect({ ...target.tls, ...options, servername: target.tls?.servername ?? (net.isIP(target.host) ? undefined : target.host) })
+    : net.connect(options)
+  socket.setNoDelay(true)
+  return socket
+}
+
 function parseHead (head) {
   const lines = head.split('\r\n')
   const match = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0])
@@ -195,4 +201,4 @@ function protocolError (message) {
   return Object.assign(new Error(`connect-sessiongrains: ${message} from the store API`), { code: 'ECONNRESET' })
 }
 
-module.exports = { PipelinedConnection }
+module.exports = { PipelinedConnection, connect }

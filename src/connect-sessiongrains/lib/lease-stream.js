@@ -4,8 +4,7 @@
 // (one JSON line each, after a first line naming this stream's lease key), and its body carries this store's
 // acknowledgements (an invalidation's number per line), sent only after the session is dropped.
 
-const net = require('node:net')
-const tls = require('node:tls')
+const { connect } = require('./connection')
 
 const HEADERS_END = Buffer.from('\r\n\r\n')
 const CRLF = Buffer.from('\r\n')
@@ -13,7 +12,7 @@ const MAX_PENDING = 1024 * 1024
 
 class LeaseStream {
   /**
-   * @param {{ host: string, port: number, secure: boolean, tls?: tls.ConnectionOptions }} target
+   * @param {{ host: string, port: number, secure: boolean, tls?: import('node:tls').ConnectionOptions }} target
    * @param {string} head the request's head, ending with the empty line
    * @param {{ opened: (key: string, leaseMs: number) => void, invalidate: (sessionId: string) => void,
    *   closed: (reason: { status?: number, error?: Error }) => void }} handlers
@@ -25,11 +24,7 @@ class LeaseStream {
     this.text = ''
     this.opened = false
     this.closed = false
-    const options = { host: target.host, port: target.port }
-    this.socket = target.secure
-      ? tls.connect({ ...target.tls, ...options, servername: target.tls?.servername ?? (net.isIP(target.host) ? undefined : target.host) })
-      : net.connect(options)
-    this.socket.setNoDelay(true)
+    this.socket = connect(target)
     this.socket.unref() // it never keeps the process alive
     this.socket.on('data', data => this.read(data))
     this.socket.on('error', error => this.close({ error }))

@@ -2,11 +2,13 @@
 // Anchor app for the SessionGrains load-test harness: the same three routes served by a
 // plain express deployment (one process, no cluster) with express-session.
 //
-//   node server.js --store memory|redis|sessiongrains [--port 5100] [--redis-url redis://127.0.0.1:6379]
+//   node server.js --store memory|redis|sessiongrains|constant [--port 5100] [--redis-url redis://127.0.0.1:6379]
 //                  [--api-url http://127.0.0.1:8081]
 //
 //   --store memory         express-session's built-in MemoryStore
 //   --store redis          connect-redis 9 (RedisStore) over the node `redis` client
+//   --store constant       a calibration store: every load answers one fixed session ({count: 1}) in the next turn
+//                          of the event loop and saves nothing, the least any store adds to express-session
 //   --store sessiongrains  connect-sessiongrains, calling a SessionGrains host's session store API at --api-url with
 //                          the bearer token $SESSIONGRAINS_TOKEN (run.sh installs the package from its npm pack tarball)
 //   --port N        listens on 127.0.0.1:N (default: $PORT, else 5100)
@@ -35,14 +37,14 @@ function parseArgs(argv) {
 
 function usage(message) {
   if (message) console.error(message);
-  console.error('usage: node server.js --store memory|redis|sessiongrains [--port N] [--redis-url redis://127.0.0.1:6379] [--api-url URL]');
+  console.error('usage: node server.js --store memory|redis|sessiongrains|constant [--port N] [--redis-url redis://127.0.0.1:6379] [--api-url URL]');
   process.exit(2);
 }
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const storeKind = args.store;
-  if (storeKind !== 'memory' && storeKind !== 'redis' && storeKind !== 'sessiongrains') usage();
+  if (!['memory', 'redis', 'sessiongrains', 'constant'].includes(storeKind)) usage();
   const port = Number(args.port ?? process.env.PORT ?? 5100);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) usage(`bad port: ${args.port ?? process.env.PORT}`);
   const redisUrl = args['redis-url'] ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -57,6 +59,14 @@ async function main() {
     redisClient.on('error', (err) => console.error('redis client error:', err.message));
     await redisClient.connect();
     store = new RedisStore({ client: redisClient });
+  } else if (storeKind === 'constant') {
+    class ConstantStore extends session.Store {
+      get(sid, cb) { setImmediate(cb, null, { cookie: { originalMaxAge: null, httpOnly: true, path: '/' }, count: 1 }); }
+      set(sid, sess, cb) { setImmediate(cb); }
+      touch(sid, sess, cb) { cb(); }
+      destroy(sid, cb) { setImmediate(cb); }
+    }
+    store = new ConstantStore();
   } else if (storeKind === 'sessiongrains') {
     const { SessionGrainsStore } = require('connect-sessiongrains');
     store = new SessionGrainsStore({ url: args['api-url'] ?? 'http://127.0.0.1:8081', token: process.env.SESSIONGRAINS_TOKEN });
