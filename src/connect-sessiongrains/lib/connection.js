@@ -201,4 +201,4 @@ function protocolError (message) {
   return Object.assign(new Error(`connect-sessiongrains: ${message} from the store API`), { code: 'ECONNRESET' })
 }
 
-module.exports = { PipelinedConnection, connect }
+module.exports = { PipelinedConnection, connect, parseHead }

@@ -4,7 +4,7 @@
 // (one JSON line each, after a first line naming this stream's lease key), and its body carries this store's
 // acknowledgements (an invalidation's number per line), sent only after the session is dropped.
 
-const { connect } = require('./connection')
+const { connect, parseHead } = require('./connection')
 
 const HEADERS_END = Buffer.from('\r\n\r\n')
 const CRLF = Buffer.from('\r\n')
@@ -56,10 +56,9 @@ class LeaseStream {
   readHead () {
     const end = this.buffer.indexOf(HEADERS_END)
     if (end < 0) return false
-    const head = this.buffer.latin1Slice(0, end)
-    const match = /^HTTP\/1\.1 (\d{3})/.exec(head)
-    this.status = match ? Number(match[1]) : 599
-    if (this.status !== 200 || !/\r\ntransfer-encoding:[^\r]*chunked/i.test(head)) {
+    const head = parseHead(this.buffer.latin1Slice(0, end)) // throws for an answer that is not HTTP: read() closes
+    this.status = head.status
+    if (this.status !== 200 || !head.chunked) {
       this.close({})
       return false
     }

@@ -135,9 +135,10 @@ function createStoreClass (expressSession) {
         if (answer.status === 404) throw this.endedError(req, baseline, 'increment')
         if (answer.status !== 200) throw unexpected('increment', answer)
         const value = answer.body.value
-        this.readCache?.applyWrite(sid, answer.body.version, [[key, 't' + value]], [])
+        const entry = encode(key, value, this.rawStringKeys)
+        this.readCache?.applyWrite(sid, answer.body.version, [[key, entry]], [])
         req.session[key] = value
-        baseline.entries.set(key, encode(key, value, this.rawStringKeys))
+        baseline.entries.set(key, entry)
         baseline.version = answer.body.version
         return value
       })
