@@ -50,19 +50,21 @@ public static class SessionStoreApiEndpointRouteBuilderExtensions
         api.ExcludeFromDescription();
 
         static SessionStoreApiHandlers Handlers(HttpContext context) => context.RequestServices.GetRequiredService<SessionStoreApiHandlers>();
+        static StoreApiLeaseHolders Leases(HttpContext context) => context.RequestServices.GetRequiredService<StoreApiLeaseHolders>();
+        static StoreApiRequestBody Body(HttpContext context) => StoreApiRequestBody.Of(context.Request);
 
-        api.MapPost("/leases", (HttpContext c) => c.RequestServices.GetRequiredService<StoreApiLeaseHolders>().OpenAsync(c));
-        api.MapGet("/sessions/{id}", (string id, string? lease, HttpContext c) => Handlers(c).LoadAsync(id, lease));
-        api.MapPut("/sessions/{id}", (string id, HttpContext c) => Handlers(c).CreateAsync(id, c.Request));
-        api.MapPatch("/sessions/{id}", (string id, string? lease, HttpContext c) => Handlers(c).ApplyAsync(id, lease, c.Request));
+        api.MapPost("/leases", (HttpContext c) => Leases(c).OpenAsync(c));
+        api.MapGet("/sessions/{id}", (string id, string? lease, HttpContext c) => Handlers(c).LoadAsync(id, Leases(c).Find(lease)));
+        api.MapPut("/sessions/{id}", (string id, HttpContext c) => Handlers(c).CreateAsync(id, Body(c)));
+        api.MapPatch("/sessions/{id}", (string id, string? lease, HttpContext c) => Handlers(c).ApplyAsync(id, Leases(c).Find(lease), Body(c)));
         api.MapDelete("/sessions/{id}", (string id, HttpContext c) => Handlers(c).DestroyAsync(id));
-        api.MapPost("/sessions/{id}/increment", (string id, string? lease, HttpContext c) => Handlers(c).IncrementAsync(id, lease, c.Request));
-        api.MapPost("/sessions/{id}/regenerate", (string id, HttpContext c) => Handlers(c).RegenerateAsync(id, c.Request));
-        api.MapPost("/sessions/{id}/user", (string id, HttpContext c) => Handlers(c).BindUserAsync(id, c.Request));
+        api.MapPost("/sessions/{id}/increment", (string id, string? lease, HttpContext c) => Handlers(c).IncrementAsync(id, Leases(c).Find(lease), Body(c)));
+        api.MapPost("/sessions/{id}/regenerate", (string id, HttpContext c) => Handlers(c).RegenerateAsync(id, Body(c)));
+        api.MapPost("/sessions/{id}/user", (string id, HttpContext c) => Handlers(c).BindUserAsync(id, Body(c)));
         api.MapDelete("/sessions/{id}/user", (string id, HttpContext c) => Handlers(c).UnbindUserAsync(id));
         api.MapGet("/users/{userId}/sessions", (string userId, HttpContext c) => Handlers(c).ListUserSessionsAsync(userId));
         api.MapDelete("/users/{userId}/sessions/{handle}", (string userId, string handle, HttpContext c) => Handlers(c).RevokeAsync(userId, handle));
-        api.MapPost("/users/{userId}/sessions/revoke-others", (string userId, HttpContext c) => Handlers(c).RevokeOthersAsync(userId, c.Request));
+        api.MapPost("/users/{userId}/sessions/revoke-others", (string userId, HttpContext c) => Handlers(c).RevokeOthersAsync(userId, Body(c)));
         return api;
     }
 

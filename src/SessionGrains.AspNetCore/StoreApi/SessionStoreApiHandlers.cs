@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +12,6 @@ namespace SessionGrains.AspNetCore;
 internal sealed class SessionStoreApiHandlers(
     SessionGrainClient client,
     UserBindingRules users,
-    StoreApiLeaseHolders leases,
     IOptions<SessionFrontEndOptions> frontEnd,
     ILogger<SessionStoreApiHandlers> logger)
 {
@@ -26,10 +24,9 @@ internal sealed class SessionStoreApiHandlers(
     private static readonly TimeSpan LongestTimeout = TimeSpan.FromDays(3650);
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    // With the key of a lease stream this host serves, the caller gets a read lease (see StoreApiLeaseHolder).
-    public Task<IResult> LoadAsync(string id, string? lease) => RunAsync("load", async () =>
+    // With a lease stream this host serves (its key, or a call on it), the caller gets a read lease (see StoreApiLeaseHolder).
+    public Task<StoreApiAnswer> LoadAsync(string id, StoreApiLeaseHolder? holder) => RunAsync("load", async () =>
     {
-        var holder = leases.Find(lease);
         var loaded = holder is null
             ? await client.LoadAsync(id)
             : await client.LoadUnderLeaseAsync(id, new SessionReadLease(holder.Reference, holder.Duration));
@@ -58,10 +55,10 @@ internal sealed class SessionStoreApiHandlers(
         return Json(new StoreApiSession(snapshot.Version, values, binary, user) { LeaseMs = Math.Max(0, leaseMs) }, StoreApiJson.Api.StoreApiSession);
     });
 
-    public Task<IResult> CreateAsync(string id, HttpRequest request) => RunAsync("create", async () =>
+    public Task<StoreApiAnswer> CreateAsync(string id, StoreApiRequestBody request) => RunAsync("create", async () =>
     {
         RequireNewId(id, "the session ID");
-        var body = await ReadAsync(request, StoreApiJson.Api.StoreApiCreateRequest);
+        var body = await request.ReadAsync(StoreApiJson.Api.StoreApiCreateRequest);
         var timeouts = TimeoutsOf(body.IdleTimeoutSeconds, body.AbsoluteTimeoutSeconds);
         var data = new SessionChangeSet { Sets = SetsOf(body.Values, body.Binary) };
         var result = await client.CreateAsync(id, timeouts, data, body.OperationId ?? Guid.NewGuid());
@@ -73,24 +70,24 @@ internal sealed class SessionStoreApiHandlers(
         };
     });
 
-    public Task<IResult> ApplyAsync(string id, string? lease, HttpRequest request) => RunAsync("apply", async () =>
+    public Task<StoreApiAnswer> ApplyAsync(string id, StoreApiLeaseHolder? holder, StoreApiRequestBody request) => RunAsync("apply", async () =>
     {
-        var body = await ReadAsync(request, StoreApiJson.Api.StoreApiApplyRequest);
+        var body = await request.ReadAsync(StoreApiJson.Api.StoreApiApplyRequest);
         var removals = body.Removals?.Select(key => key ?? throw Invalid("\"removals\" holds a null key.")).ToList();
         var changes = new SessionChangeSet { Clear = body.Clear, Removals = removals, Sets = SetsOf(body.Values, body.Binary) };
-        var result = await client.ApplyAsync(id, changes, body.OperationId ?? Guid.NewGuid(), leases.Find(lease)?.Reference);
+        var result = await client.ApplyAsync(id, changes, body.OperationId ?? Guid.NewGuid(), holder?.Reference);
         return WriteAnswer(result);
     });
 
-    public Task<IResult> IncrementAsync(string id, string? lease, HttpRequest request) => RunAsync("increment", async () =>
+    public Task<StoreApiAnswer> IncrementAsync(string id, StoreApiLeaseHolder? holder, StoreApiRequestBody request) => RunAsync("increment", async () =>
     {
-        var body = await ReadAsync(request, StoreApiJson.Api.StoreApiIncrementRequest);
+        var body = await request.ReadAsync(StoreApiJson.Api.StoreApiIncrementRequest);
         if (string.IsNullOrEmpty(body.Key))
         {
             throw Invalid("\"key\" is required.");
         }
 
-        var result = await client.IncrementAsync(id, body.Key, body.Delta, body.OperationId ?? Guid.NewGuid(), leases.Find(lease)?.Reference);
+        var result = await client.IncrementAsync(id, body.Key, body.Delta, body.OperationId ?? Guid.NewGuid(), holder?.Reference);
         return result.Status switch
         {
             SessionWriteStatus.Succeeded => Json(new StoreApiIncremented(result.Value, result.Version), StoreApiJson.Api.StoreApiIncremented),
@@ -99,17 +96,17 @@ internal sealed class SessionStoreApiHandlers(
         };
     });
 
-    public Task<IResult> DestroyAsync(string id) => RunAsync("destroy", async () =>
+    public Task<StoreApiAnswer> DestroyAsync(string id) => RunAsync("destroy", async () =>
     {
         await client.DestroyAsync(id);
-        return TypedResults.NoContent();
+        return StoreApiAnswer.NoContent;
     });
 
     // With keepData, a bound session moves through its user's index (found by loading it), so the index knows the new
     // ID before the old one ends. A retry that finds the old session gone asks the new one whether the move was made.
-    public Task<IResult> RegenerateAsync(string id, HttpRequest request) => RunAsync("regenerate", async () =>
+    public Task<StoreApiAnswer> RegenerateAsync(string id, StoreApiRequestBody request) => RunAsync("regenerate", async () =>
     {
-        var body = await ReadAsync(request, StoreApiJson.Api.StoreApiRegenerateRequest);
+        var body = await request.ReadAsync(StoreApiJson.Api.StoreApiRegenerateRequest);
         if (!body.KeepData)
         {
             await client.DestroyAsync(id);
@@ -126,9 +123,9 @@ internal sealed class SessionStoreApiHandlers(
             : WriteAnswer(result);
     });
 
-    public Task<IResult> BindUserAsync(string id, HttpRequest request) => RunAsync("bind_user", async () =>
+    public Task<StoreApiAnswer> BindUserAsync(string id, StoreApiRequestBody request) => RunAsync("bind_user", async () =>
     {
-        var body = await ReadAsync(request, StoreApiJson.Api.StoreApiBindUserRequest);
+        var body = await request.ReadAsync(StoreApiJson.Api.StoreApiBindUserRequest);
         var userId = RequireUserId(body.UserId);
         var device = frontEnd.Value.Users.RecordDevice && body.Device is { } d ? new SessionDevice(d.UserAgent, d.ClientAddress).Bounded() : null;
         var result = await client.BindUserAsync(id, userId, device, users.Limit);
@@ -141,31 +138,40 @@ internal sealed class SessionStoreApiHandlers(
         };
     });
 
-    public Task<IResult> UnbindUserAsync(string id) => RunAsync("unbind_user", async () =>
+    public Task<StoreApiAnswer> UnbindUserAsync(string id) => RunAsync("unbind_user", async () =>
     {
         var unbound = (await client.LoadAsync(id))?.User is { } user && await client.UnbindUserAsync(id, user.UserId);
         return Json(new StoreApiUnbound(unbound), StoreApiJson.Api.StoreApiUnbound);
     });
 
-    public Task<IResult> ListUserSessionsAsync(string userId) => RunAsync("list_user_sessions", async () =>
+    public Task<StoreApiAnswer> ListUserSessionsAsync(string userId) => RunAsync("list_user_sessions", async () =>
         Json(await client.ListUserSessionsAsync(RequireUserId(userId)), StoreApiJson.Api.IReadOnlyListUserSessionInfo));
 
-    public Task<IResult> RevokeAsync(string userId, string handle) => RunAsync("revoke", async () =>
+    public Task<StoreApiAnswer> RevokeAsync(string userId, string handle) => RunAsync("revoke", async () =>
         await client.RevokeAsync(RequireUserId(userId), handle)
-            ? TypedResults.NoContent()
+            ? StoreApiAnswer.NoContent
             : Error(StatusCodes.Status404NotFound, "no_user_session", "The user has no live session with this handle."));
 
-    public Task<IResult> RevokeOthersAsync(string userId, HttpRequest request) => RunAsync("revoke_others", async () =>
+    public Task<StoreApiAnswer> RevokeOthersAsync(string userId, StoreApiRequestBody request) => RunAsync("revoke_others", async () =>
     {
-        var body = await ReadAsync(request, StoreApiJson.Api.StoreApiRevokeOthersRequest);
+        var body = await request.ReadAsync(StoreApiJson.Api.StoreApiRevokeOthersRequest);
         var revoked = await client.RevokeAllAsync(RequireUserId(userId), body.KeepHandle);
         return Json(new StoreApiRevoked(revoked), StoreApiJson.Api.StoreApiRevoked);
     });
 
-    public static IResult Error(int statusCode, string code, string message)
+    /// <summary>A call sent on a lease stream: one of the calls on every request's path, under the stream's lease.</summary>
+    public Task<StoreApiAnswer> CallAsync(StoreApiLeaseHolder holder, string operation, string id, ReadOnlyMemory<byte> body) => operation switch
+    {
+        "load" => LoadAsync(id, holder),
+        "apply" => ApplyAsync(id, holder, StoreApiRequestBody.Of(body)),
+        "increment" => IncrementAsync(id, holder, StoreApiRequestBody.Of(body)),
+        _ => Task.FromResult(Error(StatusCodes.Status400BadRequest, "invalid_request", "A lease stream carries load, apply and increment calls.")),
+    };
+
+    public static StoreApiAnswer Error(int statusCode, string code, string message)
         => Json(new StoreApiError(code, message), StoreApiJson.Api.StoreApiError, statusCode);
 
-    private async Task<IResult> RunAsync(string operation, Func<Task<IResult>> handle)
+    private async Task<StoreApiAnswer> RunAsync(string operation, Func<Task<StoreApiAnswer>> handle)
     {
         try
         {
@@ -197,33 +203,20 @@ internal sealed class SessionStoreApiHandlers(
         }
     }
 
-    private static IResult WriteAnswer(SessionWriteResult result) => result.Status switch
+    private static StoreApiAnswer WriteAnswer(SessionWriteResult result) => result.Status switch
     {
         SessionWriteStatus.Succeeded => Json(new StoreApiVersion(result.Version), StoreApiJson.Api.StoreApiVersion),
         SessionWriteStatus.NoSession => NoSession(),
         _ => Unexpected(result.Status),
     };
 
-    private static IResult NoSession() => Error(StatusCodes.Status404NotFound, "no_session", "There is no live session with this ID.");
+    private static StoreApiAnswer NoSession() => Error(StatusCodes.Status404NotFound, "no_session", "There is no live session with this ID.");
 
     // The client throws for LimitExceeded and InvalidRequest; a status the call cannot answer is a bug.
-    private static IResult Unexpected(SessionWriteStatus status) => throw new InvalidOperationException($"Unexpected write status {status}.");
+    private static StoreApiAnswer Unexpected(SessionWriteStatus status) => throw new InvalidOperationException($"Unexpected write status {status}.");
 
-    private static IResult Json<T>(T value, JsonTypeInfo<T> type, int statusCode = StatusCodes.Status200OK)
-        => TypedResults.Json(value, type, statusCode: statusCode);
-
-    private static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type) where T : class
-    {
-        try
-        {
-            return await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted)
-                ?? throw Invalid("The body must be a JSON object.");
-        }
-        catch (JsonException json)
-        {
-            throw Invalid($"The body is not valid JSON for this call: {json.Message}");
-        }
-    }
+    private static StoreApiAnswer Json<T>(T value, JsonTypeInfo<T> type, int statusCode = StatusCodes.Status200OK)
+        => StoreApiAnswer.Json(value, type, statusCode);
 
     private SessionTimeouts TimeoutsOf(double? idleSeconds, double? absoluteSeconds) => new(
         idleSeconds is { } idle ? TimeoutOf(idle, "idleTimeoutSeconds") : frontEnd.Value.IdleTimeout,

@@ -61,8 +61,9 @@ internal sealed record StoreApiSession(
     public long LeaseMs { get; init; }
 }
 
-// A lease stream's first line, then one line per invalidation (acknowledged by its number on the request body).
-internal sealed record StoreApiLeaseStream(string Holder, long LeaseMs);
+// A lease stream's first line, then one line per invalidation (acknowledged by its number on the request body) and
+// one per answer to a call sent on the stream. Calls says the stream takes calls (see StoreApiLeaseHolder).
+internal sealed record StoreApiLeaseStream(string Holder, long LeaseMs, bool Calls);
 
 internal sealed record StoreApiInvalidation(long N, string Id);
 

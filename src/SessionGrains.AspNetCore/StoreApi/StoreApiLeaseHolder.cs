@@ -3,7 +3,6 @@ using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
@@ -12,11 +11,21 @@ namespace SessionGrains.AspNetCore;
 
 // One session API caller's read cache (a connect-sessiongrains store), reached over its lease stream: each invalidation
 // from a grain goes out as a line and is done when the caller acknowledges its number on the request body. A closed
-// stream confirms nothing, so the grain waits out the caller's lease instead.
-internal sealed class StoreApiLeaseHolder(string key, TimeSpan duration) : ISessionReadCache
+// stream confirms nothing, so the grain waits out the caller's lease instead. The request body also carries the
+// caller's calls on every request's path (StoreApiStreamCall), answered on the stream under its lease, so they cost
+// no HTTP request each.
+internal sealed class StoreApiLeaseHolder(string key, TimeSpan duration, SessionStoreApiHandlers handlers) : ISessionReadCache
 {
-    private readonly Channel<StoreApiInvalidation> _outgoing = Channel.CreateUnbounded<StoreApiInvalidation>(
+    /// <summary>The longest line the caller may send: a call carries at most a session's changes.</summary>
+    public const int MaxLineBytes = 1024 * 1024;
+
+    // Calls run concurrently, up to this many; the stream reads no further line until one ends.
+    private const int MaxCallsInFlight = 256;
+
+    private static readonly JsonWriterOptions LineOptions = new() { Encoder = StoreApiJson.Api.Options.Encoder };
+    private readonly Channel<StoreApiStreamLine> _outgoing = Channel.CreateUnbounded<StoreApiStreamLine>(
         new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _callSlots = new(MaxCallsInFlight);
     private readonly ConcurrentDictionary<long, TaskCompletionSource> _unconfirmed = new();
     private long _numbers;
     private volatile bool _closed;
@@ -33,7 +42,7 @@ internal sealed class StoreApiLeaseHolder(string key, TimeSpan duration) : ISess
         var number = Interlocked.Increment(ref _numbers);
         var confirmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _unconfirmed[number] = confirmed;
-        if (_closed || !_outgoing.Writer.TryWrite(new StoreApiInvalidation(number, sessionId)))
+        if (_closed || !_outgoing.Writer.TryWrite(new StoreApiStreamLine(new StoreApiInvalidation(number, sessionId), 0, null)))
         {
             _unconfirmed.TryRemove(number, out _);
             throw new InvalidOperationException("The lease stream has closed.");
@@ -59,7 +68,13 @@ internal sealed class StoreApiLeaseHolder(string key, TimeSpan duration) : ISess
         Task sending = Task.CompletedTask, receiving = Task.CompletedTask;
         try
         {
-            await WriteLineAsync(response.BodyWriter, new StoreApiLeaseStream(key, (long)duration.TotalMilliseconds), StoreApiJson.Api.StoreApiLeaseStream, stop.Token);
+            using (var json = new Utf8JsonWriter(response.BodyWriter, LineOptions))
+            {
+                JsonSerializer.Serialize(json, new StoreApiLeaseStream(key, (long)duration.TotalMilliseconds, Calls: true), StoreApiJson.Api.StoreApiLeaseStream);
+            }
+
+            response.BodyWriter.Write("\n"u8);
+            await response.BodyWriter.FlushAsync(stop.Token);
             sending = SendAsync(response.BodyWriter, stop.Token);
             receiving = ReceiveAsync(context.Request.BodyReader, stop.Token);
             await Task.WhenAny(sending, receiving);
@@ -94,15 +109,26 @@ internal sealed class StoreApiLeaseHolder(string key, TimeSpan duration) : ISess
         }
     }
 
+    // Writes what is waiting, then flushes once: the answers to calls that came together leave together.
     private async Task SendAsync(PipeWriter writer, CancellationToken aborted)
     {
-        await foreach (var invalidation in _outgoing.Reader.ReadAllAsync(aborted))
+        var reader = _outgoing.Reader;
+        using var json = new Utf8JsonWriter(writer, LineOptions);
+        while (await reader.WaitToReadAsync(aborted))
         {
-            await WriteLineAsync(writer, invalidation, StoreApiJson.Api.StoreApiInvalidation, aborted);
+            while (reader.TryRead(out var line))
+            {
+                json.Reset(writer);
+                line.Write(json);
+                json.Flush();
+                writer.Write("\n"u8);
+            }
+
+            await writer.FlushAsync(aborted);
         }
     }
 
-    // The caller's acknowledgements: one invalidation number per line.
+    // The caller's lines: acknowledgements (an invalidation's number) and calls (JSON objects).
     private async Task ReceiveAsync(PipeReader reader, CancellationToken aborted)
     {
         while (true)
@@ -111,17 +137,50 @@ internal sealed class StoreApiLeaseHolder(string key, TimeSpan duration) : ISess
             var buffer = read.Buffer;
             while (buffer.PositionOf((byte)'\n') is { } end)
             {
-                Confirm(buffer.Slice(0, end));
+                var line = buffer.Slice(0, end);
                 buffer = buffer.Slice(buffer.GetPosition(1, end));
+                if (line.FirstSpan is [(byte)'{', ..])
+                {
+                    if (!StoreApiStreamCall.TryParse(line.ToArray(), out var call))
+                    {
+                        return; // not a call: the caller speaks another protocol
+                    }
+
+                    await _callSlots.WaitAsync(aborted);
+                    _ = AnswerAsync(call);
+                }
+                else
+                {
+                    Confirm(line);
+                }
             }
 
-            if (read.IsCompleted || buffer.Length > 64)
+            if (read.IsCompleted || buffer.Length > MaxLineBytes)
             {
-                return; // the caller ended the stream (or sent something that is no acknowledgement)
+                return; // the caller ended the stream (or sent a line longer than any call)
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
+    }
+
+    private async Task AnswerAsync(StoreApiStreamCall call)
+    {
+        StoreApiAnswer answer;
+        try
+        {
+            answer = await handlers.CallAsync(this, call.Operation, call.Id, call.Body);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the host is stopping: the caller sends the call again elsewhere, with its operation ID
+        }
+        finally
+        {
+            _callSlots.Release();
+        }
+
+        _outgoing.Writer.TryWrite(new StoreApiStreamLine(null, call.Number, answer));
     }
 
     private void Confirm(ReadOnlySequence<byte> line)
@@ -136,16 +195,5 @@ internal sealed class StoreApiLeaseHolder(string key, TimeSpan duration) : ISess
                 confirmation.TrySetResult();
             }
         }
-    }
-
-    private static async Task WriteLineAsync<T>(PipeWriter writer, T value, JsonTypeInfo<T> type, CancellationToken aborted)
-    {
-        using (var json = new Utf8JsonWriter(writer))
-        {
-            JsonSerializer.Serialize(json, value, type);
-        }
-
-        writer.Write("\n"u8);
-        await writer.FlushAsync(aborted);
     }
 }

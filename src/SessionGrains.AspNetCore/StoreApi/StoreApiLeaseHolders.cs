@@ -11,7 +11,8 @@ namespace SessionGrains.AspNetCore;
 
 // The lease streams open on this host, by the key their callers send with loads and writes (?lease=KEY). A key is
 // known only to the host that serves its stream: on any other host the caller's calls go without a lease.
-internal sealed class StoreApiLeaseHolders(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<StoreApiLeaseHolders> logger)
+internal sealed class StoreApiLeaseHolders(
+    IGrainFactory grains, SessionStoreApiHandlers handlers, IHostApplicationLifetime lifetime, ILogger<StoreApiLeaseHolders> logger)
 {
     private readonly ConcurrentDictionary<string, StoreApiLeaseHolder> _holders = new(StringComparer.Ordinal);
 
@@ -40,7 +41,7 @@ internal sealed class StoreApiLeaseHolders(IGrainFactory grains, IHostApplicatio
             rate.MinDataRate = null;
         }
 
-        var holder = new StoreApiLeaseHolder(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)), TimeSpan.FromMilliseconds(milliseconds));
+        var holder = new StoreApiLeaseHolder(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)), TimeSpan.FromMilliseconds(milliseconds), handlers);
         holder.Reference = grains.CreateObjectReference<ISessionReadCache>(holder);
         _holders[holder.Key] = holder;
         SessionStoreApiLog.LeaseStreamOpened(logger, milliseconds);

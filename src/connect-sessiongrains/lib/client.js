@@ -1,7 +1,8 @@
 'use strict'
 
 // The HTTP/JSON client of a SessionGrains host's session store API (/session-store): a few pipelined keep-alive
-// connections, a per-attempt timeout, and retries of transient failures within a bounded budget. No runtime dependencies.
+// connections, or the open lease stream for the calls it takes, a per-attempt timeout, and retries of transient failures
+// within a bounded budget. No runtime dependencies.
 
 const { PipelinedConnection } = require('./connection')
 const { LeaseStream } = require('./lease-stream')
@@ -11,6 +12,7 @@ const TRANSIENT_CODES = new Set([
   'ECONNABORTED', 'UND_ERR_SOCKET', 'ESOCKETTIMEDOUT', 'SESSIONGRAINS_TIMEOUT'
 ])
 const TRANSIENT_STATUS = new Set([502, 503, 504])
+const MAX_STREAMED_BODY = 64 * 1024 // larger bodies go as HTTP requests (the stream's lines are bounded)
 
 /** An error from the store API or the way to it. `status` is what express's error handler answers with. */
 class SessionGrainsError extends Error {
@@ -59,6 +61,7 @@ class StoreApiClient {
     }
     this.headers = `Host: ${base.host}\r\nAuthorization: Bearer ${options.token}\r\nAccept: application/json\r\n`
     this.connections = []
+    this.callStream = null // the open lease stream, when it takes calls
     this.maxConnections = Math.floor(positive(options.connections, 4))
     this.timeout = positive(options.timeout, 5000)
     this.retryBudget = Math.max(0, options.retryBudget ?? 10000)
@@ -71,15 +74,21 @@ class StoreApiClient {
    * Sends one call, retrying transient failures (connection refused or reset, timeouts, 502/503/504) with backoff
    * until `retryBudget` is spent. The body, and so the operation ID in it, is the same on every attempt.
    * Resolves `{ status, body }` for every answer that is not transient (callers decide about 404 and 409).
+   * With `streamed` ({ op, id }: the call as the lease stream names it), an attempt goes on the open lease stream
+   * when there is one; such a call is under the stream's lease, whatever `path` says.
    */
-  async call (method, path, body) {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8')
+  async call (method, path, body, streamed) {
+    const json = body === undefined ? undefined : JSON.stringify(body)
+    const payload = json === undefined ? undefined : Buffer.from(json, 'utf8')
     const deadline = Date.now() + this.retryBudget
     let attempt = 0
     for (;;) {
       let failure
       try {
-        const answer = await this.attempt(method, path, payload)
+        const stream = streamed && this.callStream
+        const answer = stream && (payload === undefined || payload.length <= MAX_STREAMED_BODY)
+          ? await stream.call(streamed.op, streamed.id, json)
+          : await this.attempt(method, path, payload)
         if (!TRANSIENT_STATUS.has(answer.status)) {
           return checkAuth(answer)
         }
@@ -113,16 +122,28 @@ class StoreApiClient {
     return connection.send(head + '\r\n', payload, method === 'HEAD')
   }
 
-  /** Opens a lease stream (see ReadCache) asking for leases of `durationMs`. */
+  /** Opens a lease stream (see ReadCache) asking for leases of `durationMs`; calls go on it while it is open. */
   openLeaseStream (durationMs, handlers) {
     const head = `POST ${this.prefix}/leases?durationMs=${durationMs} HTTP/1.1\r\n${this.headers}` +
       'Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n'
-    return new LeaseStream(this.target, head, handlers)
+    const stream = new LeaseStream(this.target, head, {
+      ...handlers,
+      opened: (key, leaseMs) => {
+        if (stream.takesCalls) this.callStream = stream
+        handlers.opened(key, leaseMs)
+      },
+      closed: reason => {
+        if (this.callStream === stream) this.callStream = null
+        handlers.closed(reason)
+      }
+    })
+    return stream
   }
 
   checkTimeouts () {
     const now = Date.now()
     for (const connection of [...this.connections]) connection.checkTimeout(now, this.timeout)
+    this.callStream?.checkTimeout(now, this.timeout)
   }
 
   forget (connection) {

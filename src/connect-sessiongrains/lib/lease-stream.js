@@ -2,13 +2,15 @@
 
 // The read cache's line to the host: one long POST to {prefix}/leases. Its answer streams the host's invalidations
 // (one JSON line each, after a first line naming this stream's lease key), and its body carries this store's
-// acknowledgements (an invalidation's number per line), sent only after the session is dropped.
+// acknowledgements (an invalidation's number per line), sent only after the session is dropped. When the host says the
+// stream takes calls, the loads and writes on every request's path go on it too, one JSON line each, answered on the
+// stream by their number: no HTTP request per call.
 
 const { connect, parseHead } = require('./connection')
 
 const HEADERS_END = Buffer.from('\r\n\r\n')
 const CRLF = Buffer.from('\r\n')
-const MAX_PENDING = 1024 * 1024
+const MAX_PENDING = 64 * 1024 * 1024 // a line (a session's load answer) longer than this ends the stream
 
 class LeaseStream {
   /**
@@ -21,9 +23,14 @@ class LeaseStream {
     this.handlers = handlers
     this.buffer = null
     this.status = 0
-    this.text = ''
+    this.partialLine = null // the start of a line whose end has not come
     this.opened = false
     this.closed = false
+    this.takesCalls = false
+    this.calls = new Map() // call number -> { resolve, reject, sentAt }
+    this.numbers = 0
+    this.outgoing = ''
+    this.flushScheduled = false
     this.socket = connect(target)
     this.socket.unref() // it never keeps the process alive
     this.socket.on('data', data => this.read(data))
@@ -32,11 +39,58 @@ class LeaseStream {
     this.socket.write(head)
   }
 
+  /**
+   * Sends a call ('load', 'apply' or 'increment' of session `id`, with `body` as JSON text or undefined) on the stream;
+   * resolves `{ status, body }` as an HTTP call does. A stream that closes first fails it as a reset connection.
+   */
+  call (op, id, body) {
+    return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(resetError())
+        return
+      }
+      const number = ++this.numbers
+      if (this.calls.size === 0) this.socket.ref()
+      this.calls.set(number, { resolve, reject, sentAt: Date.now() })
+      this.send('{"call":' + number + ',"op":"' + op + '","id":' + JSON.stringify(id) + (body === undefined ? '}\n' : ',"body":' + body + '}\n'))
+    })
+  }
+
+  /** Ends the stream when its oldest call has waited longer than `timeout` ms; its calls fail and are sent again. */
+  checkTimeout (now, timeout) {
+    for (const call of this.calls.values()) {
+      if (now - call.sentAt > timeout) {
+        this.close({ error: Object.assign(new Error(`no answer within ${timeout} ms`), { code: 'SESSIONGRAINS_TIMEOUT' }) })
+      }
+      return // the first is the oldest
+    }
+  }
+
   close (reason = {}) {
     if (this.closed) return
     this.closed = true
     this.socket.destroy()
+    const calls = [...this.calls.values()]
+    this.calls.clear()
+    for (const call of calls) call.reject(reason.error && reason.error.code === 'SESSIONGRAINS_TIMEOUT' ? reason.error : resetError())
     this.handlers.closed({ status: this.status || undefined, ...reason })
+  }
+
+  // Lines written in one turn of the event loop go out as one chunk of the request body.
+  send (text) {
+    this.outgoing += text
+    if (!this.flushScheduled) {
+      this.flushScheduled = true
+      setImmediate(() => this.flush())
+    }
+  }
+
+  flush () {
+    this.flushScheduled = false
+    if (this.closed || this.outgoing === '') return
+    const text = this.outgoing
+    this.outgoing = ''
+    this.socket.write(Buffer.byteLength(text, 'utf8').toString(16) + '\r\n' + text + '\r\n', 'utf8')
   }
 
   read (data) {
@@ -45,9 +99,7 @@ class LeaseStream {
     try {
       if (!this.status && !this.readHead()) return
       const acknowledgements = this.readChunks()
-      if (acknowledgements && !this.closed) {
-        this.socket.write(acknowledgements.length.toString(16) + '\r\n' + acknowledgements + '\r\n')
-      }
+      if (acknowledgements && !this.closed) this.send(acknowledgements)
     } catch (error) {
       this.close({ error })
     }
@@ -67,10 +119,11 @@ class LeaseStream {
   }
 
   // Decodes the chunks that have come whole, handles their complete lines; answers the acknowledgements to send.
+  // Lines are cut as bytes ('\n' is never part of a UTF-8 sequence) and decoded whole: a chunk may end mid-character.
   readChunks () {
-    let acknowledgements = ''
     let offset = 0
     const buffer = this.buffer
+    const parts = this.partialLine ? [this.partialLine] : []
     for (;;) {
       const lineEnd = buffer.indexOf(CRLF, offset)
       if (lineEnd < 0) break
@@ -81,26 +134,49 @@ class LeaseStream {
         return ''
       }
       if (buffer.length < lineEnd + 2 + size + 2) break
-      this.text += buffer.toString('utf8', lineEnd + 2, lineEnd + 2 + size)
+      parts.push(buffer.subarray(lineEnd + 2, lineEnd + 2 + size))
       offset = lineEnd + 2 + size + 2
     }
     this.buffer = offset >= buffer.length ? null : buffer.subarray(offset)
+    if (parts.length === 0) return ''
+    const data = parts.length === 1 ? parts[0] : Buffer.concat(parts)
+    let acknowledgements = ''
+    let start = 0
     let newline
-    while (!this.closed && (newline = this.text.indexOf('\n')) >= 0) {
-      const line = this.text.slice(0, newline)
-      this.text = this.text.slice(newline + 1)
+    while (!this.closed && (newline = data.indexOf(10, start)) >= 0) {
+      const line = start === newline ? '' : data.toString('utf8', start, newline)
+      start = newline + 1
       if (line === '') continue
-      const message = JSON.parse(line)
-      if (!this.opened) {
-        this.opened = true
-        this.handlers.opened(String(message.holder), Number(message.leaseMs))
-      } else {
-        this.handlers.invalidate(String(message.id))
-        acknowledgements += message.n + '\n'
-      }
+      acknowledgements += this.handle(JSON.parse(line))
     }
+    this.partialLine = start >= data.length ? null : Buffer.from(data.subarray(start))
+    if (this.partialLine && this.partialLine.length > MAX_PENDING) throw new Error('the lease stream sent an overlong line')
     return acknowledgements
   }
+
+  // Handles one line from the host; answers the acknowledgement to send for it, if any.
+  handle (message) {
+    if (!this.opened) {
+      this.opened = true
+      this.takesCalls = message.calls === true
+      this.handlers.opened(String(message.holder), Number(message.leaseMs))
+      return ''
+    }
+    if (message.call !== undefined) {
+      const call = this.calls.get(message.call)
+      if (!call) throw new Error('the lease stream answered a call that was not sent')
+      this.calls.delete(message.call)
+      if (this.calls.size === 0) this.socket.unref()
+      call.resolve({ status: message.status, body: message.body === null ? undefined : message.body })
+      return ''
+    }
+    this.handlers.invalidate(String(message.id))
+    return message.n + '\n'
+  }
+}
+
+function resetError () {
+  return Object.assign(new Error('the lease stream closed'), { code: 'ECONNRESET' })
 }
 
 module.exports = { LeaseStream }

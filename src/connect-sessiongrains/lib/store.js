@@ -10,6 +10,7 @@ const debug = debuglog('sessiongrains')
 // Symbol-keyed properties: for...in, Object.keys and JSON skip them, so neither express nor a save sees them.
 const LOADED = Symbol('connect-sessiongrains.loaded') // on a loaded session: its baseline
 const STATE = Symbol('connect-sessiongrains.state') // on a request: its baseline and write queue
+const DECODED = Symbol('connect-sessiongrains.decoded') // on a load answer: its values decoded (see decoded())
 
 /**
  * Builds the store class on the `Store`, `Session` and `Cookie` of the app's express-session.
@@ -58,7 +59,7 @@ function createStoreClass (expressSession) {
         return
       }
       const load = cache && cache.beginLoad()
-      settle(this.client.call('GET', sessionPath(sid) + leaseQuery(load)).then(answer => {
+      settle(this.client.call('GET', sessionPath(sid) + leaseQuery(load), undefined, { op: 'load', id: sid }).then(answer => {
         if (answer.status === 404) return null
         if (answer.status !== 200) throw unexpected('loading a session', answer)
         if (load && answer.body.leaseMs > 0) cache.cacheLoad(sid, answer.body, load)
@@ -129,7 +130,7 @@ function createStoreClass (expressSession) {
       return this.enqueue(req, async () => {
         const baseline = await this.persist(req, 'increment')
         const sid = req.sessionID
-        const answer = await this.leasedWrite(sid, 'POST', sessionPath(sid) + '/increment', {
+        const answer = await this.leasedWrite(sid, 'increment', 'POST', sessionPath(sid) + '/increment', {
           key, delta, operationId: randomUUID()
         })
         if (answer.status === 404) throw this.endedError(req, baseline, 'increment')
@@ -213,21 +214,35 @@ function createStoreClass (expressSession) {
     fromSnapshot (sid, snapshot) {
       const sess = {}
       const entries = new Map()
-      for (const [key, text] of Object.entries(snapshot.values || {})) {
-        if (hidden(key)) continue
-        const value = decodeText(key, text, this.rawStringKeys)
-        sess[key] = value
-        entries.set(key, encode(key, value, this.rawStringKeys))
-      }
-      for (const [key, base64] of Object.entries(snapshot.binary || {})) {
-        if (hidden(key)) continue
-        const value = Buffer.from(base64, 'base64')
-        sess[key] = value
-        entries.set(key, 'b' + value.toString('base64'))
+      for (const [key, value, entry] of this.decoded(snapshot)) {
+        // A leased copy serves many requests: each gets its own objects, as a load's would be.
+        sess[key] = typeof value !== 'object' || value === null
+          ? value
+          : Buffer.isBuffer(value) ? Buffer.from(value) : JSON.parse(entry.slice(1))
+        entries.set(key, entry)
       }
       sess.cookie = this.cookieData(undefined)
       sess[LOADED] = { sid, version: snapshot.version, entries, user: snapshot.user || null, ended: false }
       return sess
+    }
+
+    /** A load answer's values as `[key, value, canonical entry]`, decoded once per answer (kept on it, hidden). */
+    decoded (snapshot) {
+      if (snapshot[DECODED]) return snapshot[DECODED]
+      const decoded = []
+      for (const [key, text] of Object.entries(snapshot.values || {})) {
+        if (hidden(key)) continue
+        const value = decodeText(key, text, this.rawStringKeys)
+        decoded.push([key, value, encode(key, value, this.rawStringKeys)])
+      }
+      for (const [key, base64] of Object.entries(snapshot.binary || {})) {
+        if (hidden(key)) continue
+        const value = Buffer.from(base64, 'base64')
+        decoded.push([key, value, 'b' + value.toString('base64')])
+      }
+      // Not enumerable: a copy made by spreading the answer (the read cache's next version) does not take it along.
+      Object.defineProperty(snapshot, DECODED, { value: decoded })
+      return decoded
     }
 
     /** The cookie a loaded session gets, from the store's copy of express-session's cookie options. */
@@ -290,7 +305,7 @@ function createStoreClass (expressSession) {
       if (sets.size === 0 && removals.length === 0) return // unchanged: no call
       const body = { operationId: randomUUID(), ...toWire(sets) }
       if (removals.length > 0) body.removals = removals
-      const answer = await this.leasedWrite(sid, 'PATCH', sessionPath(sid), body)
+      const answer = await this.leasedWrite(sid, 'apply', 'PATCH', sessionPath(sid), body)
       if (answer.status === 404) {
         this.forget(sid)
         baseline.ended = true
@@ -305,12 +320,12 @@ function createStoreClass (expressSession) {
     }
 
     /**
-     * A change under this store's lease key, so the grain keeps its lease; a failed attempt may have applied it,
-     * so a failure drops the copy.
+     * A change under this store's lease (on its lease stream, or with its key), so the grain keeps its lease; a failed
+     * attempt may have applied it, so a failure drops the copy. `op`: the call as the lease stream names it.
      */
-    async leasedWrite (sid, method, path, body) {
+    async leasedWrite (sid, op, method, path, body) {
       try {
-        return await this.client.call(method, path + leaseQuery(this.readCache), body)
+        return await this.client.call(method, path + leaseQuery(this.readCache), body, { op, id: sid })
       } catch (err) {
         this.forget(sid)
         throw err
@@ -464,16 +479,25 @@ function answerCached (store, sid, snapshot, cb) {
 }
 
 /**
- * Calls back once, outside the promise chain (an exception thrown by the callback is the caller's, and never makes a
- * second call). Without a callback a failure is an 'error' event when someone listens.
+ * Calls back once. Without a callback a failure is an 'error' event when someone listens.
  */
 function settle (promise, cb, store) {
   promise.then(value => {
-    if (typeof cb === 'function') process.nextTick(cb, null, value)
+    if (typeof cb === 'function') callBack(cb, null, value)
   }, err => {
-    if (typeof cb === 'function') process.nextTick(cb, err)
+    if (typeof cb === 'function') callBack(cb, err)
     else store.uncalledBack(err)
   })
+}
+
+// An exception the callback throws is rethrown outside the promise chain (an uncaught exception, as a callback's is
+// anywhere): it never turns into a second call or an unhandled rejection.
+function callBack (cb, err, value) {
+  try {
+    cb(err, value)
+  } catch (thrown) {
+    process.nextTick(() => { throw thrown })
+  }
 }
 
 module.exports = { createStoreClass }

@@ -6,19 +6,31 @@
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
 const { env, startExpress, Jar } = require('./helpers')
+const { LeaseStream } = require('../lib/lease-stream')
 
 const aspnet = env.aspnetUrl
 
-/** An express app whose store counts its calls to the host, once its lease stream is open. */
+const isLoad = call => call === 'stream load' || call.startsWith('GET')
+
+/**
+ * An express app whose store counts its calls to the host, once its lease stream is open: 'METHOD PATH' for an HTTP
+ * request, 'stream OP' for a call on the lease stream.
+ */
 async function startLeased (t, storeOptions = {}) {
   const app = await startExpress({ storeOptions })
   t.after(() => app.close())
   const calls = []
-  const call = app.store.client.call.bind(app.store.client)
-  app.store.client.call = (method, path, body) => {
+  const attempt = app.store.client.attempt.bind(app.store.client)
+  app.store.client.attempt = (method, path, payload) => {
     calls.push(`${method} ${path.replace(/\/sessions\/[^/?]+/, '/sessions/ID').replace(/lease=[^&]+/, 'lease=KEY')}`)
-    return call(method, path, body)
+    return attempt(method, path, payload)
   }
+  const streamCall = LeaseStream.prototype.call
+  LeaseStream.prototype.call = function (op, id, body) {
+    calls.push(`stream ${op}`)
+    return streamCall.call(this, op, id, body)
+  }
+  t.after(() => { LeaseStream.prototype.call = streamCall })
   const jar = new Jar()
   await jar.post(`${app.url}/counter`) // creates the session
   await jar.text(`${app.url}/counter`) // the store's first load opens its lease stream
@@ -33,7 +45,7 @@ test('reads under a lease make no call; a change from ASP.NET is seen by the ver
   const { app, jar, calls } = await startLeased(t, { readLease: 10000 })
 
   assert.equal((await jar.text(`${app.url}/counter`)).text, '1')
-  assert.deepEqual(calls, ['GET /sessions/ID?lease=KEY']) // leased
+  assert.deepEqual(calls, ['stream load']) // leased: a call on the lease stream
   for (let i = 0; i < 5; i++) assert.equal((await jar.text(`${app.url}/counter`)).text, '1')
   assert.equal(calls.length, 1) // served from the copy
 
@@ -44,7 +56,7 @@ test('reads under a lease make no call; a change from ASP.NET is seen by the ver
     assert.equal((await jar.text(`${app.url}/counter`)).text, String(i))
   }
   // Each ASP.NET write dropped the copy: one load after each, the second read served from the new copy.
-  assert.equal(calls.filter(c => c.startsWith('GET')).length, 21)
+  assert.equal(calls.filter(isLoad).length, 21)
 })
 
 test('the store\'s own writes keep its copy up to date: no load after them', async t => {
@@ -55,9 +67,9 @@ test('the store\'s own writes keep its copy up to date: no load after them', asy
   assert.equal((await jar.post(`${app.url}/counter/atomic`)).text, '3') // an increment under the lease
   assert.equal((await jar.text(`${app.url}/counter`)).text, '3')
   assert.deepEqual(calls, [
-    'GET /sessions/ID?lease=KEY',
-    'PATCH /sessions/ID?lease=KEY',
-    'POST /sessions/ID/increment?lease=KEY'
+    'stream load',
+    'stream apply', // a save under the lease
+    'stream increment'
   ])
   assert.equal((await jar.text(`${aspnet}/counter`)).text, '3')
 })
@@ -84,7 +96,7 @@ test('when the lease stream closes the copies go, loads reach the host, and a ne
   // The grain cannot tell the closed stream's holder from a silent one: it waits out that lease (1 s), then stores.
   assert.deepEqual(await jar.post(`${aspnet}/counter`), { status: 200, text: '2' })
   assert.equal((await jar.text(`${app.url}/counter`)).text, '2')
-  assert.equal(calls.filter(c => c.startsWith('GET')).length, 2)
+  assert.deepEqual(calls.filter(isLoad), ['stream load', 'GET /sessions/ID']) // no stream: no lease
 
   for (let i = 0; i < 100 && !app.store.readCache.key; i++) {
     await new Promise(resolve => setTimeout(resolve, 20))
@@ -97,7 +109,8 @@ test('a store that never acknowledges an invalidation holds a change back only u
   const { app, jar } = await startLeased(t, { readLease: 1500 })
   assert.equal((await jar.text(`${app.url}/counter`)).text, '1') // leased for 1.5 s
   const stream = app.store.readCache.stream
-  stream.socket.write = () => true // acknowledgements go nowhere: a hung store, as the grain sees it
+  const send = stream.send.bind(stream)
+  stream.send = text => /^\d/.test(text) ? undefined : send(text) // acknowledgements go nowhere: a hung store, as the grain sees it
 
   const started = Date.now()
   assert.equal((await jar.post(`${aspnet}/counter`)).text, '2')
@@ -106,4 +119,21 @@ test('a store that never acknowledges an invalidation holds a change back only u
   assert.equal((await jar.text(`${app.url}/counter`)).text, '2')
   assert.ok(waited < 15000, `the ASP.NET write waited ${waited} ms`)
   t.diagnostic(`ASP.NET write held back ${waited} ms by an unacknowledged 1.5 s lease`)
+})
+
+test('a call whose answer a closing stream lost is sent again with its operation ID and applied once', async t => {
+  const { app, jar, calls } = await startLeased(t)
+  assert.equal((await jar.post(`${app.url}/counter/atomic`)).text, '2') // an increment on the stream
+  const stream = app.store.readCache.stream
+  const handle = stream.handle.bind(stream)
+  stream.handle = message => {
+    if (message.call === undefined) return handle(message)
+    stream.socket.destroy() // the increment was applied; its answer is lost with the stream
+    return ''
+  }
+
+  assert.equal((await jar.post(`${app.url}/counter/atomic`)).text, '3')
+  // The retry goes as an HTTP request while no stream is open (its old key gets no lease: that stream has ended).
+  assert.deepEqual(calls.slice(-3), ['stream increment', 'stream increment', 'POST /sessions/ID/increment?lease=KEY'])
+  assert.equal((await jar.text(`${aspnet}/counter`)).text, '3') // once, not twice
 })
