@@ -79,14 +79,16 @@ class StoreApiClient {
    */
   async call (method, path, body, streamed) {
     const json = body === undefined ? undefined : JSON.stringify(body)
-    const payload = json === undefined ? undefined : Buffer.from(json, 'utf8')
+    const streamable = streamed && (json === undefined || json.length * 3 <= MAX_STREAMED_BODY || Buffer.byteLength(json, 'utf8') <= MAX_STREAMED_BODY)
+    let payload // made for the first attempt that goes as an HTTP request
     const deadline = Date.now() + this.retryBudget
     let attempt = 0
     for (;;) {
       let failure
       try {
-        const stream = streamed && this.callStream
-        const answer = stream && (payload === undefined || payload.length <= MAX_STREAMED_BODY)
+        const stream = streamable && this.callStream
+        if (!stream && payload === undefined && json !== undefined) payload = Buffer.from(json, 'utf8')
+        const answer = stream
           ? await stream.call(streamed.op, streamed.id, json)
           : await this.attempt(method, path, payload)
         if (!TRANSIENT_STATUS.has(answer.status)) {
