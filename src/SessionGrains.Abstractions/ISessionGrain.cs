@@ -16,7 +16,9 @@ namespace SessionGrains;
 /// Exactly-once writes: create, apply, increment and regenerate take an operation ID that the caller makes (a random
 /// <see cref="Guid"/>) and sends again, unchanged, when it retries after a failure that left the outcome unknown. The
 /// grain stores the IDs of its recent writes, with their results, in the same record write as the change; a repeated
-/// ID answers the stored result and applies nothing. <see cref="Guid.Empty"/> opts out. Touch and destroy are
+/// ID answers the stored result and applies nothing, for as long as the grain remembers it: at least
+/// <see cref="SessionOperationWindow.MinRetention"/>, within which every attempt arrives (a write's call message lives
+/// <see cref="SessionOperationWindow.MessageLifetime"/>). <see cref="Guid.Empty"/> opts out. Touch and destroy are
 /// idempotent and need none. Every method takes a <see cref="CancellationToken"/>: cancelling it (e.g. a per-call
 /// deadline) stops the caller's wait, and Orleans cancels the request at the grain; a write that had begun may still
 /// complete, which a retry with the same operation ID then finds.
@@ -28,6 +30,7 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>Creates the session with its timeouts and optional initial data.</summary>
     /// <returns><see cref="SessionWriteStatus.AlreadyExists"/> when a live session holds this ID.</returns>
     [Alias("Create")]
+    [ResponseTimeout(SessionOperationWindow.MessageLifetimeText)]
     Task<SessionWriteResult> CreateAsync(
         SessionTimeouts timeouts, [Immutable] SessionChangeSet? initialChanges, Guid operationId = default, CancellationToken cancellationToken = default);
 
@@ -47,6 +50,7 @@ public interface ISessionGrain : IGrainWithStringKey
     /// cache from the result's version).
     /// </summary>
     [Alias("Apply")]
+    [ResponseTimeout(SessionOperationWindow.MessageLifetimeText)]
     Task<SessionWriteResult> ApplyAsync(
         [Immutable] SessionChangeSet changes, ISessionReadCache? writer = null, Guid operationId = default, CancellationToken cancellationToken = default);
 
@@ -60,6 +64,7 @@ public interface ISessionGrain : IGrainWithStringKey
     /// for <see cref="ApplyAsync"/>.
     /// </summary>
     [Alias("Increment")]
+    [ResponseTimeout(SessionOperationWindow.MessageLifetimeText)]
     Task<SessionIncrementResult> IncrementAsync(
         string key, long delta, ISessionReadCache? writer = null, Guid operationId = default, CancellationToken cancellationToken = default);
 
@@ -70,6 +75,7 @@ public interface ISessionGrain : IGrainWithStringKey
     /// result of the new session's creation, found by <paramref name="operationId"/>.
     /// </summary>
     [Alias("Regenerate")]
+    [ResponseTimeout(SessionOperationWindow.MessageLifetimeText)]
     Task<SessionWriteResult> RegenerateAsync(
         string newSessionId, SessionTimeouts timeouts, [Immutable] SessionChangeSet? changes, Guid operationId = default,
         CancellationToken cancellationToken = default);

@@ -58,6 +58,12 @@ internal sealed class SessionFrontEndOptionsValidator(ILogger<SessionFrontEndOpt
             failures.Add("SessionFrontEndOptions.Calls.RetryDeadline must be at least Calls.Timeout.");
         }
 
+        if (calls.RetryDeadline > SessionOperationWindow.MaxRetryDeadline)
+        {
+            failures.Add($"SessionFrontEndOptions.Calls.RetryDeadline must be at most {SessionOperationWindow.MaxRetryDeadline.TotalSeconds} seconds: " +
+                "a later retry could reach a session that no longer remembers the write, and apply it twice.");
+        }
+
         var keys = options.IdempotencyKeys;
         if (keys.InFlightLease < TimeSpan.FromMilliseconds(100) || keys.InFlightLease > TimeSpan.FromMinutes(1))
         {

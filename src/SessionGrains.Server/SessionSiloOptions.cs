@@ -77,8 +77,9 @@ public sealed class SessionSiloOptions
 
     /// <summary>
     /// How long the grain remembers a write's operation ID, so that a retry answers the stored result, and the response
-    /// recorded for a request with an <c>Idempotency-Key</c>. Must exceed the front ends' retry deadline and the time
-    /// within which HTTP clients retry with the same key. Defaults to 30 seconds.
+    /// recorded for a request with an <c>Idempotency-Key</c>. Must exceed the time within which HTTP clients retry with
+    /// the same key, and is at least <see cref="SessionOperationWindow.MinRetention"/> (25 seconds), within which every
+    /// retry of a write arrives. Defaults to 30 seconds.
     /// </summary>
     public TimeSpan OperationRetention { get; set; } = TimeSpan.FromSeconds(30);
 

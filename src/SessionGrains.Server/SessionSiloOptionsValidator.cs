@@ -23,9 +23,15 @@ internal sealed class SessionSiloOptionsValidator : IValidateOptions<SessionSilo
             failures.Add("SessionSiloOptions.TouchWriteInterval must not be negative.");
         }
 
-        if (options.MaxRetainedOperations <= 0 || options.OperationRetention <= TimeSpan.Zero)
+        if (options.MaxRetainedOperations <= 0)
         {
-            failures.Add("SessionSiloOptions.MaxRetainedOperations and OperationRetention must be positive.");
+            failures.Add("SessionSiloOptions.MaxRetainedOperations must be positive.");
+        }
+
+        if (options.OperationRetention < SessionOperationWindow.MinRetention)
+        {
+            failures.Add($"SessionSiloOptions.OperationRetention must be at least {SessionOperationWindow.MinRetention.TotalSeconds} seconds: " +
+                "a write's retries can arrive that late, and one arriving after its operation ID is forgotten applies again.");
         }
 
         if (options.MaxRecordedResponses < 0)

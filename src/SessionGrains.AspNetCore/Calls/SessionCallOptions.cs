@@ -14,7 +14,9 @@ public sealed class SessionCallOptions
 
     /// <summary>
     /// The time one call may spend over all its attempts and the pauses between them (50 ms doubling to 1 s, with jitter).
-    /// Defaults to 4 seconds, long enough for the cluster to declare a killed silo dead.
+    /// Defaults to 4 seconds, long enough for the cluster to declare a killed silo dead; at most 15 seconds
+    /// (<see cref="SessionOperationWindow.MaxRetryDeadline"/>), so every retry of a write reaches a session that still
+    /// remembers its operation ID.
     /// </summary>
     public TimeSpan RetryDeadline { get; set; } = TimeSpan.FromSeconds(4);
 }
