@@ -65,6 +65,12 @@ public sealed class StoreApiStreamTests(FrontEndCluster cluster)
         var badBody = await stream.CallAsync(7, $$$"""{"call":7,"op":"apply","id":"{{{id}}}","body":"x"}""");
         Assert.Equal(400, (int)badBody["status"]!);
         Assert.Equal("invalid_request", (string?)badBody["body"]!["error"]);
+        foreach (var (number, badId) in new[] { (8, ""), (9, new string('x', SessionStoreApiHandlers.MaxIdLength + 1)) })
+        {
+            var refused = await stream.CallAsync(number, $$$"""{"call":{{{number}}},"op":"load","id":"{{{badId}}}"}""");
+            Assert.Equal(400, (int)refused["status"]!);
+        }
+
         Assert.NotNull(await cluster.ReadStoredRecordAsync(id)); // the refused destroy did nothing
     }
 

@@ -162,6 +162,8 @@ internal sealed class SessionStoreApiHandlers(
     /// <summary>A call sent on a lease stream: one of the calls on every request's path, under the stream's lease.</summary>
     public Task<StoreApiAnswer> CallAsync(StoreApiLeaseHolder holder, string operation, string id, ReadOnlyMemory<byte> body) => operation switch
     {
+        _ when id.Length is 0 or > MaxIdLength => Task.FromResult(Error(StatusCodes.Status400BadRequest, "invalid_request",
+            $"A call's \"id\" must be 1 to {MaxIdLength} characters.")),
         "load" => LoadAsync(id, holder),
         "apply" => ApplyAsync(id, holder, StoreApiRequestBody.Of(body)),
         "increment" => IncrementAsync(id, holder, StoreApiRequestBody.Of(body)),
