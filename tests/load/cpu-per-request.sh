@@ -16,12 +16,8 @@ trap 'rm -rf "$COOKIES"' EXIT
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-for spec in $SPECS; do
-  port=${spec%%:*} urls=""
-  for ((i = 0; i < 125; i++)); do urls+=" -o /dev/null http://127.0.0.1:$port/counter"; done
-  seq 1 8 | xargs -P 8 -I{} sh -c "curl -s -D - -X POST $urls" | tr -d '\r' \
-    | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' >"$COOKIES/$port.txt"
-done
+source "$LOAD/create-cookies.sh"
+for spec in $SPECS; do create_cookies "${spec%%:*}" "$COOKIES/${spec%%:*}.txt"; done
 
 hz=$(getconf CLK_TCK)
 for ((round = 1; round <= ROUNDS; round++)); do

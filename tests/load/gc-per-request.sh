@@ -15,12 +15,8 @@ COUNTERS=$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counte
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-for spec in $SPECS; do
-  port=${spec%%:*} urls=""
-  for ((i = 0; i < 125; i++)); do urls+=" -o /dev/null http://127.0.0.1:$port/counter"; done
-  seq 1 8 | xargs -P 8 -I{} sh -c "curl -s -D - -X POST $urls" | tr -d '\r' \
-    | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' >"$WORK/$port.txt"
-done
+source "$LOAD/create-cookies.sh"
+for spec in $SPECS; do create_cookies "${spec%%:*}" "$WORK/${spec%%:*}.txt"; done
 
 # The mean of a counter's per-second values, the first and last second left out (wrk starts and ends within them).
 mean() { grep -F "$2" "$1" | awk -F, '{ v[n++] = $NF } END { s = 0; for (i = 1; i < n - 1; i++) s += v[i]; print (n > 2 ? s / (n - 2) : 0) }'; }
