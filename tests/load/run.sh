@@ -23,6 +23,7 @@ set -euo pipefail
 
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 LOAD=$ROOT/tests/load
+source "$LOAD/create-cookies.sh"
 OUT=$LOAD/.out
 RESULTS=$LOAD/results
 ALL_SYSTEMS="1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17"
@@ -199,10 +200,7 @@ create_sessions() { # N sessions through POST /counter; one "name=value" cookie 
     for ((i = 0; i < SESSIONS; i++)); do echo "connect.sid=s%3A$(head -c 24 /dev/urandom | base64 | tr '+/' '-_').unsigned-for-size-only-0123456789abcdef"; done >"$OUT/cookies.txt"
     return 0
   fi
-  local per=$(((SESSIONS + 7) / 8)) urls="" # 8 curl processes, each creating its share on one keep-alive connection
-  for ((i = 0; i < per; i++)); do urls+=" -o /dev/null http://127.0.0.1:$PORT/counter"; done
-  seq 1 8 | xargs -P 8 -I{} sh -c "curl -s -D - -X POST $urls" | tr -d '\r' \
-    | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' | head -n "$SESSIONS" >"$OUT/cookies.txt" || true
+  create_cookies "$PORT" "$OUT/cookies.txt" "$SESSIONS"
   local created; created=$(wc -l <"$OUT/cookies.txt")
   ((created == SESSIONS)) || { log "created $created of $SESSIONS sessions"; return 1; }
 }

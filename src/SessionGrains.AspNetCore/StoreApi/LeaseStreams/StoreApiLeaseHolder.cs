@@ -58,7 +58,7 @@ internal sealed class StoreApiLeaseHolder(string key, TimeSpan duration, Session
         }
     }
 
-    /// <summary>Serves the stream until the caller or the host ends it: the holder's line first, then invalidations.</summary>
+    /// <summary>Serves the stream until the caller or the host ends it: the holder's line first, then invalidations and answers.</summary>
     public async Task RunAsync(HttpContext context, CancellationToken ended)
     {
         var response = context.Response;
@@ -68,13 +68,6 @@ internal sealed class StoreApiLeaseHolder(string key, TimeSpan duration, Session
         Task sending = Task.CompletedTask, receiving = Task.CompletedTask;
         try
         {
-            using (var json = new Utf8JsonWriter(response.BodyWriter, LineOptions))
-            {
-                JsonSerializer.Serialize(json, new StoreApiLeaseStream(key, (long)duration.TotalMilliseconds, Calls: true), StoreApiJson.Api.StoreApiLeaseStream);
-            }
-
-            response.BodyWriter.Write("\n"u8);
-            await response.BodyWriter.FlushAsync(stop.Token);
             sending = SendAsync(response.BodyWriter, stop.Token);
             receiving = ReceiveAsync(context.Request.BodyReader, stop.Token);
             await Task.WhenAny(sending, receiving);
@@ -109,11 +102,15 @@ internal sealed class StoreApiLeaseHolder(string key, TimeSpan duration, Session
         }
     }
 
-    // Writes what is waiting, then flushes once: the answers to calls that came together leave together.
+    // The holder's line, then what is waiting, flushed once: the answers to calls that came together leave together.
     private async Task SendAsync(PipeWriter writer, CancellationToken aborted)
     {
         var reader = _outgoing.Reader;
         using var json = new Utf8JsonWriter(writer, LineOptions);
+        JsonSerializer.Serialize(json, new StoreApiLeaseStream(key, (long)duration.TotalMilliseconds, Calls: true), StoreApiJson.Api.StoreApiLeaseStream);
+        json.Flush();
+        writer.Write("\n"u8);
+        await writer.FlushAsync(aborted);
         while (await reader.WaitToReadAsync(aborted))
         {
             while (reader.TryRead(out var line))
