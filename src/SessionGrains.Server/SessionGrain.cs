@@ -26,7 +26,7 @@ internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexe
 
     public SessionGrain(
         IGrainContext grainContext,
-        IPersistentStateFactory stateFactory,
+        GrainStateFactory states,
         IOptions<SessionSiloOptions> options,
         IOptions<GrainCollectionOptions> collectionOptions,
         ISessionExpiryIndex expiryIndex,
@@ -43,7 +43,7 @@ internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexe
         var id = grainContext.GrainId.Key.ToString()!;
         _log = new SessionGrainLog(logger, SessionTag.Of(id));
         _readers = new SessionReaders(localSessions, id);
-        var state = stateFactory.Create<SessionRecord>(grainContext, new GrainStateConfiguration(SessionGrainNames.SessionState, _options.StorageName));
+        var state = states.Create<SessionRecord>(grainContext, SessionGrainNames.SessionState);
         _writer = new SessionRecordWriter(state, _readers, _options, clock, _log);
         _expiry = new SessionExpirySchedule(this, OnExpiryTimerAsync, OnEmptyActivationEndAsync,
             _options.CollectionAge + collectionOptions.Value.CollectionQuantum, _log);

@@ -33,6 +33,7 @@ public static class SessionGrainsSiloBuilderExtensions
         builder.Services.TryAddKeyedSingleton(SessionGrainServiceKeys.TimeProvider,
             (services, _) => services.GetService<TimeProvider>() ?? TimeProvider.System);
         builder.Services.AddSingleton<LocalSessionDirectory>();
+        builder.Services.TryAddSingleton<GrainStateFactory>();
         builder.Services.AddMetrics();
         if (!builder.Services.Any(d => d.ServiceType == typeof(SessionSiloMetrics)))
         {

@@ -11,6 +11,11 @@ public static class Program
             return await IdleSessionMemory.RunAsync(args.AsSpan(1).ToArray());
         }
 
+        if (args.Length > 0 && args[0] == "--allocations")
+        {
+            return await WriteAllocations.RunAsync(args.AsSpan(1).ToArray());
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

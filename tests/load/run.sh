@@ -2,7 +2,7 @@
 # Side-by-side load comparison on loopback: every system serves GET /counter (read), POST /counter (read-modify-write)
 # and GET /ping (no session); wrk drives each with the same shape, rotating ~1,000 pre-created session cookies.
 #
-#   tests/load/run.sh [--quick] [--systems 1,3,6] [--duration S] [--connections N] [--repeat N]
+#   tests/load/run.sh [--quick] [--systems 1,3,6] [--duration S] [--warmup S] [--connections N] [--repeat N]
 #   tests/load/run.sh --profile read|write [--systems 6,7]   CPU profile (perf) of the .NET processes under load
 #
 # Systems: 1 kestrel (no session) | 2 aspnet-memory | 3 aspnet-redis | 4 express-memory | 5 express-redis |
@@ -34,6 +34,7 @@ while (($#)); do
     --quick) QUICK=1; DURATION=2; WARMUP=1; SESSIONS=200; shift ;;
     --systems) SYSTEMS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
     --report-only) REPORT_ONLY=1; shift ;;  # redo results.md and chart.png from the last run's measurements

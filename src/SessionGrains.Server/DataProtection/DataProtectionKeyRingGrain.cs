@@ -22,14 +22,13 @@ internal sealed class DataProtectionKeyRingGrain : Grain, IDataProtectionKeyRing
 
     public DataProtectionKeyRingGrain(
         IGrainContext grainContext,
-        IPersistentStateFactory stateFactory,
+        GrainStateFactory states,
         IOptions<SessionSiloOptions> options,
         [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock)
     {
         _options = options.Value;
         _clock = clock;
-        _state = stateFactory.Create<DataProtectionKeyRing>(
-            grainContext, new GrainStateConfiguration(SessionGrainNames.DataProtectionKeyRingState, _options.StorageName));
+        _state = states.Create<DataProtectionKeyRing>(grainContext, SessionGrainNames.DataProtectionKeyRingState);
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ internal sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryInde
 
     public UserSessionsGrain(
         IGrainContext grainContext,
-        IPersistentStateFactory stateFactory,
+        GrainStateFactory states,
         IOptions<SessionSiloOptions> options,
         ISessionExpiryIndex expiryIndex,
         [FromKeyedServices(SessionGrainServiceKeys.TimeProvider)] TimeProvider clock,
@@ -29,7 +29,7 @@ internal sealed class UserSessionsGrain : Grain, IUserSessionsGrain, IExpiryInde
         _clock = clock;
         _logger = logger;
         _sweepEntry = new GrainExpiryEntry(expiryIndex, SessionExpiryEntryKind.UserIndex, grainContext.GrainId.Key.ToString()!, _options.ExpiryIndexShards);
-        _state = stateFactory.Create<UserSessionIndex>(grainContext, new GrainStateConfiguration(SessionGrainNames.UserIndexState, _options.StorageName));
+        _state = states.Create<UserSessionIndex>(grainContext, SessionGrainNames.UserIndexState);
     }
 
     private string UserId => this.GetPrimaryKeyString();
