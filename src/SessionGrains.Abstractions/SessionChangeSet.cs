@@ -27,17 +27,23 @@ public sealed class SessionChangeSet
     public Dictionary<string, byte[]> ApplyTo(IReadOnlyDictionary<string, byte[]> data)
     {
         var result = Clear ? new Dictionary<string, byte[]>(StringComparer.Ordinal) : new Dictionary<string, byte[]>(data, StringComparer.Ordinal);
-        foreach (var key in Removals ?? [])
+        if (Removals is not null)
         {
-            if (key is not null)
+            foreach (var key in Removals)
             {
-                result.Remove(key);
+                if (key is not null)
+                {
+                    result.Remove(key);
+                }
             }
         }
 
-        foreach (var (key, value) in Sets ?? [])
+        if (Sets is not null)
         {
-            result[key] = value;
+            foreach (var (key, value) in Sets)
+            {
+                result[key] = value;
+            }
         }
 
         return result;

@@ -173,18 +173,8 @@ internal sealed class SessionGrainClient
 
     // A failed attempt may have applied the change, and the grain keeps this front end's lease through its own writes:
     // the cached copy is dropped before a retry and when the call fails.
-    private async Task<T> ChangeAsync<T>(string operation, string id, Func<ISessionGrain, CancellationToken, Task<T>> change)
-    {
-        try
-        {
-            return await RetryAsync(operation, id, _sessionGrain, change, _readCache is null ? null : () => _readCache.Forget(id));
-        }
-        catch (SessionUnavailableException)
-        {
-            _readCache?.Forget(id);
-            throw;
-        }
-    }
+    private Task<T> ChangeAsync<T>(string operation, string id, Func<ISessionGrain, CancellationToken, Task<T>> change)
+        => RetryAsync(operation, id, _sessionGrain, change, failedAttemptDropsCopy: true);
 
     private async Task<SessionWriteResult> WriteAsync(string operation, string id, Func<ISessionGrain, CancellationToken, Task<SessionWriteResult>> write)
     {
@@ -194,15 +184,15 @@ internal sealed class SessionGrainClient
     }
 
     private Task<T> CallAsync<T>(string operation, string id, Func<ISessionGrain, CancellationToken, Task<T>> call)
-        => RetryAsync(operation, id, _sessionGrain, call, beforeRetry: null);
+        => RetryAsync(operation, id, _sessionGrain, call, failedAttemptDropsCopy: false);
 
     private Task<T> CallUserSessionsAsync<T>(string operation, string userId, Func<IUserSessionsGrain, CancellationToken, Task<T>> call)
-        => RetryAsync(operation, userId, _userSessionsGrain, call, beforeRetry: null);
+        => RetryAsync(operation, userId, _userSessionsGrain, call, failedAttemptDropsCopy: false);
 
     // A retried call must be safe to repeat: a read, an idempotent write, or a write with one operation ID over all attempts.
     // Deadlines run on real time, never on the app's (possibly fake) session clock.
     private async Task<T> RetryAsync<TGrain, T>(
-        string operation, string key, Func<string, TGrain> resolve, Func<TGrain, CancellationToken, Task<T>> call, Action? beforeRetry)
+        string operation, string key, Func<string, TGrain> resolve, Func<TGrain, CancellationToken, Task<T>> call, bool failedAttemptDropsCopy)
     {
         var started = TimeProvider.System.GetTimestamp();
         var pause = FirstPause;
@@ -222,6 +212,11 @@ internal sealed class SessionGrainClient
             {
                 var wait = pause * (0.5 + Random.Shared.NextDouble()); // jitter spreads the retries of many requests
                 remaining = _options.RetryDeadline - TimeProvider.System.GetElapsedTime(started);
+                if (failedAttemptDropsCopy)
+                {
+                    _readCache?.Forget(key);
+                }
+
                 if (!IsTransient(exception) || number >= _options.MaxAttempts || remaining - wait < ShortestAttempt)
                 {
                     SessionFrontEndLog.ClusterCallFailed(_logger, number, exception);
@@ -231,7 +226,6 @@ internal sealed class SessionGrainClient
 
                 SessionFrontEndLog.CallRetried(_logger, number, wait, exception.GetType().Name);
                 _metrics.CallRetried(operation);
-                beforeRetry?.Invoke();
                 await Task.Delay(wait);
                 pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
             }

@@ -94,7 +94,7 @@ internal sealed class SessionChangeTracker
             return changes;
         }
 
-        foreach (var key in _saved.Keys)
+        foreach (var (key, _) in _saved)
         {
             if (!_changed.ContainsKey(key))
             {

@@ -14,11 +14,13 @@ internal sealed class SessionUnitOfWork(
     HttpContext context,
     IReadOnlyList<PresentedSessionId> presented)
 {
-    private readonly SessionTimeouts _timeouts = new(options.IdleTimeout, options.AbsoluteTimeout);
     private string? _loadedId; // the presented ID whose session was loaded
     private int _step; // calls that may write, counted for the operation IDs of an Idempotency-Key request
 
     public HttpContext Context => context;
+
+    // Made when a write needs it: most requests create and regenerate nothing.
+    private SessionTimeouts Timeouts => new(options.IdleTimeout, options.AbsoluteTimeout);
 
     public IReadOnlyList<PresentedSessionId> Presented => presented;
 
@@ -150,7 +152,7 @@ internal sealed class SessionUnitOfWork(
         if (IsStored)
         {
             var changes = Tracker.HasUnsavedChanges ? Tracker.Changes() : null;
-            var result = await client.RegenerateAsync(Id!, nextId, _timeouts, changes, User?.UserId, OperationId(SessionWriteKind.Regenerate));
+            var result = await client.RegenerateAsync(Id!, nextId, Timeouts, changes, User?.UserId, OperationId(SessionWriteKind.Regenerate));
             if (result.Status != SessionWriteStatus.Succeeded)
             {
                 EndedDuringRequest(); // the old session ended meanwhile (or the new ID was taken): start clean
@@ -207,11 +209,11 @@ internal sealed class SessionUnitOfWork(
         }
 
         AssignId();
-        var created = await client.CreateAsync(Id!, _timeouts, Tracker.All(), OperationId(SessionWriteKind.Create));
+        var created = await client.CreateAsync(Id!, Timeouts, Tracker.All(), OperationId(SessionWriteKind.Create));
         if (created.Status == SessionWriteStatus.AlreadyExists)
         {
             Id = NewId(); // a collision of random IDs: practically never, but never share a session
-            created = await client.CreateAsync(Id, _timeouts, Tracker.All(), OperationId(SessionWriteKind.CreateAgain));
+            created = await client.CreateAsync(Id, Timeouts, Tracker.All(), OperationId(SessionWriteKind.CreateAgain));
         }
 
         IsStored = created.Succeeded;

@@ -79,7 +79,12 @@ internal static class SessionChangeSetApplier
     private static SessionWriteStatus ValidateSets(SessionChangeSet changes, SessionSiloOptions limits, out string? error)
     {
         error = null;
-        foreach (var (key, value) in changes.Sets ?? [])
+        if (changes.Sets is null)
+        {
+            return SessionWriteStatus.Succeeded;
+        }
+
+        foreach (var (key, value) in changes.Sets)
         {
             if (value is null)
             {
@@ -98,7 +103,7 @@ internal static class SessionChangeSetApplier
     }
 
     /// <summary>What counts against <see cref="SessionSiloOptions.MaxSessionBytes"/>.</summary>
-    public static long SizeOf(IReadOnlyDictionary<string, byte[]> data)
+    public static long SizeOf(Dictionary<string, byte[]> data)
     {
         long bytes = 0;
         foreach (var (key, value) in data)
