@@ -20,4 +20,11 @@ public static class SessionOperationWindow
 
     /// <summary>The least time a session must remember an operation ID: every attempt of its write has arrived by then.</summary>
     public static TimeSpan MinRetention => MaxRetryDeadline + MessageLifetime;
+
+    /// <summary>
+    /// The Orleans <c>RequestContext</c> entry (<c>true</c>) a caller sets on every attempt of a write after its first, and
+    /// on every attempt of a write it sends again itself: an earlier attempt may still be on its way. The grain then
+    /// remembers the operation ID for the whole window, however many other writes reach the session meanwhile.
+    /// </summary>
+    public const string RetriedContextKey = "sessiongrains.retried";
 }

@@ -89,7 +89,7 @@ internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexe
 
         if (_writer.IsLive(now))
         {
-            return FindRepeated(operationId) is { } repeated
+            return await FindRepeatedAsync(operationId) is { } repeated
                 ? Replay(repeated)
                 : new(SessionWriteStatus.AlreadyExists, Error: "A live session holds this ID.");
         }
@@ -139,7 +139,7 @@ internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexe
             return new(SessionWriteStatus.NoSession);
         }
 
-        if (FindRepeated(operationId) is { } repeated)
+        if (await FindRepeatedAsync(operationId) is { } repeated)
         {
             return Replay(repeated);
         }
@@ -167,7 +167,7 @@ internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexe
             return new(SessionWriteStatus.NoSession);
         }
 
-        if (FindRepeated(operationId) is { } repeated)
+        if (await FindRepeatedAsync(operationId) is { } repeated)
         {
             return new(SessionWriteStatus.Succeeded, repeated.Value, repeated.Version);
         }
@@ -274,23 +274,8 @@ internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexe
         return Task.CompletedTask;
     }
 
-    /// <summary>The one lookup of a retried operation: the stored write with <paramref name="operationId"/>, or null.</summary>
-    private SessionOperation? FindRepeated(Guid operationId)
-    {
-        var operation = SessionOperationLog.Find(Record.Operations, operationId);
-        if (operation is not null)
-        {
-            _log.OperationRepeated(operationId);
-        }
-
-        return operation;
-    }
-
     private SessionWriteResult? TryApply(IReadOnlyDictionary<string, byte[]> current, SessionChangeSet changes, out Dictionary<string, byte[]> data)
         => SessionChangeSetApplier.TryApplyOrRefuse(current, changes, _options, _log, out data);
 
     private SessionWriteResult Succeeded() => new(SessionWriteStatus.Succeeded, Record.Version, _writer.ExpiresAt);
-
-    /// <summary>The answer to an operation applied before: its version, and the session's expiry now.</summary>
-    private SessionWriteResult Replay(SessionOperation operation) => new(SessionWriteStatus.Succeeded, operation.Version, _writer.ExpiresAt);
 }

@@ -84,8 +84,10 @@ public sealed class SessionSiloOptions
     public TimeSpan OperationRetention { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Most operation IDs a session remembers: a retry is recognised while fewer than this many other writes reached the
-    /// session since the original. Defaults to 32.
+    /// Most operation IDs a session remembers of its newest writes: a retry is recognised while fewer than this many other
+    /// writes reached the session since the original. Writes whose caller marked an attempt as a retry
+    /// (<see cref="SessionOperationWindow.RetriedContextKey"/>) are remembered for <see cref="OperationRetention"/>
+    /// whatever the count. Defaults to 32.
     /// </summary>
     public int MaxRetainedOperations { get; set; } = 32;
 

@@ -31,6 +31,7 @@ public sealed class RetryTests(FrontEndCluster cluster) : IDisposable
         Assert.Equal(2, Faults.CallsOf("IncrementAsync"));
         var stored = await cluster.ReadStoredRecordAsync(TestApp.SessionIdOf(cookie));
         Assert.Equal(("1", 2L), (Encoding.UTF8.GetString(stored!.Data["n"]), stored.Version));
+        Assert.Equal(stored.Operations[^1].Id, Assert.Single(stored.RetriedOperations).Id); // the second attempt said it was one
         Assert.Equal("1", await (await app.GetAsync("/get?key=n", cookie)).Content.ReadAsStringAsync());
     }
 

@@ -339,15 +339,17 @@ public sealed class StoreApiTests(FrontEndCluster cluster) : IDisposable
     {
         await using var app = await StartAsync(configure: o => o.Calls.MaxAttempts = 1);
         var id = await CreateAsync(app, new { n = "1" });
-        var increment = new { key = "n", delta = 1, operationId = NewOperation() };
+        var increment = new IncrementBody("n", 1, NewOperation(), Retried: false);
 
         cluster.Silo.Faults.Arm("IncrementAsync", SessionFault.LoseAcknowledgement);
         var dropped = await CallAsync(app, HttpMethod.Post, $"/sessions/{id}/increment", increment);
-        var retried = await JsonOf(await CallAsync(app, HttpMethod.Post, $"/sessions/{id}/increment", increment), HttpStatusCode.OK);
+        var retried = await JsonOf(await CallAsync(app, HttpMethod.Post, $"/sessions/{id}/increment", increment with { Retried = true }), HttpStatusCode.OK);
 
         await AssertError(dropped, HttpStatusCode.ServiceUnavailable, "unavailable");
         Assert.Equal((2L, 2L), ((long)retried["value"]!, (long)retried["version"]!));
         Assert.Equal("2", await StoredText(id, "n"));
+        var stored = await cluster.ReadStoredRecordAsync(id); // marked as a retry: kept beyond the newest writes
+        Assert.Equal(Guid.Parse(increment.OperationId), Assert.Single(stored!.RetriedOperations).Id);
     }
 
     [Fact]
@@ -531,4 +533,6 @@ public sealed class StoreApiTests(FrontEndCluster cluster) : IDisposable
             + string.Join("\n", cluster.Silo.Logs.GetSnapshot().Select(r => $"{r.Message} {r.Exception}"));
         Assert.All(new[] { id, newId, unknown }, sessionId => Assert.DoesNotContain(sessionId, text, StringComparison.Ordinal));
     }
+
+    private sealed record IncrementBody(string Key, long Delta, string OperationId, bool Retried);
 }

@@ -123,6 +123,50 @@ public sealed class ExactlyOnceTests(SessionCluster fixture)
     }
 
     [Fact]
+    public async Task A_retried_write_is_recognised_after_more_writes_than_the_log_keeps_until_the_retention_ends()
+    {
+        var id = SessionCluster.NewSessionId();
+        var options = new SessionSiloOptions();
+        var session = fixture.Session(id);
+        await session.CreateAsync(TwentyMinutes, null, Guid.NewGuid());
+        var retriedFirst = Guid.NewGuid(); // its second attempt is applied before its first arrives
+        var replayedRetry = Guid.NewGuid(); // its first attempt is applied, then a retry finds it
+        await AsRetriedAttemptAsync(() => session.IncrementAsync("n", 1, operationId: retriedFirst));
+        await session.IncrementAsync("n", 1, operationId: replayedRetry);
+        var replayed = await AsRetriedAttemptAsync(() => session.IncrementAsync("n", 1, operationId: replayedRetry));
+        for (var i = 0; i < options.MaxRetainedOperations + 8; i++)
+        {
+            await session.IncrementAsync("n", 1, operationId: Guid.NewGuid());
+        }
+
+        await fixture.Cluster.DeactivateAsync(SessionCluster.GrainIdOf(id)); // the retried IDs are stored, not only held
+        var lateFirst = await session.IncrementAsync("n", 1, operationId: retriedFirst);
+        var lateAgain = await session.IncrementAsync("n", 1, operationId: replayedRetry);
+        var stored = await fixture.ReadStoredRecordAsync(id);
+        fixture.Clock.Advance(options.OperationRetention + TimeSpan.FromSeconds(1));
+        await session.IncrementAsync("n", 1, operationId: Guid.NewGuid());
+
+        Assert.Equal((1L, 2L, 2L), (lateFirst.Value, lateAgain.Value, replayed.Value));
+        Assert.Equal($"{2 + options.MaxRetainedOperations + 8}", Text(stored!.Data["n"]));
+        Assert.Equal([retriedFirst, replayedRetry], stored.RetriedOperations.Select(o => o.Id));
+        Assert.Empty((await fixture.ReadStoredRecordAsync(id))!.RetriedOperations);
+    }
+
+    /// <summary>What a front end does from a write's second attempt on (SessionOperationWindow.RetriedContextKey).</summary>
+    private static async Task<T> AsRetriedAttemptAsync<T>(Func<Task<T>> attempt)
+    {
+        RequestContext.Set(SessionOperationWindow.RetriedContextKey, true);
+        try
+        {
+            return await attempt();
+        }
+        finally
+        {
+            RequestContext.Remove(SessionOperationWindow.RetriedContextKey);
+        }
+    }
+
+    [Fact]
     public async Task A_claimed_key_holds_off_other_attempts_until_released_or_lapsed()
     {
         var id = SessionCluster.NewSessionId();

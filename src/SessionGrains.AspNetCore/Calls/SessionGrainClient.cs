@@ -202,6 +202,11 @@ internal sealed class SessionGrainClient
             // A pause can outlast its plan on a loaded machine: every attempt still gets at least ShortestAttempt. Only an
             // attempt cut short by the retry deadline needs a timer of its own.
             using var shortened = remaining < _options.Timeout ? new CancellationTokenSource(remaining < ShortestAttempt ? ShortestAttempt : remaining) : null;
+            if (number == 2)
+            {
+                RequestContext.Set(SessionOperationWindow.RetriedContextKey, true); // an earlier attempt may still arrive
+            }
+
             try
             {
                 var result = await call(resolve(key), shortened?.Token ?? _deadlines.Next());

@@ -9,6 +9,7 @@ namespace SessionGrains.AspNetCore;
 internal sealed class StoreApiCreateRequest
 {
     public Guid? OperationId { get; set; }
+    public bool Retried { get; set; }
     public Dictionary<string, string?>? Values { get; set; }
     public Dictionary<string, string?>? Binary { get; set; }
     public double? IdleTimeoutSeconds { get; set; }
@@ -18,6 +19,7 @@ internal sealed class StoreApiCreateRequest
 internal sealed class StoreApiApplyRequest
 {
     public Guid? OperationId { get; set; }
+    public bool Retried { get; set; }
     public bool Clear { get; set; }
     public List<string?>? Removals { get; set; }
     public Dictionary<string, string?>? Values { get; set; }
@@ -29,6 +31,7 @@ internal sealed class StoreApiIncrementRequest
     public string? Key { get; set; }
     public long Delta { get; set; } = 1;
     public Guid? OperationId { get; set; }
+    public bool Retried { get; set; }
 }
 
 internal sealed class StoreApiRegenerateRequest
@@ -36,6 +39,7 @@ internal sealed class StoreApiRegenerateRequest
     public string? NewId { get; set; }
     public bool KeepData { get; set; }
     public Guid? OperationId { get; set; }
+    public bool Retried { get; set; }
     public double? IdleTimeoutSeconds { get; set; }
     public double? AbsoluteTimeoutSeconds { get; set; }
 }

@@ -10,9 +10,10 @@ internal sealed class SessionRecord
 {
     /// <summary>
     /// 1: the session alone; 2: <see cref="Operations"/> as objects (field 7); 3: packed (field 9); 4: adds
-    /// <see cref="Requests"/> (field 10). Older records load and are rewritten as 4.
+    /// <see cref="Requests"/> (field 10); 5: adds <see cref="RetriedOperations"/> (field 11). Older records load and are
+    /// rewritten as 5.
     /// </summary>
-    public const int CurrentFormatVersion = 4;
+    public const int CurrentFormatVersion = 5;
 
     [Id(0)] public int FormatVersion { get; set; } = CurrentFormatVersion;
 
@@ -55,6 +56,23 @@ internal sealed class SessionRecord
                 Operations = value;
             }
         }
+    }
+
+    /// <summary>
+    /// Retried writes of the last <see cref="SessionSiloOptions.OperationRetention"/>, oldest first, kept whatever the
+    /// number of writes since (see <see cref="SessionOperationWindow.RetriedContextKey"/>).
+    /// </summary>
+    [Newtonsoft.Json.JsonIgnore, System.Text.Json.Serialization.JsonIgnore]
+    public SessionOperation[] RetriedOperations { get => _retriedOperations; set => _retriedOperations = value; }
+
+    [NonSerialized] private SessionOperation[] _retriedOperations = []; // stored as RetriedOperationLog
+
+    /// <summary>The stored form of <see cref="RetriedOperations"/> (format 5); empty when there are none.</summary>
+    [Id(11)]
+    public byte[] RetriedOperationLog
+    {
+        get => RetriedOperations.Length == 0 ? [] : SessionOperationPacking.Pack(RetriedOperations);
+        set => RetriedOperations = SessionOperationPacking.Unpack(value);
     }
 
     /// <summary>The user the session is bound to, or null.</summary>

@@ -21,7 +21,9 @@ internal sealed class SessionRecordWriter(
     public bool IsLive(DateTimeOffset now) => Exists && Record.IsLiveAt(now, readers.LastAccessAt);
 
     public SessionRecord NewRecord(DateTimeOffset now, SessionTimeouts timeouts, Dictionary<string, byte[]> data, Guid operationId)
-        => new()
+    {
+        var operation = new SessionOperation { Id = operationId, Version = 1, At = now };
+        return new()
         {
             Data = data,
             Version = 1,
@@ -29,8 +31,10 @@ internal sealed class SessionRecordWriter(
             LastAccessAt = now,
             IdleTimeout = timeouts.IdleTimeout,
             AbsoluteExpiresAt = now + timeouts.AbsoluteTimeout,
-            Operations = SessionOperationLog.Append([], new SessionOperation { Id = operationId, Version = 1, At = now }, options),
+            Operations = SessionOperationLog.Append([], operation, options),
+            RetriedOperations = IsRetried && operationId != Guid.Empty ? [operation] : [],
         };
+    }
 
     public Task CreateAsync(SessionRecord first) => WriteAsync(first);
 
@@ -43,9 +47,30 @@ internal sealed class SessionRecordWriter(
         next.LastAccessAt = readers.LastAccessAt;
         next.FormatVersion = SessionRecord.CurrentFormatVersion;
         var now = clock.GetUtcNow();
-        next.Operations = SessionOperationLog.Append(Record.Operations,
-            new SessionOperation { Id = operationId, Version = next.Version, Value = value, At = now }, options);
+        var operation = new SessionOperation { Id = operationId, Version = next.Version, Value = value, At = now };
+        next.Operations = SessionOperationLog.Append(Record.Operations, operation, options);
+        next.RetriedOperations = IsRetried && operationId != Guid.Empty
+            ? SessionOperationLog.KeepRetried(Record.RetriedOperations, operation, now, options)
+            : SessionOperationLog.PruneRetried(Record.RetriedOperations, now, options);
         next.Requests = Record.Requests.Length == 0 ? [] : SessionRequestLog.Prune(Record.Requests, now, SessionChangeSetApplier.SizeOf(data), options);
+        await WriteAsync(next);
+    }
+
+    /// <summary>
+    /// A retried attempt of a write applied before: from now on the write's ID is kept for the whole retention, as an
+    /// earlier attempt of it may still arrive after many other writes. Nothing is written when it is kept already.
+    /// </summary>
+    public async Task KeepIfRetriedAsync(SessionOperation applied)
+    {
+        if (!IsRetried || Array.IndexOf(Record.RetriedOperations, applied) >= 0)
+        {
+            return;
+        }
+
+        var next = Record.Copy();
+        next.LastAccessAt = readers.LastAccessAt;
+        next.FormatVersion = SessionRecord.CurrentFormatVersion;
+        next.RetriedOperations = SessionOperationLog.KeepRetried(Record.RetriedOperations, applied, clock.GetUtcNow(), options);
         await WriteAsync(next);
     }
 
@@ -101,6 +126,7 @@ internal sealed class SessionRecordWriter(
         next.LastAccessAt = readers.LastAccessAt;
         var now = clock.GetUtcNow();
         next.Operations = SessionOperationLog.Append(Record.Operations, new SessionOperation { At = now }, options);
+        next.RetriedOperations = SessionOperationLog.PruneRetried(Record.RetriedOperations, now, options);
         next.Requests = SessionRequestLog.Prune(Record.Requests, now, dataBytes: 0, options); // ages out; the data did not grow
         try
         {
@@ -111,6 +137,9 @@ internal sealed class SessionRecordWriter(
             log.TouchWriteFailed(exception);
         }
     }
+
+    /// <summary>The caller marked this call as a retried attempt (<see cref="SessionOperationWindow.RetriedContextKey"/>).</summary>
+    private static bool IsRetried => RequestContext.Get(SessionOperationWindow.RetriedContextKey) is true;
 
     private async Task WriteAsync(SessionRecord next)
     {

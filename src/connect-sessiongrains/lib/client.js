@@ -72,13 +72,14 @@ class StoreApiClient {
 
   /**
    * Sends one call, retrying transient failures (connection refused or reset, timeouts, 502/503/504) with backoff
-   * until `retryBudget` is spent. The body, and so the operation ID in it, is the same on every attempt.
+   * until `retryBudget` is spent. The operation ID in the body is the same on every attempt; from the second on, the
+   * body also says `retried: true`.
    * Resolves `{ status, body }` for every answer that is not transient (callers decide about 404 and 409).
    * With `streamed` ({ op, id }: the call as the lease stream names it), an attempt goes on the open lease stream
    * when there is one; such a call is under the stream's lease, whatever `path` says.
    */
   async call (method, path, body, streamed) {
-    const json = body === undefined ? undefined : JSON.stringify(body)
+    let json = body === undefined ? undefined : JSON.stringify(body)
     const streamable = streamed && (json === undefined || json.length * 3 <= MAX_STREAMED_BODY || Buffer.byteLength(json, 'utf8') <= MAX_STREAMED_BODY)
     let payload // made for the first attempt that goes as an HTTP request
     const deadline = Date.now() + this.retryBudget
@@ -104,6 +105,11 @@ class StoreApiClient {
         throw unavailable(method, failure, attempt + 1)
       }
       attempt++
+      if (attempt === 1 && body && body.operationId !== undefined) {
+        // An earlier attempt may still reach the host: marked, the write's ID is kept for its whole window there.
+        json = JSON.stringify({ ...body, retried: true })
+        payload = undefined
+      }
       await new Promise(resolve => setTimeout(resolve, delay))
     }
   }

@@ -90,7 +90,7 @@ test('an answer split into single bytes, after an interim 100 answer, and a 204 
   assert.deepEqual(await client.call('DELETE', '/sessions/a'), { status: 204, body: undefined })
 })
 
-test('a connection closed with calls in flight: those calls are sent again, unchanged, on a new connection', async t => {
+test('a connection closed with calls in flight: those calls are sent again on a new connection, with their operation IDs, marked retried', async t => {
   let closed = false
   const server = await rawServer(request => {
     if (!closed && request.index === 1) { // answer the first, then close with the second (and third) unanswered
@@ -109,7 +109,7 @@ test('a connection closed with calls in flight: those calls are sent again, unch
     client.call('PATCH', '/sessions/a', { operationId: 'op-2' })
   ])
   assert.deepEqual(answers[0], { status: 200, body: { n: 0 } })
-  assert.deepEqual(answers.slice(1).map(a => a.body.echo).sort(), ['{"operationId":"op-1"}', '{"operationId":"op-2"}'])
+  assert.deepEqual(answers.slice(1).map(a => a.body.echo).sort(), ['{"operationId":"op-1","retried":true}', '{"operationId":"op-2","retried":true}'])
   const sockets = server.requests.map(r => r.socket)
   assert.ok(new Set(sockets).size >= 2, 'the retries went out on a new connection')
 })

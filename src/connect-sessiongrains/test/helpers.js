@@ -200,7 +200,7 @@ const api = {
 }
 
 /**
- * A loopback proxy in front of the host: records each call (method, path, operation ID), can drop the response of
+ * A loopback proxy in front of the host: records each call (method, path, operation ID, retried mark), can drop the response of
  * calls a predicate picks (forwarded, answered by the host, then the client's socket destroyed), and can go down and
  * come back on the same port.
  */
@@ -215,7 +215,7 @@ async function startProxy ({ drop } = {}) {
       const body = Buffer.concat(chunks)
       let json
       try { json = body.length ? JSON.parse(body.toString('utf8')) : undefined } catch { json = undefined }
-      const call = { method: req.method, path: req.url, operationId: json && json.operationId, dropped: false }
+      const call = { method: req.method, path: req.url, operationId: json && json.operationId, retried: Boolean(json && json.retried), dropped: false }
       calls.push(call)
       const upstream = http.request({
         hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers

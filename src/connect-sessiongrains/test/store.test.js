@@ -139,6 +139,7 @@ test('a write whose response was dropped is retried with the same operation ID a
   const creates = proxy.calls.filter(c => c.method === 'PUT')
   assert.deepEqual(creates.map(c => [c.dropped, c.status]), [[true, 201], [false, 201]])
   assert.equal(creates[1].operationId, creates[0].operationId)
+  assert.deepEqual(creates.map(c => c.retried), [false, true]) // the host keeps a retried write's ID for its whole window
   dropNext = ['POST', 'PATCH']
 
   assert.equal((await jar.post(`${app.url}/counter/atomic`)).text, '2') // the increment's first answer is dropped
@@ -149,9 +150,11 @@ test('a write whose response was dropped is retried with the same operation ID a
   assert.equal(increments.length, 3) // the first (not dropped), then the dropped one and its retry
   assert.equal(increments[1].dropped, true)
   assert.equal(increments[2].operationId, increments[1].operationId)
+  assert.deepEqual(increments.map(c => c.retried), [false, false, true])
   assert.equal(patches.length, 2)
   assert.equal(patches[0].dropped, true)
   assert.equal(patches[1].operationId, patches[0].operationId)
+  assert.deepEqual(patches.map(c => c.retried), [false, true])
   const after = await api.load(jar.sessionId)
   assert.equal(after.values.count, '2') // applied once
   assert.equal(after.values.color, '"red"')
