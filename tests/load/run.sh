@@ -229,9 +229,9 @@ report() {
   local date machine
   date=$(date -u +%Y-%m-%d)
   machine="$(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB, $(uname -m), $(dotnet --version) SDK, node $(node --version)"
-  python3 - "$OUT/measurements.txt" "$RESULTS" "$date" "$machine" "$*" "$DURATION" "$CONNECTIONS" "$SESSIONS" "$REPEAT" <<'PY'
+  python3 - "$OUT/measurements.txt" "$RESULTS" "$date" "$machine" "$*" "$DURATION" "$CONNECTIONS" "$SESSIONS" "$REPEAT" "$WARMUP" <<'PY'
 import statistics, sys, collections
-path, results, date, machine, command, duration, connections, sessions, repeat = sys.argv[1:]
+path, results, date, machine, command, duration, connections, sessions, repeat, warmup = sys.argv[1:]
 names = {1: "kestrel (no session)", 2: "ASP.NET Session + memory", 3: "ASP.NET Session + Redis", 4: "express-session + MemoryStore",
          5: "express-session + connect-redis", 6: "SessionGrains co-hosted (memory)", 7: "SessionGrains front end + silo (memory)",
          8: "SessionGrains front end + silo (Azurite table)", 9: "SessionGrains co-hosted, local reads off (memory)",
@@ -252,7 +252,7 @@ def ratio(key, base):  # median ratio, and the range of the ratios within each r
 routes = ["read", "write", "ping"]
 lines = [f"# Load comparison, {date}", "",
          f"Machine: {machine}. Command: `tests/load/run.sh {command}`. wrk: 2 threads, {connections} connections, "
-         f"{duration} s per route after a warm-up, rotating {sessions} session cookies created beforehand; "
+         f"{duration} s per route after {warmup} s of warm-up, rotating {sessions} session cookies created beforehand; "
          f"{max(len(r) for r in runs.values())} run(s), medians shown. "
          "Every system serves GET /counter (read), POST /counter (read-modify-write), GET /ping (no session), on 127.0.0.1. "
          "With several runs, ± is half the spread of req/s, and the ratio columns give the median ratio and, in brackets, "

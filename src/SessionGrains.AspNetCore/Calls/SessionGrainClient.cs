@@ -202,11 +202,7 @@ internal sealed class SessionGrainClient
             // A pause can outlast its plan on a loaded machine: every attempt still gets at least ShortestAttempt. Only an
             // attempt cut short by the retry deadline needs a timer of its own.
             using var shortened = remaining < _options.Timeout ? new CancellationTokenSource(remaining < ShortestAttempt ? ShortestAttempt : remaining) : null;
-            if (number == 2)
-            {
-                RequestContext.Set(SessionOperationWindow.RetriedContextKey, true); // an earlier attempt may still arrive
-            }
-
+            MarkRetried(number == 2);
             try
             {
                 var result = await call(resolve(key), shortened?.Token ?? _deadlines.Next());
@@ -234,6 +230,16 @@ internal sealed class SessionGrainClient
                 await Task.Delay(wait);
                 pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
             }
+        }
+    }
+
+    // From a write's second attempt on (or every attempt of a write its caller sends again), the grain keeps the write's
+    // ID for the whole window: an earlier attempt may still arrive after many other writes.
+    internal static void MarkRetried(bool retried)
+    {
+        if (retried)
+        {
+            RequestContext.Set(SessionOperationWindow.RetriedContextKey, true);
         }
     }
 

@@ -61,7 +61,7 @@ internal sealed class SessionStoreApiHandlers(
         var body = await request.ReadAsync(StoreApiJson.Api.StoreApiCreateRequest);
         var timeouts = TimeoutsOf(body.IdleTimeoutSeconds, body.AbsoluteTimeoutSeconds);
         var data = new SessionChangeSet { Sets = SetsOf(body.Values, body.Binary) };
-        MarkIfRetried(body.Retried);
+        SessionGrainClient.MarkRetried(body.Retried);
         var result = await client.CreateAsync(id, timeouts, data, body.OperationId ?? Guid.NewGuid());
         return result.Status switch
         {
@@ -76,7 +76,7 @@ internal sealed class SessionStoreApiHandlers(
         var body = await request.ReadAsync(StoreApiJson.Api.StoreApiApplyRequest);
         var removals = body.Removals?.Select(key => key ?? throw Invalid("\"removals\" holds a null key.")).ToList();
         var changes = new SessionChangeSet { Clear = body.Clear, Removals = removals, Sets = SetsOf(body.Values, body.Binary) };
-        MarkIfRetried(body.Retried);
+        SessionGrainClient.MarkRetried(body.Retried);
         var result = await client.ApplyAsync(id, changes, body.OperationId ?? Guid.NewGuid(), holder?.Reference);
         return WriteAnswer(result);
     });
@@ -89,7 +89,7 @@ internal sealed class SessionStoreApiHandlers(
             throw Invalid("\"key\" is required.");
         }
 
-        MarkIfRetried(body.Retried);
+        SessionGrainClient.MarkRetried(body.Retried);
         var result = await client.IncrementAsync(id, body.Key, body.Delta, body.OperationId ?? Guid.NewGuid(), holder?.Reference);
         return result.Status switch
         {
@@ -120,7 +120,7 @@ internal sealed class SessionStoreApiHandlers(
         RequireNewId(newId, "\"newId\"");
         var timeouts = TimeoutsOf(body.IdleTimeoutSeconds, body.AbsoluteTimeoutSeconds);
         var userId = (await client.LoadAsync(id))?.User?.UserId;
-        MarkIfRetried(body.Retried);
+        SessionGrainClient.MarkRetried(body.Retried);
         var result = await client.RegenerateAsync(id, newId, timeouts, changes: null, userId, body.OperationId ?? Guid.NewGuid());
         return result.Status == SessionWriteStatus.AlreadyExists
             ? Error(StatusCodes.Status409Conflict, "already_exists", "A live session holds the new ID.")
@@ -274,15 +274,6 @@ internal sealed class SessionStoreApiHandlers(
     }
 
     // The caller chooses new session IDs: they must be bearer secrets made by a CSPRNG (express-session's genid is).
-    // The caller sends a write again ("retried"): its earlier attempt may still reach the grain after many other writes.
-    private static void MarkIfRetried(bool retried)
-    {
-        if (retried)
-        {
-            RequestContext.Set(SessionOperationWindow.RetriedContextKey, true);
-        }
-    }
-
     private static void RequireNewId(string id, string what)
     {
         if (id.Length is < MinNewIdLength or > MaxIdLength || id.Any(char.IsControl))
