@@ -16,7 +16,7 @@ internal static class SessionOperationLog
 
     /// <summary>
     /// The retried list: <paramref name="retried"/> without entries older than the retention at <paramref name="now"/>, then
-    /// <paramref name="added"/> unless it is there already.
+    /// <paramref name="added"/> unless it is there already (<paramref name="retried"/> itself when nothing changes).
     /// </summary>
     public static SessionOperation[] KeepRetried(SessionOperation[] retried, SessionOperation added, DateTimeOffset now, SessionSiloOptions options)
     {

@@ -62,7 +62,8 @@ internal sealed class SessionRecordWriter(
     /// </summary>
     public async Task KeepIfRetriedAsync(SessionOperation applied)
     {
-        if (!IsRetried || Array.IndexOf(Record.RetriedOperations, applied) >= 0)
+        var retried = IsRetried ? SessionOperationLog.KeepRetried(Record.RetriedOperations, applied, clock.GetUtcNow(), options) : null;
+        if (retried is null || ReferenceEquals(retried, Record.RetriedOperations))
         {
             return;
         }
@@ -70,7 +71,7 @@ internal sealed class SessionRecordWriter(
         var next = Record.Copy();
         next.LastAccessAt = readers.LastAccessAt;
         next.FormatVersion = SessionRecord.CurrentFormatVersion;
-        next.RetriedOperations = SessionOperationLog.KeepRetried(Record.RetriedOperations, applied, clock.GetUtcNow(), options);
+        next.RetriedOperations = retried;
         await WriteAsync(next);
     }
 
