@@ -32,7 +32,7 @@ internal sealed class SessionRecordWriter(
             IdleTimeout = timeouts.IdleTimeout,
             AbsoluteExpiresAt = now + timeouts.AbsoluteTimeout,
             Operations = SessionOperationLog.Append([], operation, options),
-            RetriedOperations = IsRetried && operationId != Guid.Empty ? [operation] : [],
+            RetriedOperations = RetriedAfter([], operation, now),
         };
     }
 
@@ -49,9 +49,7 @@ internal sealed class SessionRecordWriter(
         var now = clock.GetUtcNow();
         var operation = new SessionOperation { Id = operationId, Version = next.Version, Value = value, At = now };
         next.Operations = SessionOperationLog.Append(Record.Operations, operation, options);
-        next.RetriedOperations = IsRetried && operationId != Guid.Empty
-            ? SessionOperationLog.KeepRetried(Record.RetriedOperations, operation, now, options)
-            : SessionOperationLog.PruneRetried(Record.RetriedOperations, now, options);
+        next.RetriedOperations = RetriedAfter(Record.RetriedOperations, operation, now);
         next.Requests = Record.Requests.Length == 0 ? [] : SessionRequestLog.Prune(Record.Requests, now, SessionChangeSetApplier.SizeOf(data), options);
         await WriteAsync(next);
     }
@@ -141,6 +139,12 @@ internal sealed class SessionRecordWriter(
 
     /// <summary>The caller marked this call as a retried attempt (<see cref="SessionOperationWindow.RetriedContextKey"/>).</summary>
     private static bool IsRetried => RequestContext.Get(SessionOperationWindow.RetriedContextKey) is true;
+
+    /// <summary>The retried list once <paramref name="written"/> is stored: with it when a marked attempt wrote it, else only pruned.</summary>
+    private SessionOperation[] RetriedAfter(SessionOperation[] retried, SessionOperation written, DateTimeOffset now)
+        => IsRetried && written.Id != Guid.Empty
+            ? SessionOperationLog.KeepRetried(retried, written, now, options)
+            : SessionOperationLog.PruneRetried(retried, now, options);
 
     private async Task WriteAsync(SessionRecord next)
     {
