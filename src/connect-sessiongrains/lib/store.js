@@ -72,13 +72,15 @@ function createStoreClass (expressSession) {
      * none did. A session the request did not load (new or regenerated) is created. A session that ended elsewhere
      * meanwhile is not brought back: the save succeeds quietly and the store emits 'ended'. Without a request (a
      * plain object, e.g. from outside the middleware) the stored session is replaced by `session` as a whole.
+     * The request's response is held back until the save ends (see holdResponse).
      */
     set (sid, session, cb) {
       const req = session && session.req
-      const saved = !req || typeof req !== 'object'
-        ? this.replace(sid, session)
-        : this.enqueue(req, () => this.save(req, sid, session))
-      settle(saved.then(() => undefined), cb, this)
+      if (!req || typeof req !== 'object') {
+        settle(this.replace(sid, session), cb, this)
+        return
+      }
+      settle(this.enqueue(req, () => this.save(req, sid, session)), cb, this, holdResponse(req.res))
     }
 
     /** Writes nothing: loading a session already slid its idle expiry. */
@@ -467,6 +469,16 @@ function isSecure (req, trustProxy) {
   return header.split(',')[0].trim().toLowerCase() === 'https'
 }
 
+/**
+ * Corks an express response until a save ends; answers the uncork. express-session writes the response but its last
+ * byte before the store's callback: held, no byte leaves before the session is saved, and it all leaves in one write.
+ */
+function holdResponse (res) {
+  if (!res || typeof res.cork !== 'function' || res.writableEnded) return undefined
+  res.cork()
+  return () => res.uncork()
+}
+
 function answerCached (store, sid, snapshot, cb) {
   let session
   try {
@@ -479,14 +491,16 @@ function answerCached (store, sid, snapshot, cb) {
 }
 
 /**
- * Calls back once. Without a callback a failure is an 'error' event when someone listens.
+ * Calls back once, then runs `after` (if any). Without a callback a failure is an 'error' event when someone listens.
  */
-function settle (promise, cb, store) {
+function settle (promise, cb, store, after) {
   promise.then(value => {
     if (typeof cb === 'function') callBack(cb, null, value)
+    if (after) after()
   }, err => {
     if (typeof cb === 'function') callBack(cb, err)
     else store.uncalledBack(err)
+    if (after) after()
   })
 }
 

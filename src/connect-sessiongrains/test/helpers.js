@@ -201,10 +201,10 @@ const api = {
 
 /**
  * A loopback proxy in front of the host: records each call (method, path, operation ID, retried mark), can drop the response of
- * calls a predicate picks (forwarded, answered by the host, then the client's socket destroyed), and can go down and
- * come back on the same port.
+ * calls a predicate picks (forwarded, answered by the host, then the client's socket destroyed), can hold an answer
+ * back until the promise `hold(call)` answers settles, and can go down and come back on the same port.
  */
-async function startProxy ({ drop } = {}) {
+async function startProxy ({ drop, hold } = {}) {
   const target = new URL(env.url)
   const calls = []
   const sockets = new Set()
@@ -222,8 +222,9 @@ async function startProxy ({ drop } = {}) {
       }, up => {
         const parts = []
         up.on('data', c => parts.push(c))
-        up.on('end', () => {
+        up.on('end', async () => {
           call.status = up.statusCode
+          await (hold && hold(call))
           if (drop && drop(call, calls)) {
             call.dropped = true
             req.socket.destroy() // the host applied it; the client never hears back

@@ -5,6 +5,7 @@
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
 const http = require('node:http')
+const net = require('node:net')
 const { env, express, session, SessionGrainsStore, startExpress, startProxy, Jar, api, barrier } = require('./helpers')
 const { createSessionGrains } = require('..')
 
@@ -159,6 +160,37 @@ test('a write whose response was dropped is retried with the same operation ID a
   assert.equal(after.values.count, '2') // applied once
   assert.equal(after.values.color, '"red"')
   assert.equal(after.version, before.version + 2)
+})
+
+test('no byte of a response leaves before its session is saved; then the whole response leaves', async t => {
+  let release, answered
+  const released = new Promise(resolve => { release = resolve })
+  const patchAnswered = new Promise(resolve => { answered = resolve })
+  const proxy = await startProxy({ hold: call => call.method === 'PATCH' ? (answered(), released) : undefined })
+  const app = await startExpress({ storeOptions: { url: proxy.url } })
+  t.after(async () => { release(); await app.close(); await proxy.close() })
+  const jar = new Jar()
+  assert.equal((await jar.post(`${app.url}/counter`)).text, '1') // creates the session
+
+  // express-session writes a response but its last byte before the store's callback (a redirect could be followed
+  // before the save): held back here until the host's answer, which the proxy holds.
+  const { port } = new URL(app.url)
+  const socket = net.connect(Number(port), '127.0.0.1')
+  t.after(() => socket.destroy())
+  const received = []
+  let saved = false
+  socket.on('data', chunk => received.push({ chunk, afterSave: saved }))
+  socket.write(`POST /counter HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: connect.sid=${jar.value}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)
+  await patchAnswered
+  await new Promise(resolve => setTimeout(resolve, 100)) // the host has answered: time for any early byte to arrive
+  assert.equal(received.length, 0)
+  saved = true
+  release()
+  await new Promise(resolve => socket.on('end', resolve))
+  const response = Buffer.concat(received.map(r => r.chunk)).toString('latin1')
+  assert.match(response, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\n2$/)
+  assert.ok(received.every(r => r.afterSave))
+  assert.equal((await api.load(jar.sessionId)).values.count, '2')
 })
 
 test('a save after the session was destroyed elsewhere does not bring it back', async t => {
