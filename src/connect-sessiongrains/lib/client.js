@@ -4,6 +4,7 @@
 // connections, or the open lease stream for the calls it takes, a per-attempt timeout, and retries of transient failures
 // within a bounded budget. No runtime dependencies.
 
+const { randomBytes } = require('node:crypto')
 const { PipelinedConnection } = require('./connection')
 const { LeaseStream } = require('./lease-stream')
 
@@ -68,18 +69,28 @@ class StoreApiClient {
     // One coarse clock for every call's timeout instead of a timer per call; it never keeps the process alive.
     this.timeoutCheck = setInterval(() => this.checkTimeouts(), Math.min(1000, Math.max(10, this.timeout / 5)))
     this.timeoutCheck.unref()
+    // Operation IDs in a GUID's shape: 80 random bits drawn once per client, then a 48-bit count. The host keys a
+    // session's recent writes by them, so they need only be unique: two clients would have to draw the same 80 bits.
+    const random = randomBytes(10).toString('hex')
+    this.operationPrefix = `${random.slice(0, 8)}-${random.slice(8, 12)}-${random.slice(12, 16)}-${random.slice(16, 20)}-`
+    this.operations = 0
+  }
+
+  /** A new operation ID for a write: sent unchanged on every attempt of that write. */
+  operationId () {
+    return this.operationPrefix + (++this.operations).toString(16).padStart(12, '0')
   }
 
   /**
    * Sends one call, retrying transient failures (connection refused or reset, timeouts, 502/503/504) with backoff
-   * until `retryBudget` is spent. The operation ID in the body is the same on every attempt; from the second on, the
-   * body also says `retried: true`.
+   * until `retryBudget` is spent. `body`: an object or its JSON text. A write's body starts with its `operationId`,
+   * the same on every attempt; from the second attempt on, the body also says `retried: true`.
    * Resolves `{ status, body }` for every answer that is not transient (callers decide about 404 and 409).
    * With `streamed` ({ op, id }: the call as the lease stream names it), an attempt goes on the open lease stream
    * when there is one; such a call is under the stream's lease, whatever `path` says.
    */
   async call (method, path, body, streamed) {
-    let json = body === undefined ? undefined : JSON.stringify(body)
+    let json = typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body)
     const streamable = streamed && (json === undefined || json.length * 3 <= MAX_STREAMED_BODY || Buffer.byteLength(json, 'utf8') <= MAX_STREAMED_BODY)
     let payload // made for the first attempt that goes as an HTTP request
     const deadline = Date.now() + this.retryBudget
@@ -105,9 +116,9 @@ class StoreApiClient {
         throw unavailable(method, failure, attempt + 1)
       }
       attempt++
-      if (attempt === 1 && body && body.operationId !== undefined) {
+      if (attempt === 1 && json !== undefined && json.startsWith('{"operationId":')) {
         // An earlier attempt may still reach the host: marked, the write's ID is kept for its whole window there.
-        json = JSON.stringify({ ...body, retried: true })
+        json = json.slice(0, -1) + ',"retried":true}'
         payload = undefined
       }
       await new Promise(resolve => setTimeout(resolve, delay))

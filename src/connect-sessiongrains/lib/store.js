@@ -1,10 +1,9 @@
 'use strict'
 
-const { randomUUID } = require('node:crypto')
 const { debuglog } = require('node:util')
 const { StoreApiClient, SessionGrainsError, unexpected } = require('./client')
 const { ReadCache } = require('./read-cache')
-const { encode, toWire, decodeText } = require('./values')
+const { encode, bodyJson, decodeText } = require('./values')
 
 const debug = debuglog('sessiongrains')
 // Symbol-keyed properties: for...in, Object.keys and JSON skip them, so neither express nor a save sees them.
@@ -133,7 +132,7 @@ function createStoreClass (expressSession) {
         const baseline = await this.persist(req, 'increment')
         const sid = req.sessionID
         const answer = await this.leasedWrite(sid, 'increment', 'POST', sessionPath(sid) + '/increment', {
-          key, delta, operationId: randomUUID()
+          operationId: this.client.operationId(), key, delta
         })
         if (answer.status === 404) throw this.endedError(req, baseline, 'increment')
         if (answer.status !== 200) throw unexpected('increment', answer)
@@ -293,21 +292,25 @@ function createStoreClass (expressSession) {
     async save (req, sid, session) {
       const state = this.state(req)
       const baseline = state.baseline && state.baseline.sid === sid ? state.baseline : null
-      const entries = this.entriesOf(session)
       if (!baseline) {
-        state.baseline = await this.create(sid, entries)
+        state.baseline = await this.create(sid, this.entriesOf(session))
         return
       }
       if (baseline.ended) return // ended elsewhere earlier in this request: stays ended
-      const sets = new Map()
-      for (const [key, entry] of entries) {
-        if (baseline.entries.get(key) !== entry) sets.set(key, entry)
+      const sets = []
+      let kept = 0 // baseline keys still present
+      for (const key of Object.keys(session)) {
+        if (hidden(key)) continue
+        const entry = encode(key, session[key], this.rawStringKeys)
+        if (entry === undefined) continue
+        const before = baseline.entries.get(key)
+        if (before !== undefined) kept++
+        if (before !== entry) sets.push([key, entry])
       }
-      const removals = [...baseline.entries.keys()].filter(key => !entries.has(key))
-      if (sets.size === 0 && removals.length === 0) return // unchanged: no call
-      const body = { operationId: randomUUID(), ...toWire(sets) }
-      if (removals.length > 0) body.removals = removals
-      const answer = await this.leasedWrite(sid, 'apply', 'PATCH', sessionPath(sid), body)
+      const removals = kept === baseline.entries.size ? [] : removedKeys(baseline.entries, this.entriesOf(session))
+      if (sets.length === 0 && removals.length === 0) return // unchanged: no call
+      const fields = removals.length === 0 ? { operationId: this.client.operationId() } : { operationId: this.client.operationId(), removals }
+      const answer = await this.leasedWrite(sid, 'apply', 'PATCH', sessionPath(sid), bodyJson(fields, sets))
       if (answer.status === 404) {
         this.forget(sid)
         baseline.ended = true
@@ -339,10 +342,10 @@ function createStoreClass (expressSession) {
     }
 
     async create (sid, entries) {
-      const body = { operationId: randomUUID(), ...toWire(entries) }
-      if (this.idleTimeoutSeconds !== undefined) body.idleTimeoutSeconds = this.idleTimeoutSeconds
-      if (this.absoluteTimeoutSeconds !== undefined) body.absoluteTimeoutSeconds = this.absoluteTimeoutSeconds
-      const answer = await this.client.call('PUT', sessionPath(sid), body)
+      const fields = { operationId: this.client.operationId() }
+      if (this.idleTimeoutSeconds !== undefined) fields.idleTimeoutSeconds = this.idleTimeoutSeconds
+      if (this.absoluteTimeoutSeconds !== undefined) fields.absoluteTimeoutSeconds = this.absoluteTimeoutSeconds
+      const answer = await this.client.call('PUT', sessionPath(sid), bodyJson(fields, entries))
       if (answer.status !== 201 && answer.status !== 200) throw unexpected('creating a session', answer)
       return { sid, version: answer.body.version, entries: new Map(entries), user: null, ended: false }
     }
@@ -352,7 +355,7 @@ function createStoreClass (expressSession) {
       debug('set without a request: replacing the whole session')
       this.forget(sid)
       const entries = this.entriesOf(session || {})
-      const answer = await this.client.call('PATCH', sessionPath(sid), { operationId: randomUUID(), clear: true, ...toWire(entries) })
+      const answer = await this.client.call('PATCH', sessionPath(sid), bodyJson({ operationId: this.client.operationId(), clear: true }, entries))
       if (answer.status === 200) return
       if (answer.status !== 404) throw unexpected('replacing a session', answer)
       await this.create(sid, entries)
@@ -382,7 +385,7 @@ function createStoreClass (expressSession) {
       this.generate(req) // a new ID (express-session's genid), an empty Session and a new cookie
       const state = this.state(req)
       if (baseline && !baseline.ended) {
-        const body = { newId: req.sessionID, keepData: Boolean(keepData), operationId: randomUUID() }
+        const body = { operationId: this.client.operationId(), newId: req.sessionID, keepData: Boolean(keepData) }
         if (this.idleTimeoutSeconds !== undefined) body.idleTimeoutSeconds = this.idleTimeoutSeconds
         if (this.absoluteTimeoutSeconds !== undefined) body.absoluteTimeoutSeconds = this.absoluteTimeoutSeconds
         const answer = await this.client.call('POST', sessionPath(oldId) + '/regenerate', body)
@@ -432,6 +435,10 @@ function createStoreClass (expressSession) {
   }
 
   return SessionGrainsStore
+}
+
+function removedKeys (before, now) {
+  return [...before.keys()].filter(key => !now.has(key))
 }
 
 function sessionPath (sid) {

@@ -20,20 +20,20 @@ function encode (key, value, rawStringKeys) {
   return json === undefined ? undefined : 't' + json
 }
 
-/** Splits canonical forms into the API's `values` (UTF-8 text) and `binary` (base64) maps. */
-function toWire (entries) {
-  const values = {}
-  const binary = {}
-  let hasBinary = false
+/**
+ * A call's JSON body: the object `fields`, whose first field is its `operationId`, with the API's `values` (UTF-8 text)
+ * and `binary` (base64) maps of `entries` (canonical forms by key), written as text without building the maps.
+ */
+function bodyJson (fields, entries) {
+  let values = ''
+  let binary = ''
   for (const [key, entry] of entries) {
-    if (entry[0] === 'b') {
-      binary[key] = entry.slice(1)
-      hasBinary = true
-    } else {
-      values[key] = entry.slice(1)
-    }
+    const pair = JSON.stringify(key) + ':' + JSON.stringify(entry.slice(1))
+    if (entry[0] === 'b') binary += (binary === '' ? '' : ',') + pair
+    else values += (values === '' ? '' : ',') + pair
   }
-  return hasBinary ? { values, binary } : { values }
+  const head = JSON.stringify(fields)
+  return head.slice(0, -1) + ',"values":{' + values + (binary === '' ? '}}' : '},"binary":{' + binary + '}}')
 }
 
 /** A loaded text value: parsed JSON, or the text itself when it is not JSON (values ASP.NET wrote with SetString). */
@@ -46,4 +46,4 @@ function decodeText (key, text, rawStringKeys) {
   }
 }
 
-module.exports = { encode, toWire, decodeText }
+module.exports = { encode, bodyJson, decodeText }
