@@ -98,12 +98,13 @@ function createStoreClass (expressSession) {
     /** express-session's `createSession`, which also records this request's baseline (what it loaded). */
     createSession (req, sess) {
       const loaded = sess[LOADED]
-      sess.cookie = this.cookieData(req)
-      const result = super.createSession(req, sess)
+      // What express-session's own createSession makes, with the cookie built once from the options.
+      sess.cookie = this.newCookie(req)
+      req.session = new Session(req, sess)
       if (loaded) {
         this.state(req).baseline = loaded
       }
-      return result
+      return req.session
     }
 
     /**
@@ -140,7 +141,7 @@ function createStoreClass (expressSession) {
         const entry = encode(key, value, this.rawStringKeys)
         this.readCache?.applyWrite(sid, answer.body.version, [[key, entry]], [])
         req.session[key] = value
-        baseline.entries.set(key, entry)
+        baseline.entries = withChanges(baseline.entries, [[key, entry]], [])
         baseline.version = answer.body.version
         return value
       })
@@ -214,48 +215,55 @@ function createStoreClass (expressSession) {
 
     fromSnapshot (sid, snapshot) {
       const sess = {}
-      const entries = new Map()
-      for (const [key, value, entry] of this.decoded(snapshot)) {
+      const { values, entries } = this.decoded(snapshot)
+      for (const [key, value] of values) {
         // A leased copy serves many requests: each gets its own objects, as a load's would be.
         sess[key] = typeof value !== 'object' || value === null
           ? value
-          : Buffer.isBuffer(value) ? Buffer.from(value) : JSON.parse(entry.slice(1))
-        entries.set(key, entry)
+          : Buffer.isBuffer(value) ? Buffer.from(value) : JSON.parse(entries.get(key).slice(1))
       }
-      sess.cookie = this.cookieData(undefined)
+      sess.cookie = this.newCookie(undefined).data // { originalMaxAge, expires, secure, httpOnly, domain, path, sameSite, ... }
+      // The entries are shared by every request served from this answer: a baseline replaces them, never changes them.
       sess[LOADED] = { sid, version: snapshot.version, entries, user: snapshot.user || null, ended: false }
       return sess
     }
 
-    /** A load answer's values as `[key, value, canonical entry]`, decoded once per answer (kept on it, hidden). */
+    /**
+     * A load answer's values (`[key, value]`) and canonical entries (by key), decoded once per answer (kept on it,
+     * hidden).
+     */
     decoded (snapshot) {
       if (snapshot[DECODED]) return snapshot[DECODED]
-      const decoded = []
+      const values = []
+      const entries = new Map()
       for (const [key, text] of Object.entries(snapshot.values || {})) {
         if (hidden(key)) continue
         const value = decodeText(key, text, this.rawStringKeys)
-        decoded.push([key, value, encode(key, value, this.rawStringKeys)])
+        values.push([key, value])
+        entries.set(key, encode(key, value, this.rawStringKeys))
       }
       for (const [key, base64] of Object.entries(snapshot.binary || {})) {
         if (hidden(key)) continue
         const value = Buffer.from(base64, 'base64')
-        decoded.push([key, value, 'b' + value.toString('base64')])
+        values.push([key, value])
+        entries.set(key, 'b' + value.toString('base64'))
       }
+      const decoded = { values, entries }
       // Not enumerable: a copy made by spreading the answer (the read cache's next version) does not take it along.
       Object.defineProperty(snapshot, DECODED, { value: decoded })
       return decoded
     }
 
     /** The cookie a loaded session gets, from the store's copy of express-session's cookie options. */
-    cookieData (req) {
+    newCookie (req) {
       const options = typeof this.cookie === 'function' ? (req ? this.cookie(req) : {}) : this.cookie
       const cookie = new Cookie(options)
       if (cookie.secure === 'auto') cookie.secure = req ? isSecure(req, this.proxy) : false
       if (cookie.sameSite === 'auto') cookie.sameSite = req && isSecure(req, this.proxy) ? 'none' : 'lax'
-      return cookie.data // { originalMaxAge, expires (a Date or undefined), secure, httpOnly, domain, path, sameSite, ... }
+      return cookie
     }
 
-    /** The request's { baseline: { sid, version, entries: Map, user, ended } | null, queue: Promise }. */
+    /** The request's { baseline: { sid, version, entries: Map (never changed in place), user, ended } | null, queue: Promise }. */
     state (req) {
       let state = req[STATE]
       if (!state) {
@@ -319,8 +327,7 @@ function createStoreClass (expressSession) {
       }
       if (answer.status !== 200) throw unexpected('saving a session', answer)
       baseline.version = answer.body.version
-      for (const [key, entry] of sets) baseline.entries.set(key, entry)
-      for (const key of removals) baseline.entries.delete(key)
+      baseline.entries = withChanges(baseline.entries, sets, removals)
       this.readCache?.applyWrite(sid, answer.body.version, sets, removals)
     }
 
@@ -347,7 +354,7 @@ function createStoreClass (expressSession) {
       if (this.absoluteTimeoutSeconds !== undefined) fields.absoluteTimeoutSeconds = this.absoluteTimeoutSeconds
       const answer = await this.client.call('PUT', sessionPath(sid), bodyJson(fields, entries))
       if (answer.status !== 201 && answer.status !== 200) throw unexpected('creating a session', answer)
-      return { sid, version: answer.body.version, entries: new Map(entries), user: null, ended: false }
+      return { sid, version: answer.body.version, entries, user: null, ended: false }
     }
 
     /** A save without a request: the stored session becomes `session` (created when there is none). */
@@ -398,7 +405,7 @@ function createStoreClass (expressSession) {
         } else {
           Object.assign(req.session, data)
           state.baseline = keepData
-            ? { sid: req.sessionID, version: answer.body.version, entries: new Map(baseline.entries), user: baseline.user, ended: false }
+            ? { sid: req.sessionID, version: answer.body.version, entries: baseline.entries, user: baseline.user, ended: false }
             : null
         }
       } else {
@@ -435,6 +442,14 @@ function createStoreClass (expressSession) {
   }
 
   return SessionGrainsStore
+}
+
+/** A baseline's next entries: a new map (a loaded copy's entries are shared, never changed in place). */
+function withChanges (entries, sets, removals) {
+  const next = new Map(entries)
+  for (const [key, entry] of sets) next.set(key, entry)
+  for (const key of removals) next.delete(key)
+  return next
 }
 
 function removedKeys (before, now) {
