@@ -46,8 +46,8 @@ public interface ISessionGrain : IGrainWithStringKey
 
     /// <summary>
     /// Applies a change set atomically: all of it or, when the session is gone or a limit would be exceeded, none.
-    /// Other read-lease holders are invalidated first; the <paramref name="writer"/>'s own lease stays (it updates its
-    /// cache from the result's version).
+    /// Other read-lease holders are invalidated first; the <paramref name="writer"/>'s own lease stays and starts again
+    /// (it moves its cache to the result's version and serves it for the result's <see cref="SessionWriteResult.Lease"/>).
     /// </summary>
     [Alias("Apply")]
     [ResponseTimeout(SessionOperationWindow.MessageLifetimeText)]

@@ -13,6 +13,10 @@ public sealed record SessionIncrementResult(
     [property: Id(2)] long Version = 0,
     [property: Id(3)] string? Error = null)
 {
+    /// <summary>The writer's read lease, started again by this increment, as <see cref="SessionWriteResult.Lease"/>.</summary>
+    [Id(4)]
+    public TimeSpan Lease { get; init; }
+
     /// <summary>True when the increment was applied.</summary>
     public bool Succeeded => Status == SessionWriteStatus.Succeeded;
 }

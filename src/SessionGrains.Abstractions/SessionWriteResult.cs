@@ -13,6 +13,13 @@ public sealed record SessionWriteResult(
     [property: Id(2)] DateTimeOffset ExpiresAt = default,
     [property: Id(3)] string? Error = null)
 {
+    /// <summary>
+    /// The writer's read lease, started again by this write (see <see cref="ISessionGrain.ApplyAsync"/>): its cache may
+    /// serve the written version until this long after it sent the write. Zero when the writer held no lease.
+    /// </summary>
+    [Id(4)]
+    public TimeSpan Lease { get; init; }
+
     /// <summary>True when the write was applied.</summary>
     public bool Succeeded => Status == SessionWriteStatus.Succeeded;
 }

@@ -156,7 +156,7 @@ internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexe
         }
 
         await _writer.WriteDataAsync(data, writer, operationId, value: 0);
-        return Succeeded();
+        return Succeeded() with { Lease = RenewLease(writer) };
     }
 
     public async Task<SessionIncrementResult> IncrementAsync(
@@ -183,7 +183,7 @@ internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexe
         }
 
         await _writer.WriteDataAsync(data, writer, operationId, next);
-        return new(SessionWriteStatus.Succeeded, next, Record.Version);
+        return new(SessionWriteStatus.Succeeded, next, Record.Version) { Lease = RenewLease(writer) };
     }
 
     public async Task<SessionWriteResult> RegenerateAsync(
@@ -278,4 +278,7 @@ internal sealed partial class SessionGrain : Grain, ISessionGrain, IExpiryIndexe
         => SessionChangeSetApplier.TryApplyOrRefuse(current, changes, _options, _log, out data);
 
     private SessionWriteResult Succeeded() => new(SessionWriteStatus.Succeeded, Record.Version, _writer.ExpiresAt);
+
+    // A holder's own write starts its lease again (its copy moved to the new version), never past the session's expiry.
+    private TimeSpan RenewLease(ISessionReadCache? writer) => _readers.Renew(writer, _writer.ExpiresAt - _clock.GetUtcNow());
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using SessionGrains.Tests.Shared;
 
@@ -5,7 +6,7 @@ namespace SessionGrains.AspNetCore.Tests;
 
 /// <summary>
 /// The front end's read cache under reordering: answers of loads that began before an invalidation or before this
-/// front end's own write never replace what came after them.
+/// front end's own write never replace what came after them; its own writes renew the lease when the grain says so.
 /// </summary>
 [Collection(FrontEndCollection.Name)]
 public sealed class SessionReadCacheTests(FrontEndCluster cluster)
@@ -30,7 +31,7 @@ public sealed class SessionReadCacheTests(FrontEndCluster cluster)
         using var cache = NewCache();
         var (_, earlyLoad) = cache.BeginLoad(); // read version 1 at the grain, its answer still on the way
 
-        cache.ApplyWrite(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 2), data => data.ToDictionary());
+        cache.ApplyWrite(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 2), Stopwatch.GetTimestamp(), data => data.ToDictionary());
         cache.CacheLoad(Id, Snapshot(version: 1, "old"), earlyLoad);
 
         Assert.Null(cache.TryGet(Id));
@@ -44,7 +45,7 @@ public sealed class SessionReadCacheTests(FrontEndCluster cluster)
         cache.CacheLoad(Id, Snapshot(version: 1, "old"), first);
         var (_, late) = cache.BeginLoad();
 
-        cache.ApplyWrite(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 2),
+        cache.ApplyWrite(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 2), Stopwatch.GetTimestamp(),
             data => new(data, StringComparer.Ordinal) { ["color"] = "new"u8.ToArray() });
         cache.CacheLoad(Id, Snapshot(version: 1, "old"), late);
 
@@ -61,9 +62,26 @@ public sealed class SessionReadCacheTests(FrontEndCluster cluster)
         var (_, ticket) = cache.BeginLoad();
         cache.CacheLoad(Id, Snapshot(version: 1, "old"), ticket);
 
-        cache.ApplyWrite(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 3), data => data.ToDictionary());
+        cache.ApplyWrite(Id, new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 3), Stopwatch.GetTimestamp(), data => data.ToDictionary());
 
         Assert.Null(cache.TryGet(Id));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task This_front_ends_write_serves_the_copy_past_the_loads_lease_only_when_the_grain_renewed_it(bool renewed)
+    {
+        using var cache = NewCache();
+        var (_, ticket) = cache.BeginLoad();
+        var endingLoad = ticket with { StartedAt = Stopwatch.GetTimestamp() - Stopwatch.Frequency * 99 / 10 }; // 9.9 s into its 10 s lease
+        cache.CacheLoad(Id, Snapshot(version: 1, "old"), endingLoad);
+
+        var written = new SessionWriteResult(SessionWriteStatus.Succeeded, Version: 2) { Lease = renewed ? TimeSpan.FromSeconds(10) : TimeSpan.Zero };
+        cache.ApplyWrite(Id, written, Stopwatch.GetTimestamp(), data => new(data, StringComparer.Ordinal) { ["color"] = "new"u8.ToArray() });
+        await Task.Delay(TimeSpan.FromMilliseconds(300)); // the load's lease has ended
+
+        Assert.Equal(renewed ? 2 : null, cache.TryGet(Id)?.Version);
     }
 
     private SessionReadCache NewCache() => new(cluster.Grains, Options.Create(new SessionFrontEndOptions

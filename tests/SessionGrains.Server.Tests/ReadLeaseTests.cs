@@ -6,7 +6,7 @@ namespace SessionGrains.Server.Tests;
 
 /// <summary>
 /// Read leases: a change is acknowledged only after every other holder dropped the session, or after a silent
-/// holder's lease ended; the writer keeps its own lease; ending a session or its activation revokes every lease.
+/// holder's lease ended; the writer keeps its own lease, renewed; ending a session or its activation revokes every lease.
 /// </summary>
 [Collection(SessionClusterCollection.Name)]
 public sealed class ReadLeaseTests(SessionCluster fixture)
@@ -40,6 +40,25 @@ public sealed class ReadLeaseTests(SessionCluster fixture)
 
         Assert.Empty(writer.Invalidated);
         Assert.Equal([id], other.Invalidated);
+    }
+
+    [Fact]
+    public async Task The_writers_own_change_starts_its_lease_again()
+    {
+        var lease = TimeSpan.FromSeconds(1);
+        var (writer, writerReference) = NewHolder();
+        var id = await CreateLeasedAsync(writerReference, lease);
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+
+        var applied = await fixture.Session(id).ApplyAsync(Set(("color", "green")), writerReference);
+        var incremented = await fixture.Session(id).IncrementAsync("n", 1, writerReference);
+        await Task.Delay(TimeSpan.FromMilliseconds(700)); // the load's lease has ended; the renewed one has not
+        await fixture.Session(id).ApplyAsync(Set(("color", "red")));
+
+        Assert.Equal(lease, applied.Lease);
+        Assert.Equal(lease, incremented.Lease);
+        Assert.Equal([id], writer.Invalidated); // still a holder when the change from elsewhere came
+        Assert.Equal(TimeSpan.Zero, (await fixture.Session(id).ApplyAsync(Set(("color", "blue")), writerReference)).Lease); // revoked: none to renew
     }
 
     [Fact]

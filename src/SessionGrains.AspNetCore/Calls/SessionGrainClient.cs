@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -89,9 +90,10 @@ internal sealed class SessionGrainClient
     // A session API caller with its own read lease (leaseHolder) keeps it through its own writes, as this front end does.
     public async Task<SessionWriteResult> ApplyAsync(string id, SessionChangeSet changes, Guid operationId, ISessionReadCache? leaseHolder = null)
     {
+        var sentAt = Stopwatch.GetTimestamp();
         var result = await ChangeAsync("apply", id, (g, ct) => g.ApplyAsync(changes, leaseHolder ?? _readCache?.Holder, operationId, ct));
         ThrowIfRefused(result.Status, result.Error);
-        _readCache?.ApplyWrite(id, result, changes.ApplyTo);
+        _readCache?.ApplyWrite(id, leaseHolder is null ? result : result with { Lease = TimeSpan.Zero }, sentAt, changes.ApplyTo);
         return result;
     }
 
@@ -114,10 +116,12 @@ internal sealed class SessionGrainClient
 
     public async Task<SessionIncrementResult> IncrementAsync(string id, string key, long delta, Guid operationId, ISessionReadCache? leaseHolder = null)
     {
+        var sentAt = Stopwatch.GetTimestamp();
         var result = await ChangeAsync("increment", id, (g, ct) => g.IncrementAsync(key, delta, leaseHolder ?? _readCache?.Holder, operationId, ct));
         ThrowIfRefused(result.Status, result.Error);
         var value = SessionValueFormat.FormatInt64(result.Value);
-        _readCache?.ApplyWrite(id, new SessionWriteResult(result.Status, result.Version), data => new(data, StringComparer.Ordinal) { [key] = value });
+        var written = new SessionWriteResult(result.Status, result.Version) { Lease = leaseHolder is null ? result.Lease : TimeSpan.Zero };
+        _readCache?.ApplyWrite(id, written, sentAt, data => new(data, StringComparer.Ordinal) { [key] = value });
         return result;
     }
 

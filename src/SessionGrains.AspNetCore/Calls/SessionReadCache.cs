@@ -77,9 +77,10 @@ internal sealed class SessionReadCache : ISessionReadCache, IDisposable
         }
     }
 
-    // A write that took the version one step further updates the copy; any other forgets the session, refusing loads begun
-    // before it (the grain keeps this front end's lease through its own writes, so no invalidation follows).
-    public void ApplyWrite(string sessionId, SessionWriteResult result, Func<IReadOnlyDictionary<string, byte[]>, Dictionary<string, byte[]>> change)
+    // A write that took the version one step further updates the copy, and its lease runs again from when the write was
+    // sent (the grain renewed it: SessionWriteResult.Lease); any other forgets the session, refusing loads begun before it.
+    public void ApplyWrite(
+        string sessionId, SessionWriteResult result, long sentAt, Func<IReadOnlyDictionary<string, byte[]>, Dictionary<string, byte[]>> change)
     {
         if (result.Succeeded && _slots.TryGetValue(sessionId, out var current) && current is Cached cached
             && cached.Snapshot.Version + 1 == result.Version)
@@ -94,7 +95,9 @@ internal sealed class SessionReadCache : ISessionReadCache, IDisposable
                 Timeouts = cached.Snapshot.Timeouts,
                 User = cached.Snapshot.User, // a data change leaves the binding as it was
             };
-            if (_slots.TryUpdate(sessionId, cached with { Snapshot = snapshot }, current))
+            var renewedUntil = sentAt + (long)(result.Lease.TotalSeconds * Stopwatch.Frequency);
+            var leaseEndsAt = result.Lease > TimeSpan.Zero && renewedUntil > cached.LeaseEndsAt ? renewedUntil : cached.LeaseEndsAt;
+            if (_slots.TryUpdate(sessionId, new Cached(snapshot, leaseEndsAt), current))
             {
                 return;
             }

@@ -93,7 +93,8 @@ internal sealed class SessionStoreApiHandlers(
         var result = await client.IncrementAsync(id, body.Key, body.Delta, body.OperationId ?? Guid.NewGuid(), holder?.Reference);
         return result.Status switch
         {
-            SessionWriteStatus.Succeeded => Json(new StoreApiIncremented(result.Value, result.Version), StoreApiJson.Api.StoreApiIncremented),
+            SessionWriteStatus.Succeeded => Json(
+                new StoreApiIncremented(result.Value, result.Version) { LeaseMs = (long)result.Lease.TotalMilliseconds }, StoreApiJson.Api.StoreApiIncremented),
             SessionWriteStatus.NoSession => NoSession(),
             _ => Unexpected(result.Status),
         };
@@ -211,7 +212,7 @@ internal sealed class SessionStoreApiHandlers(
 
     private static StoreApiAnswer WriteAnswer(SessionWriteResult result) => result.Status switch
     {
-        SessionWriteStatus.Succeeded => Json(new StoreApiVersion(result.Version), StoreApiJson.Api.StoreApiVersion),
+        SessionWriteStatus.Succeeded => Json(new StoreApiVersion(result.Version) { LeaseMs = (long)result.Lease.TotalMilliseconds }, StoreApiJson.Api.StoreApiVersion),
         SessionWriteStatus.NoSession => NoSession(),
         _ => Unexpected(result.Status),
     };

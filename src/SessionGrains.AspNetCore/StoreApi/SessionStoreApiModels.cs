@@ -73,9 +73,18 @@ internal sealed record StoreApiInvalidation(long N, string Id);
 
 internal sealed record StoreApiUser(string UserId, string Handle);
 
-internal sealed record StoreApiVersion(long Version);
+// A write's answer. LeaseMs: the caller's read lease, renewed by its write (SessionWriteResult.Lease); absent: none.
+internal sealed record StoreApiVersion(long Version)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long LeaseMs { get; init; }
+}
 
-internal sealed record StoreApiIncremented(long Value, long Version);
+internal sealed record StoreApiIncremented(long Value, long Version)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long LeaseMs { get; init; }
+}
 
 internal sealed record StoreApiUnbound(bool Unbound);
 

@@ -13,7 +13,7 @@ internal sealed class SessionReaders(LocalSessionDirectory directory, string ses
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromMilliseconds(100);
 
     private readonly LocalSessionEntry _local = new();
-    private Dictionary<GrainId, (ISessionReadCache Holder, long EndsAt)>? _leases; // ends on this silo's monotonic clock
+    private Dictionary<GrainId, Lease>? _leases;
 
     public DateTimeOffset LastAccessAt => _local.LastAccessAt;
 
@@ -28,9 +28,24 @@ internal sealed class SessionReaders(LocalSessionDirectory directory, string ses
         var duration = lease.Duration < SessionReadLease.MaxDuration ? lease.Duration : SessionReadLease.MaxDuration;
         if (duration > TimeSpan.Zero)
         {
-            (_leases ??= [])[lease.Holder.GetGrainId()] =
-                (lease.Holder, Stopwatch.GetTimestamp() + (long)((duration + LeaseMargin).TotalSeconds * Stopwatch.Frequency));
+            (_leases ??= [])[lease.Holder.GetGrainId()] = new Lease(lease.Holder, duration, EndFrom(Stopwatch.GetTimestamp(), duration));
         }
+    }
+
+    /// <summary>
+    /// After <paramref name="writer"/>'s change is stored: the lease it holds starts again, as long as the one it was
+    /// granted but never past <paramref name="untilExpiry"/>, and is answered; zero when it holds none.
+    /// </summary>
+    public TimeSpan Renew(ISessionReadCache? writer, TimeSpan untilExpiry)
+    {
+        if (writer is null || _leases is not { } leases || !leases.TryGetValue(writer.GetGrainId(), out var lease) || untilExpiry <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var duration = untilExpiry < lease.Duration ? untilExpiry : lease.Duration;
+        leases[writer.GetGrainId()] = lease with { EndsAt = EndFrom(Stopwatch.GetTimestamp(), duration) };
+        return duration;
     }
 
     /// <summary>Before a change is stored: every lease holder but <paramref name="keep"/> drops its copy, or its lease ends.</summary>
@@ -44,11 +59,11 @@ internal sealed class SessionReaders(LocalSessionDirectory directory, string ses
         var now = Stopwatch.GetTimestamp();
         var kept = keep?.GetGrainId();
         List<Task>? revocations = null;
-        foreach (var (holderId, (holder, endsAt)) in leases)
+        foreach (var (holderId, held) in leases)
         {
-            if (holderId != kept && endsAt > now)
+            if (holderId != kept && held.EndsAt > now)
             {
-                (revocations ??= []).Add(RevokeAsync(holder, Stopwatch.GetElapsedTime(now, endsAt)));
+                (revocations ??= []).Add(RevokeAsync(held.Holder, Stopwatch.GetElapsedTime(now, held.EndsAt)));
             }
         }
 
@@ -82,6 +97,8 @@ internal sealed class SessionReaders(LocalSessionDirectory directory, string ses
         return RevokeLeasesAsync();
     }
 
+    private static long EndFrom(long now, TimeSpan duration) => now + (long)((duration + LeaseMargin).TotalSeconds * Stopwatch.Frequency);
+
     private async Task RevokeAsync(ISessionReadCache holder, TimeSpan remaining)
     {
         var leaseEnd = Task.Delay(remaining);
@@ -100,4 +117,7 @@ internal sealed class SessionReaders(LocalSessionDirectory directory, string ses
             await leaseEnd; // the holder did not confirm: its lease ends on its own
         }
     }
+
+    // Duration: as granted, for renewals; EndsAt: on this silo's monotonic clock.
+    private readonly record struct Lease(ISessionReadCache Holder, TimeSpan Duration, long EndsAt);
 }

@@ -3,7 +3,7 @@
 // Sessions this store loaded under read leases, served without a call until the lease ends. The host's grain tells
 // the store (over its lease stream) to drop a session before it acknowledges anyone else's change, or waits out the
 // lease. A drop leaves a marker that refuses loads begun before it; the store's own writes update the copy in place
-// when they took the version one step further. While no stream is open, nothing is leased.
+// when they took the version one step further, and renew its lease. While no stream is open, nothing is leased.
 
 const { performance } = require('node:perf_hooks')
 const { debuglog } = require('node:util')
@@ -54,12 +54,14 @@ class ReadCache {
 
   /**
    * After this store's own write that answered `version`: the copy moves one step, with `sets` (canonical entries,
-   * see values.js) and `removals`, or is dropped when it was not the version before.
+   * see values.js) and `removals`, or is dropped when it was not the version before. The grain renewed the lease for
+   * `leaseMs` (0: not at all), counted from `sentAt`, when the write was sent.
    */
-  applyWrite (sid, version, sets, removals) {
+  applyWrite (sid, version, sets, removals, sentAt, leaseMs) {
     const slot = this.slots.get(sid)
     if (slot && slot.snapshot && slot.snapshot.version + 1 === version) {
-      this.slots.set(sid, { snapshot: changed(slot.snapshot, version, sets, removals), endsAt: slot.endsAt })
+      const renewedUntil = leaseMs > 0 ? sentAt + Math.min(leaseMs, this.durationMs) : 0
+      this.slots.set(sid, { snapshot: changed(slot.snapshot, version, sets, removals), endsAt: Math.max(slot.endsAt, renewedUntil) })
     } else {
       this.forget(sid)
     }

@@ -1,5 +1,6 @@
 'use strict'
 
+const { performance } = require('node:perf_hooks')
 const { debuglog } = require('node:util')
 const { StoreApiClient, SessionGrainsError, unexpected } = require('./client')
 const { ReadCache } = require('./read-cache')
@@ -132,6 +133,7 @@ function createStoreClass (expressSession) {
       return this.enqueue(req, async () => {
         const baseline = await this.persist(req, 'increment')
         const sid = req.sessionID
+        const sentAt = performance.now()
         const answer = await this.leasedWrite(sid, 'increment', 'POST', sessionPath(sid) + '/increment', {
           operationId: this.client.operationId(), key, delta
         })
@@ -139,7 +141,7 @@ function createStoreClass (expressSession) {
         if (answer.status !== 200) throw unexpected('increment', answer)
         const value = answer.body.value
         const entry = encode(key, value, this.rawStringKeys)
-        this.readCache?.applyWrite(sid, answer.body.version, [[key, entry]], [])
+        this.readCache?.applyWrite(sid, answer.body.version, [[key, entry]], [], sentAt, answer.body.leaseMs)
         req.session[key] = value
         baseline.entries = withChanges(baseline.entries, [[key, entry]], [])
         baseline.version = answer.body.version
@@ -318,6 +320,7 @@ function createStoreClass (expressSession) {
       const removals = kept === baseline.entries.size ? [] : removedKeys(baseline.entries, this.entriesOf(session))
       if (sets.length === 0 && removals.length === 0) return // unchanged: no call
       const fields = removals.length === 0 ? { operationId: this.client.operationId() } : { operationId: this.client.operationId(), removals }
+      const sentAt = performance.now()
       const answer = await this.leasedWrite(sid, 'apply', 'PATCH', sessionPath(sid), bodyJson(fields, sets))
       if (answer.status === 404) {
         this.forget(sid)
@@ -328,7 +331,7 @@ function createStoreClass (expressSession) {
       if (answer.status !== 200) throw unexpected('saving a session', answer)
       baseline.version = answer.body.version
       baseline.entries = withChanges(baseline.entries, sets, removals)
-      this.readCache?.applyWrite(sid, answer.body.version, sets, removals)
+      this.readCache?.applyWrite(sid, answer.body.version, sets, removals, sentAt, answer.body.leaseMs)
     }
 
     /**

@@ -74,6 +74,17 @@ test('the store\'s own writes keep its copy up to date: no load after them', asy
   assert.equal((await jar.text(`${aspnet}/counter`)).text, '3')
 })
 
+test('the store\'s own write renews its lease: the copy serves past the load\'s lease', async t => {
+  const { app, jar, calls } = await startLeased(t, { readLease: 1500 })
+
+  assert.equal((await jar.text(`${app.url}/counter`)).text, '1') // the load: leased for 1.5 s
+  await new Promise(resolve => setTimeout(resolve, 900))
+  assert.equal((await jar.post(`${app.url}/counter`)).text, '2') // renews it for 1.5 s from here
+  await new Promise(resolve => setTimeout(resolve, 900)) // past the load's lease
+  assert.equal((await jar.text(`${app.url}/counter`)).text, '2')
+  assert.deepEqual(calls, ['stream load', 'stream apply'])
+})
+
 test('a destroy on ASP.NET ends the copy: the next express read is a new, empty session', async t => {
   const { app, jar } = await startLeased(t, { readLease: 10000 })
   assert.equal((await jar.text(`${app.url}/counter`)).text, '1') // leased
