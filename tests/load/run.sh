@@ -162,7 +162,7 @@ start_system() {
     5) start_redis 5
        start express node "$LOAD/anchors/express/server.js" --store redis --redis-url "redis://127.0.0.1:$REDIS_PORT" --port $PORT ;;
     6) start web web_env CoHosted Cluster__GrainStorage=Memory dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
-    17) start silo env Cluster__SiloPort=$SILO_PORT Cluster__PrimarySiloPort=$SILO_PORT Cluster__GatewayPort=$GATEWAY_PORT \
+    17) start silo env Cluster__GrainStorage=SingleSiloMemory Cluster__SiloPort=$SILO_PORT Cluster__PrimarySiloPort=$SILO_PORT Cluster__GatewayPort=$GATEWAY_PORT \
           SessionStoreApi__Tokens__0="$API_TOKEN" dotnet "$OUT/bin/silo/SessionGrains.Silo.dll" --urls "http://127.0.0.1:$SILO_HTTP"
         wait_for "http://127.0.0.1:$SILO_HTTP/healthz/ready"
         start express env SESSIONGRAINS_TOKEN="$API_TOKEN" node "$LOAD/anchors/express/server.js" --store sessiongrains \
@@ -238,7 +238,7 @@ names = {1: "kestrel (no session)", 2: "ASP.NET Session + memory", 3: "ASP.NET S
          10: "SessionGrains front end + silo, read leases off (memory)", 11: "ASP.NET Session + Redis (AOF everysec)",
          12: "SessionGrains front end + silo (Redis)", 13: "SessionGrains front end + silo (Redis, AOF everysec)",
          14: "SessionGrains front end + silo (PostgreSQL)", 15: "SessionGrains co-hosted (single-silo memory storage)",
-         16: "SessionGrains co-hosted (Redis)", 17: "express-session + connect-sessiongrains (silo host, memory)"}
+         16: "SessionGrains co-hosted (Redis)", 17: "express-session + connect-sessiongrains (silo host, single-silo memory)"}
 runs = collections.defaultdict(list)
 for line in open(path):
     s, route, rps, p50, p99, errors, requests = line.strip().split("|")
