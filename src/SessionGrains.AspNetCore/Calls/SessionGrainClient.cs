@@ -93,7 +93,7 @@ internal sealed class SessionGrainClient
         var sentAt = Stopwatch.GetTimestamp();
         var result = await ChangeAsync("apply", id, (g, ct) => g.ApplyAsync(changes, leaseHolder ?? _readCache?.Holder, operationId, ct));
         ThrowIfRefused(result.Status, result.Error);
-        _readCache?.ApplyWrite(id, leaseHolder is null ? result : result with { Lease = TimeSpan.Zero }, sentAt, changes.ApplyTo);
+        ApplyToReadCache(id, leaseHolder, result, sentAt, changes.ApplyTo);
         return result;
     }
 
@@ -120,8 +120,8 @@ internal sealed class SessionGrainClient
         var result = await ChangeAsync("increment", id, (g, ct) => g.IncrementAsync(key, delta, leaseHolder ?? _readCache?.Holder, operationId, ct));
         ThrowIfRefused(result.Status, result.Error);
         var value = SessionValueFormat.FormatInt64(result.Value);
-        var written = new SessionWriteResult(result.Status, result.Version) { Lease = leaseHolder is null ? result.Lease : TimeSpan.Zero };
-        _readCache?.ApplyWrite(id, written, sentAt, data => new(data, StringComparer.Ordinal) { [key] = value });
+        var written = new SessionWriteResult(result.Status, result.Version) { Lease = result.Lease };
+        ApplyToReadCache(id, leaseHolder, written, sentAt, data => new(data, StringComparer.Ordinal) { [key] = value });
         return result;
     }
 
@@ -161,6 +161,20 @@ internal sealed class SessionGrainClient
 
     public Task<int> RevokeAllAsync(string userId, string? keepHandle)
         => CallUserSessionsAsync("revoke_all", userId, (g, ct) => g.RevokeAllAsync(keepHandle, ct));
+
+    // A write under a session API caller's lease revoked this front end's own copy (the grain kept only the caller's).
+    private void ApplyToReadCache(
+        string id, ISessionReadCache? leaseHolder, SessionWriteResult result, long sentAt, Func<IReadOnlyDictionary<string, byte[]>, Dictionary<string, byte[]>> change)
+    {
+        if (leaseHolder is null)
+        {
+            _readCache?.ApplyWrite(id, result, sentAt, change);
+        }
+        else
+        {
+            _readCache?.Forget(id);
+        }
+    }
 
     private async Task<SessionSnapshot?> LoadLeasedAsync(string id, SessionReadCache cache)
     {
