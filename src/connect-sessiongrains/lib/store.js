@@ -5,6 +5,7 @@ const { debuglog } = require('node:util')
 const { StoreApiClient, SessionGrainsError, unexpected } = require('./client')
 const { ReadCache } = require('./read-cache')
 const { encode, bodyJson, decodeText } = require('./values')
+const { ResponseBatch, holdResponse, callBack } = require('./response-batch')
 
 const debug = debuglog('sessiongrains')
 // Symbol-keyed properties: for...in, Object.keys and JSON skip them, so neither express nor a save sees them.
@@ -32,6 +33,7 @@ function createStoreClass (expressSession) {
     constructor (options = {}) {
       super()
       this.client = new StoreApiClient(options)
+      this.touchedResponses = new ResponseBatch()
       this.cookie = options.cookie || {}
       this.proxy = options.proxy
       this.rawStringKeys = new Set(options.rawStringKeys || [])
@@ -83,9 +85,12 @@ function createStoreClass (expressSession) {
       settle(this.enqueue(req, () => this.save(req, sid, session)), cb, this, holdResponse(req.res))
     }
 
-    /** Writes nothing: loading a session already slid its idle expiry. */
+    /**
+     * Writes nothing: loading a session already slid its idle expiry. Calls back at the end of this event-loop turn,
+     * the request's response held until then, so the turn's read responses leave together (see ResponseBatch).
+     */
     touch (sid, session, cb) {
-      if (cb) cb()
+      this.touchedResponses.add(session && session.req && session.req.res, cb)
     }
 
     /** Ends a session (idempotent). */
@@ -494,16 +499,6 @@ function isSecure (req, trustProxy) {
   return header.split(',')[0].trim().toLowerCase() === 'https'
 }
 
-/**
- * Corks an express response until a save ends; answers the uncork. express-session writes the response but its last
- * byte before the store's callback: held, no byte leaves before the session is saved, and it all leaves in one write.
- */
-function holdResponse (res) {
-  if (!res || typeof res.cork !== 'function' || res.writableEnded) return undefined
-  res.cork()
-  return () => res.uncork()
-}
-
 function answerCached (store, sid, snapshot, cb) {
   let session
   try {
@@ -527,16 +522,6 @@ function settle (promise, cb, store, after) {
     else store.uncalledBack(err)
     if (after) after()
   })
-}
-
-// An exception the callback throws is rethrown outside the promise chain (an uncaught exception, as a callback's is
-// anywhere): it never turns into a second call or an unhandled rejection.
-function callBack (cb, err, value) {
-  try {
-    cb(err, value)
-  } catch (thrown) {
-    process.nextTick(() => { throw thrown })
-  }
 }
 
 module.exports = { createStoreClass }
