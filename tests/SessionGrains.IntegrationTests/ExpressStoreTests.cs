@@ -47,7 +47,7 @@ public sealed class ExpressStoreTests(ExpressStoreTests.DemoHost host) : IClassF
             var packed = JsonDocument.Parse(pack.Stdout).RootElement[0];
             var tarball = Path.Combine(work, packed.GetProperty("filename").GetString()!);
             var shipped = packed.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("path").GetString()!).Order(StringComparer.Ordinal).ToArray();
-            Assert.Equal(["LICENSE", "README.md", "index.d.ts", "index.js", "lib/client.js", "lib/connection.js", "lib/lease-stream.js", "lib/read-cache.js", "lib/response-batch.js", "lib/store.js", "lib/values.js", "package.json"], shipped);
+            Assert.Equal(["LICENSE", "README.md", "index.d.ts", "index.js", "lib/answer-batch.js", "lib/client.js", "lib/connection.js", "lib/lease-stream.js", "lib/read-cache.js", "lib/store.js", "lib/values.js", "package.json"], shipped);
 
             var app = Path.Combine(work, "app");
             Directory.CreateDirectory(app);

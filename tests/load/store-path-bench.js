@@ -27,14 +27,23 @@ class CalibrationStore extends expressSession.Store {
 
 function grainsStore () {
   const store = new SessionGrainsStore({ url: 'http://127.0.0.1:9', token: 'store-path-bench-token-0123456789abcdef' })
-  let version = 1
-  store.client.callStream = { checkTimeout () {}, call: () => Promise.resolve({ status: 200, body: { version: ++version } }) }
+  // Each write answers its session's next version and renews the lease, as the host does for the lease's holder.
+  const versions = new Map()
+  store.client.callStream = {
+    checkTimeout () {},
+    flush () {},
+    call: (op, id) => {
+      const version = (versions.get(id) || 1) + 1
+      versions.set(id, version)
+      return Promise.resolve({ status: 200, body: { version, leaseMs: 1000 } })
+    }
+  }
   const cache = store.readCache
   cache.key = 'bench'
   cache.stream = { close () {} }
   for (let i = 0; i < SESSIONS; i++) {
     const load = { key: 'bench', ticket: ++cache.tickets, startedAt: performance.now() + 1e9 } // leases that never end
-    cache.cacheLoad('s' + i, { version: 1, values: { count: '"5"' }, user: null, leaseMs: 1000 }, load)
+    cache.cacheLoad('s' + i, store.loaded({ version: 1, values: { count: '"5"' }, user: null }), 1000, load)
   }
   return store
 }

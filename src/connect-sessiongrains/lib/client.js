@@ -86,6 +86,7 @@ class StoreApiClient {
    * until `retryBudget` is spent. `body`: an object or its JSON text. A write's body starts with its `operationId`,
    * the same on every attempt; from the second attempt on, the body also says `retried: true`.
    * Resolves `{ status, body }` for every answer that is not transient (callers decide about 404 and 409).
+   * `path` may be a function, called for the first attempt that goes as an HTTP request.
    * With `streamed` ({ op, id }: the call as the lease stream names it), an attempt goes on the open lease stream
    * when there is one; such a call is under the stream's lease, whatever `path` says.
    */
@@ -102,7 +103,7 @@ class StoreApiClient {
         if (!stream && payload === undefined && json !== undefined) payload = Buffer.from(json, 'utf8')
         const answer = stream
           ? await stream.call(streamed.op, streamed.id, json)
-          : await this.attempt(method, path, payload)
+          : await this.attempt(method, typeof path === 'function' ? (path = path()) : path, payload)
         if (!TRANSIENT_STATUS.has(answer.status)) {
           return checkAuth(answer)
         }
@@ -157,6 +158,12 @@ class StoreApiClient {
       }
     })
     return stream
+  }
+
+  /** Sends the calls made so far now rather than at the end of the turn (each connection's and the stream's). */
+  flush () {
+    this.callStream?.flush()
+    for (const connection of this.connections) connection.flush()
   }
 
   checkTimeouts () {

@@ -7,6 +7,7 @@
 
 const { performance } = require('node:perf_hooks')
 const { debuglog } = require('node:util')
+const { withChanges } = require('./values')
 
 const debug = debuglog('sessiongrains')
 const OPEN_TIMEOUT_MS = 10000 // a host (or proxy) that never answers the stream's request: try again
@@ -19,7 +20,7 @@ class ReadCache {
   constructor (openStream, durationMs) {
     this.openStream = openStream
     this.durationMs = durationMs
-    this.slots = new Map() // session ID -> { snapshot, endsAt } | { ticket, at } (a drop marker)
+    this.slots = new Map() // session ID -> { session, endsAt } | { ticket, at } (a drop marker)
     this.tickets = 0
     this.key = null // the open stream's lease key
     this.stream = null
@@ -31,10 +32,10 @@ class ReadCache {
     this.sweeper.unref()
   }
 
-  /** The session's leased copy (the API's load answer), or undefined. */
+  /** The session's leased copy (`{ version, entries, user }`, as the store keeps a load answer), or undefined. */
   lookup (sid) {
     const slot = this.slots.get(sid)
-    return slot && slot.snapshot && performance.now() < slot.endsAt ? slot.snapshot : undefined
+    return slot && slot.session && performance.now() < slot.endsAt ? slot.session : undefined
   }
 
   /** Starts a load: answers the lease key to send (null: none) and the ticket `cacheLoad` takes. */
@@ -43,13 +44,16 @@ class ReadCache {
     return { key: this.key, ticket: ++this.tickets, startedAt: performance.now() }
   }
 
-  /** Keeps a load's answer for its lease, counted from when the load was sent, unless a drop came after it began. */
-  cacheLoad (sid, snapshot, load) {
-    const endsAt = load.startedAt + Math.min(snapshot.leaseMs, this.durationMs)
+  /**
+   * Keeps a loaded session for its lease of `leaseMs`, counted from when the load was sent, unless a drop came after
+   * the load began.
+   */
+  cacheLoad (sid, session, leaseMs, load) {
+    const endsAt = load.startedAt + Math.min(leaseMs, this.durationMs)
     if (!load.key || load.key !== this.key || !(endsAt > performance.now())) return
     const current = this.slots.get(sid)
-    if (current && (current.ticket > load.ticket || (current.snapshot && current.snapshot.version > snapshot.version))) return
-    this.slots.set(sid, { snapshot, endsAt })
+    if (current && (current.ticket > load.ticket || (current.session && current.session.version > session.version))) return
+    this.slots.set(sid, { session, endsAt })
   }
 
   /**
@@ -59,9 +63,10 @@ class ReadCache {
    */
   applyWrite (sid, version, sets, removals, sentAt, leaseMs) {
     const slot = this.slots.get(sid)
-    if (slot && slot.snapshot && slot.snapshot.version + 1 === version) {
+    if (slot && slot.session && slot.session.version + 1 === version) {
       const renewedUntil = leaseMs > 0 ? sentAt + Math.min(leaseMs, this.durationMs) : 0
-      this.slots.set(sid, { snapshot: changed(slot.snapshot, version, sets, removals), endsAt: Math.max(slot.endsAt, renewedUntil) })
+      const session = { version, entries: withChanges(slot.session.entries, sets, removals), user: slot.session.user }
+      this.slots.set(sid, { session, endsAt: Math.max(slot.endsAt, renewedUntil) })
     } else {
       this.forget(sid)
     }
@@ -112,28 +117,9 @@ class ReadCache {
   sweep () {
     const now = performance.now()
     for (const [sid, slot] of this.slots) {
-      if (slot.snapshot ? slot.endsAt <= now : slot.at + this.durationMs <= now) this.slots.delete(sid)
+      if (slot.session ? slot.endsAt <= now : slot.at + this.durationMs <= now) this.slots.delete(sid)
     }
   }
-}
-
-function changed (snapshot, version, sets, removals) {
-  const values = { ...snapshot.values }
-  const binary = { ...snapshot.binary }
-  for (const [key, entry] of sets) {
-    if (entry[0] === 'b') {
-      binary[key] = entry.slice(1)
-      delete values[key]
-    } else {
-      values[key] = entry.slice(1)
-      delete binary[key]
-    }
-  }
-  for (const key of removals) {
-    delete values[key]
-    delete binary[key]
-  }
-  return { ...snapshot, version, values, binary }
 }
 
 module.exports = { ReadCache }

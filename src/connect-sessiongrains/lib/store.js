@@ -4,14 +4,13 @@ const { performance } = require('node:perf_hooks')
 const { debuglog } = require('node:util')
 const { StoreApiClient, SessionGrainsError, unexpected } = require('./client')
 const { ReadCache } = require('./read-cache')
-const { encode, bodyJson, decodeText } = require('./values')
-const { ResponseBatch, holdResponse, callBack } = require('./response-batch')
+const { encode, decode, bodyJson, decodeText, withChanges } = require('./values')
+const { AnswerBatch, callBack } = require('./answer-batch')
 
 const debug = debuglog('sessiongrains')
 // Symbol-keyed properties: for...in, Object.keys and JSON skip them, so neither express nor a save sees them.
 const LOADED = Symbol('connect-sessiongrains.loaded') // on a loaded session: its baseline
 const STATE = Symbol('connect-sessiongrains.state') // on a request: its baseline and write queue
-const DECODED = Symbol('connect-sessiongrains.decoded') // on a load answer: its values decoded (see decoded())
 
 /**
  * Builds the store class on the `Store`, `Session` and `Cookie` of the app's express-session.
@@ -33,7 +32,7 @@ function createStoreClass (expressSession) {
     constructor (options = {}) {
       super()
       this.client = new StoreApiClient(options)
-      this.touchedResponses = new ResponseBatch()
+      this.answers = new AnswerBatch(() => this.client.flush())
       this.cookie = options.cookie || {}
       this.proxy = options.proxy
       this.rawStringKeys = new Set(options.rawStringKeys || [])
@@ -56,16 +55,24 @@ function createStoreClass (expressSession) {
       const cache = this.readCache
       const cached = cache && cache.lookup(sid)
       if (cached) {
-        // Answered in the loop's check phase, with the other requests read in this turn, as a store's replies come.
-        setImmediate(answerCached, this, sid, cached, cb)
+        // Answered in the loop's check phase, with the turn's other answers (see AnswerBatch).
+        let session
+        try {
+          session = this.toExpressSession(sid, cached)
+        } catch (err) {
+          this.answers.later(cb, err)
+          return
+        }
+        this.answers.later(cb, null, session)
         return
       }
       const load = cache && cache.beginLoad()
-      settle(this.client.call('GET', sessionPath(sid) + leaseQuery(load), undefined, { op: 'load', id: sid }).then(answer => {
+      settle(this.client.call('GET', () => sessionPath(sid) + leaseQuery(load && load.key), undefined, { op: 'load', id: sid }).then(answer => {
         if (answer.status === 404) return null
         if (answer.status !== 200) throw unexpected('loading a session', answer)
-        if (load && answer.body.leaseMs > 0) cache.cacheLoad(sid, answer.body, load)
-        return this.fromSnapshot(sid, answer.body)
+        const loaded = this.loaded(answer.body)
+        if (load && answer.body.leaseMs > 0) cache.cacheLoad(sid, loaded, answer.body.leaseMs, load)
+        return this.toExpressSession(sid, loaded)
       }), cb, this)
     }
 
@@ -74,7 +81,7 @@ function createStoreClass (expressSession) {
      * none did. A session the request did not load (new or regenerated) is created. A session that ended elsewhere
      * meanwhile is not brought back: the save succeeds quietly and the store emits 'ended'. Without a request (a
      * plain object, e.g. from outside the middleware) the stored session is replaced by `session` as a whole.
-     * The request's response is held back until the save ends (see holdResponse).
+     * The request's response is held back until the save ends (see AnswerBatch).
      */
     set (sid, session, cb) {
       const req = session && session.req
@@ -82,15 +89,17 @@ function createStoreClass (expressSession) {
         settle(this.replace(sid, session), cb, this)
         return
       }
-      settle(this.enqueue(req, () => this.save(req, sid, session)), cb, this, holdResponse(req.res))
+      settle(this.enqueue(req, () => this.save(req, sid, session)), cb, this, this.answers.hold(req.res))
     }
 
     /**
      * Writes nothing: loading a session already slid its idle expiry. Calls back at the end of this event-loop turn,
-     * the request's response held until then, so the turn's read responses leave together (see ResponseBatch).
+     * the request's response held until then (see AnswerBatch).
      */
     touch (sid, session, cb) {
-      this.touchedResponses.add(session && session.req && session.req.res, cb)
+      const held = this.answers.hold(session && session.req && session.req.res)
+      if (held) this.answers.later(cb, null, undefined, held)
+      else callBack(cb, null)
     }
 
     /** Ends a session (idempotent). */
@@ -139,7 +148,7 @@ function createStoreClass (expressSession) {
         const baseline = await this.persist(req, 'increment')
         const sid = req.sessionID
         const sentAt = performance.now()
-        const answer = await this.leasedWrite(sid, 'increment', 'POST', sessionPath(sid) + '/increment', {
+        const answer = await this.leasedWrite(sid, 'increment', 'POST', '/increment', {
           operationId: this.client.operationId(), key, delta
         })
         if (answer.status === 404) throw this.endedError(req, baseline, 'increment')
@@ -220,45 +229,26 @@ function createStoreClass (expressSession) {
 
     // ---- internals -----------------------------------------------------------------------------------------------
 
-    fromSnapshot (sid, snapshot) {
-      const sess = {}
-      const { values, entries } = this.decoded(snapshot)
-      for (const [key, value] of values) {
-        // A leased copy serves many requests: each gets its own objects, as a load's would be.
-        sess[key] = typeof value !== 'object' || value === null
-          ? value
-          : Buffer.isBuffer(value) ? Buffer.from(value) : JSON.parse(entries.get(key).slice(1))
+    /** A load answer as the store keeps it: `{ version, entries, user }`, its values as canonical entries by key. */
+    loaded (answer) {
+      const entries = new Map()
+      for (const [key, text] of Object.entries(answer.values || {})) {
+        if (!hidden(key)) entries.set(key, encode(key, decodeText(key, text, this.rawStringKeys), this.rawStringKeys))
       }
-      sess.cookie = this.newCookie(undefined).data // { originalMaxAge, expires, secure, httpOnly, domain, path, sameSite, ... }
-      // The entries are shared by every request served from this answer: a baseline replaces them, never changes them.
-      sess[LOADED] = { sid, version: snapshot.version, entries, user: snapshot.user || null, ended: false }
-      return sess
+      for (const [key, base64] of Object.entries(answer.binary || {})) {
+        if (!hidden(key)) entries.set(key, 'b' + Buffer.from(base64, 'base64').toString('base64'))
+      }
+      return { version: answer.version, entries, user: answer.user || null }
     }
 
-    /**
-     * A load answer's values (`[key, value]`) and canonical entries (by key), decoded once per answer (kept on it,
-     * hidden).
-     */
-    decoded (snapshot) {
-      if (snapshot[DECODED]) return snapshot[DECODED]
-      const values = []
-      const entries = new Map()
-      for (const [key, text] of Object.entries(snapshot.values || {})) {
-        if (hidden(key)) continue
-        const value = decodeText(key, text, this.rawStringKeys)
-        values.push([key, value])
-        entries.set(key, encode(key, value, this.rawStringKeys))
-      }
-      for (const [key, base64] of Object.entries(snapshot.binary || {})) {
-        if (hidden(key)) continue
-        const value = Buffer.from(base64, 'base64')
-        values.push([key, value])
-        entries.set(key, 'b' + value.toString('base64'))
-      }
-      const decoded = { values, entries }
-      // Not enumerable: a copy made by spreading the answer (the read cache's next version) does not take it along.
-      Object.defineProperty(snapshot, DECODED, { value: decoded })
-      return decoded
+    /** The session express gets for a loaded one: its own values (a leased copy serves many requests), a cookie. */
+    toExpressSession (sid, loaded) {
+      const sess = {}
+      for (const [key, entry] of loaded.entries) sess[key] = decode(key, entry, this.rawStringKeys)
+      sess.cookie = this.newCookie(undefined).data // { originalMaxAge, expires, secure, httpOnly, domain, path, sameSite, ... }
+      // The entries are shared by every request served from this copy: a baseline replaces them, never changes them.
+      sess[LOADED] = { sid, version: loaded.version, entries: loaded.entries, user: loaded.user, ended: false }
+      return sess
     }
 
     /** The cookie a loaded session gets, from the store's copy of express-session's cookie options. */
@@ -326,7 +316,7 @@ function createStoreClass (expressSession) {
       if (sets.length === 0 && removals.length === 0) return // unchanged: no call
       const fields = removals.length === 0 ? { operationId: this.client.operationId() } : { operationId: this.client.operationId(), removals }
       const sentAt = performance.now()
-      const answer = await this.leasedWrite(sid, 'apply', 'PATCH', sessionPath(sid), bodyJson(fields, sets))
+      const answer = await this.leasedWrite(sid, 'apply', 'PATCH', '', bodyJson(fields, sets))
       if (answer.status === 404) {
         this.forget(sid)
         baseline.ended = true
@@ -343,9 +333,11 @@ function createStoreClass (expressSession) {
      * A change under this store's lease (on its lease stream, or with its key), so the grain keeps its lease; a failed
      * attempt may have applied it, so a failure drops the copy. `op`: the call as the lease stream names it.
      */
-    async leasedWrite (sid, op, method, path, body) {
+    async leasedWrite (sid, op, method, pathAfterSession, body) {
       try {
-        return await this.client.call(method, path + leaseQuery(this.readCache), body, { op, id: sid })
+        const key = this.readCache && this.readCache.key // the stream's at the time of the change, even if it closes
+        const path = () => sessionPath(sid) + pathAfterSession + leaseQuery(key)
+        return await this.client.call(method, path, body, { op, id: sid })
       } catch (err) {
         this.forget(sid)
         throw err
@@ -452,14 +444,6 @@ function createStoreClass (expressSession) {
   return SessionGrainsStore
 }
 
-/** A baseline's next entries: a new map (a loaded copy's entries are shared, never changed in place). */
-function withChanges (entries, sets, removals) {
-  const next = new Map(entries)
-  for (const [key, entry] of sets) next.set(key, entry)
-  for (const key of removals) next.delete(key)
-  return next
-}
-
 function removedKeys (before, now) {
   return [...before.keys()].filter(key => !now.has(key))
 }
@@ -468,9 +452,9 @@ function sessionPath (sid) {
   return '/sessions/' + encodeURIComponent(sid)
 }
 
-/** `?lease=KEY` while the read cache has an open lease stream (`source`: a load's start, or the cache itself). */
-function leaseQuery (source) {
-  return source && source.key ? '?lease=' + encodeURIComponent(source.key) : ''
+/** `?lease=KEY` for the key of a lease stream that was open (a load's start, or a change's), or nothing. */
+function leaseQuery (key) {
+  return key ? '?lease=' + encodeURIComponent(key) : ''
 }
 
 function userPath (userId) {
@@ -499,28 +483,18 @@ function isSecure (req, trustProxy) {
   return header.split(',')[0].trim().toLowerCase() === 'https'
 }
 
-function answerCached (store, sid, snapshot, cb) {
-  let session
-  try {
-    session = store.fromSnapshot(sid, snapshot)
-  } catch (err) {
-    if (typeof cb === 'function') cb(err)
-    return
-  }
-  if (typeof cb === 'function') cb(null, session)
-}
-
 /**
- * Calls back once, then runs `after` (if any). Without a callback a failure is an 'error' event when someone listens.
+ * Calls back once: at once, or for a `held` response (AnswerBatch.hold's) with the turn's answers, letting it go after.
+ * Without a callback a failure is an 'error' event when someone listens.
  */
-function settle (promise, cb, store, after) {
+function settle (promise, cb, store, held) {
   promise.then(value => {
-    if (typeof cb === 'function') callBack(cb, null, value)
-    if (after) after()
+    if (held) store.answers.later(cb, null, undefined, held)
+    else callBack(cb, null, value)
   }, err => {
-    if (typeof cb === 'function') callBack(cb, err)
-    else store.uncalledBack(err)
-    if (after) after()
+    if (typeof cb !== 'function') store.uncalledBack(err)
+    if (held) store.answers.later(cb, err, undefined, held)
+    else callBack(cb, err)
   })
 }
 

@@ -36,6 +36,13 @@ function bodyJson (fields, entries) {
   return head.slice(0, -1) + ',"values":{' + values + (binary === '' ? '}}' : '},"binary":{' + binary + '}}')
 }
 
+/** The value of a canonical entry: a new object (or Buffer) on each call. */
+function decode (key, entry, rawStringKeys) {
+  const text = entry.slice(1)
+  if (entry[0] === 'b') return Buffer.from(text, 'base64')
+  return rawStringKeys.has(key) ? text : JSON.parse(text)
+}
+
 /** A loaded text value: parsed JSON, or the text itself when it is not JSON (values ASP.NET wrote with SetString). */
 function decodeText (key, text, rawStringKeys) {
   if (rawStringKeys.has(key)) return text
@@ -46,4 +53,12 @@ function decodeText (key, text, rawStringKeys) {
   }
 }
 
-module.exports = { encode, bodyJson, decodeText }
+/** Entries (by key) after `sets` (`[key, entry]`) and `removals`: a new map (entries maps are shared, never changed). */
+function withChanges (entries, sets, removals) {
+  const next = new Map(entries)
+  for (const [key, entry] of sets) next.set(key, entry)
+  for (const key of removals) next.delete(key)
+  return next
+}
+
+module.exports = { encode, decode, bodyJson, decodeText, withChanges }
