@@ -59,13 +59,15 @@ class ReadCache {
   /**
    * After this store's own write that answered `version`: the copy moves one step, with `sets` (canonical entries,
    * see values.js) and `removals`, or is dropped when it was not the version before. The grain renewed the lease for
-   * `leaseMs` (0: not at all), counted from `sentAt`, when the write was sent.
+   * `leaseMs` (0: not at all), counted from `sentAt`, when the write was sent. A copy whose entries are `before` takes
+   * `after` (the writer's own next entries) rather than a map of its own.
    */
-  applyWrite (sid, version, sets, removals, sentAt, leaseMs) {
+  applyWrite (sid, version, sets, removals, sentAt, leaseMs, before, after) {
     const slot = this.slots.get(sid)
     if (slot && slot.session && slot.session.version + 1 === version) {
       const renewedUntil = leaseMs > 0 ? sentAt + Math.min(leaseMs, this.durationMs) : 0
-      const session = { version, entries: withChanges(slot.session.entries, sets, removals), user: slot.session.user }
+      const entries = before !== undefined && slot.session.entries === before ? after : withChanges(slot.session.entries, sets, removals)
+      const session = { version, entries, user: slot.session.user }
       this.slots.set(sid, { session, endsAt: Math.max(slot.endsAt, renewedUntil) })
     } else {
       this.forget(sid)

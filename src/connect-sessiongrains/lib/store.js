@@ -4,7 +4,7 @@ const { performance } = require('node:perf_hooks')
 const { debuglog } = require('node:util')
 const { StoreApiClient, SessionGrainsError, unexpected } = require('./client')
 const { ReadCache } = require('./read-cache')
-const { encode, decode, bodyJson, decodeText, withChanges } = require('./values')
+const { encode, entryValue, bodyJson, decodeText, withChanges } = require('./values')
 const { AnswerBatch, callBack } = require('./answer-batch')
 
 const debug = debuglog('sessiongrains')
@@ -155,10 +155,8 @@ function createStoreClass (expressSession) {
         if (answer.status !== 200) throw unexpected('increment', answer)
         const value = answer.body.value
         const entry = encode(key, value, this.rawStringKeys)
-        this.readCache?.applyWrite(sid, answer.body.version, [[key, entry]], [], sentAt, answer.body.leaseMs)
+        this.wrote(sid, baseline, answer.body, [[key, entry]], [], sentAt)
         req.session[key] = value
-        baseline.entries = withChanges(baseline.entries, [[key, entry]], [])
-        baseline.version = answer.body.version
         return value
       })
     }
@@ -244,7 +242,7 @@ function createStoreClass (expressSession) {
     /** The session express gets for a loaded one: its own values (a leased copy serves many requests), a cookie. */
     toExpressSession (sid, loaded) {
       const sess = {}
-      for (const [key, entry] of loaded.entries) sess[key] = decode(key, entry, this.rawStringKeys)
+      for (const [key, entry] of loaded.entries) sess[key] = entryValue(key, entry, this.rawStringKeys)
       sess.cookie = this.newCookie(undefined).data // { originalMaxAge, expires, secure, httpOnly, domain, path, sameSite, ... }
       // The entries are shared by every request served from this copy: a baseline replaces them, never changes them.
       sess[LOADED] = { sid, version: loaded.version, entries: loaded.entries, user: loaded.user, ended: false }
@@ -324,9 +322,18 @@ function createStoreClass (expressSession) {
         return
       }
       if (answer.status !== 200) throw unexpected('saving a session', answer)
-      baseline.version = answer.body.version
-      baseline.entries = withChanges(baseline.entries, sets, removals)
-      this.readCache?.applyWrite(sid, answer.body.version, sets, removals, sentAt, answer.body.leaseMs)
+      this.wrote(sid, baseline, answer.body, sets, removals, sentAt)
+    }
+
+    /**
+     * After this store's write sent at `sentAt` (`answer`: its version and renewed lease): the request's baseline and
+     * the read cache's copy move one step (one new entries map for both when they had the same).
+     */
+    wrote (sid, baseline, answer, sets, removals, sentAt) {
+      const before = baseline.entries
+      baseline.entries = withChanges(before, sets, removals)
+      baseline.version = answer.version
+      this.readCache?.applyWrite(sid, answer.version, sets, removals, sentAt, answer.leaseMs, before, baseline.entries)
     }
 
     /**

@@ -37,7 +37,7 @@ function bodyJson (fields, entries) {
 }
 
 /** The value of a canonical entry: a new object (or Buffer) on each call. */
-function decode (key, entry, rawStringKeys) {
+function entryValue (key, entry, rawStringKeys) {
   const text = entry.slice(1)
   if (entry[0] === 'b') return Buffer.from(text, 'base64')
   return rawStringKeys.has(key) ? text : JSON.parse(text)
@@ -61,4 +61,4 @@ function withChanges (entries, sets, removals) {
   return next
 }
 
-module.exports = { encode, decode, bodyJson, decodeText, withChanges }
+module.exports = { encode, entryValue, bodyJson, decodeText, withChanges }
