@@ -17,7 +17,9 @@
 #          15 sessiongrains-single-silo (6 with Cluster:GrainStorage=SingleSiloMemory: no memory-storage-grain hop) |
 #          16 sessiongrains-cohosted-redis (6 on Redis grain storage and reminders, Redis as in 3: one process hop fewer than 12) |
 #          17 express-sessiongrains (4's app with connect-sessiongrains: its store calls the session store API of a silo
-#             host, memory storage; compare with 5)
+#             host, memory storage; compare with 5) |
+#          18 express-constant (4's app with a store that answers each call at once, one fixed session, no I/O: what
+#             express and express-session cost without a store's work; compare with 5 and 17)
 # Output: tests/load/results/results.md and chart.png (committed), raw wrk output in tests/load/.out/.
 set -euo pipefail
 
@@ -26,7 +28,7 @@ LOAD=$ROOT/tests/load
 source "$LOAD/create-cookies.sh"
 OUT=$LOAD/.out
 RESULTS=$LOAD/results
-ALL_SYSTEMS="1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17"
+ALL_SYSTEMS="1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18"
 SYSTEMS=$ALL_SYSTEMS
 DURATION=10 WARMUP=8 CONNECTIONS=32 THREADS=2 SESSIONS=1000 REPEAT=1 QUICK=0 REPORT_ONLY=0 PROFILE=""
 while (($#)); do
@@ -50,7 +52,7 @@ API_TOKEN="load-test-api-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d '
 AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$((AZURITE_PORT + 2))/devstoreaccount1;"
 NAMES=(- kestrel aspnet-memory aspnet-redis express-memory express-redis sessiongrains sessiongrains-client sessiongrains-azurite sessiongrains-no-local-reads sessiongrains-client-no-lease
   aspnet-redis-aof sessiongrains-redis sessiongrains-redis-aof sessiongrains-postgres sessiongrains-single-silo sessiongrains-cohosted-redis
-  express-sessiongrains)
+  express-sessiongrains express-constant)
 PIDS=()
 declare -A PID_OF=()
 
@@ -76,7 +78,7 @@ build() {
   if [[ ,$SYSTEMS, =~ ,(1|2|3|11), ]]; then
     dotnet publish "$LOAD/anchors/AspNetSession" -c Release -o "$OUT/bin/aspnet" --nologo -v q >/dev/null
   fi
-  if [[ ,$SYSTEMS, =~ ,(4|5|17), && ! -d $LOAD/anchors/express/node_modules ]]; then
+  if [[ ,$SYSTEMS, =~ ,(4|5|17|18), && ! -d $LOAD/anchors/express/node_modules ]]; then
     (cd "$LOAD/anchors/express" && npm ci --no-audit --no-fund >/dev/null)
   fi
   if [[ ,$SYSTEMS, =~ ,17, ]]; then # the store as users install it: its npm pack tarball, beside the anchor's lock file
@@ -159,6 +161,7 @@ start_system() {
     3|11) start_redis "$1"
        start aspnet dotnet "$OUT/bin/aspnet/AspNetSession.dll" --mode redis --redis "127.0.0.1:$REDIS_PORT" --urls "$url" ;;
     4) start express node "$LOAD/anchors/express/server.js" --store memory --port $PORT ;;
+    18) start express node "$LOAD/anchors/express/server.js" --store constant --port $PORT ;;
     5) start_redis 5
        start express node "$LOAD/anchors/express/server.js" --store redis --redis-url "redis://127.0.0.1:$REDIS_PORT" --port $PORT ;;
     6) start web web_env CoHosted Cluster__GrainStorage=Memory dotnet "$OUT/bin/web/SessionGrains.Web.dll" --urls "$url" ;;
@@ -238,7 +241,8 @@ names = {1: "kestrel (no session)", 2: "ASP.NET Session + memory", 3: "ASP.NET S
          10: "SessionGrains front end + silo, read leases off (memory)", 11: "ASP.NET Session + Redis (AOF everysec)",
          12: "SessionGrains front end + silo (Redis)", 13: "SessionGrains front end + silo (Redis, AOF everysec)",
          14: "SessionGrains front end + silo (PostgreSQL)", 15: "SessionGrains co-hosted (single-silo memory storage)",
-         16: "SessionGrains co-hosted (Redis)", 17: "express-session + connect-sessiongrains (silo host, single-silo memory)"}
+         16: "SessionGrains co-hosted (Redis)", 17: "express-session + connect-sessiongrains (silo host, single-silo memory)",
+         18: "express-session + a store answering at once (calibration: one fixed session, no I/O)"}
 runs = collections.defaultdict(list)
 for line in open(path):
     s, route, rps, p50, p99, errors, requests = line.strip().split("|")
@@ -257,14 +261,14 @@ lines = [f"# Load comparison, {date}", "",
          "Every system serves GET /counter (read), POST /counter (read-modify-write), GET /ping (no session), on 127.0.0.1. "
          "With several runs, ± is half the spread of req/s, and the ratio columns give the median ratio and, in brackets, "
          "the lowest and highest ratio within one run.", "",
-         "| system | route | req/s | p50 ms | p99 ms | errors | vs ASP.NET+Redis (same Redis settings; 11 vs 3; 17 vs express+connect-redis) | vs ASP.NET+memory | vs no session |",
+         "| system | route | req/s | p50 ms | p99 ms | errors | vs ASP.NET+Redis (same Redis settings; 11 vs 3; 17 and 18 vs express+connect-redis) | vs ASP.NET+memory | vs no session |",
          "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
 for s in sorted({k[0] for k in runs}):
     for route in routes:
         key = (s, route)
         if key not in runs: continue
         rps = med(key, 0)
-        anchor = 11 if s == 13 else 5 if s == 17 else 3  # like for like: the same Redis settings; express against express
+        anchor = 11 if s == 13 else 5 if s in (17, 18) else 3  # like for like: the same Redis settings; express against express
         spread = ""
         if len(runs[key]) > 1:
             values = [r[0] for r in runs[key]]
@@ -320,7 +324,7 @@ profile() { # SYSTEM ROUTE_NAME: wrk on the route while perf samples CPU in each
 
 main() {
   if ((REPORT_ONLY)); then
-    report "${REPORT_ARGS:---repeat 2}"
+    report "$(cat "$OUT/command.txt" 2>/dev/null || echo "${REPORT_ARGS:-}")" # the measured run's arguments
     return
   fi
   install_tools
@@ -335,6 +339,10 @@ main() {
     done
     return
   fi
+  local args=""; ((QUICK)) && args="--quick"
+  [[ $SYSTEMS == "$ALL_SYSTEMS" ]] || args="$args --systems $SYSTEMS"
+  ((REPEAT > 1)) && args="$args --repeat $REPEAT"
+  echo "${args# }" >"$OUT/command.txt"
   : >"$OUT/measurements.txt"
   for ((run = 1; run <= REPEAT; run++)); do
     for system in ${SYSTEMS//,/ }; do
@@ -347,9 +355,6 @@ main() {
       stop_all
     done
   done
-  local args=""; ((QUICK)) && args="--quick"
-  [[ $SYSTEMS == "$ALL_SYSTEMS" ]] || args="$args --systems $SYSTEMS"
-  ((REPEAT > 1)) && args="$args --repeat $REPEAT"
   report "${args# }"
 }
 
